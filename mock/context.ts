@@ -1,0 +1,24 @@
+import type { ApiErrorBody, ApiErrorSpec } from './contract/error-body.js'
+import type { RouteMatch } from './contract/router.js'
+import type { Contract, Operation } from './contract/types.js'
+import type { RequestParts, ValidationFailure } from './contract/validate-request.js'
+import type { ResolvedOptions } from './options.js'
+import type { Store } from './store/store.js'
+import type { SandboxClock } from './traffic/clock.js'
+
+/**
+ * The services a sandbox is made of, built once by `createSandbox` and shared by every stage and
+ * admin route. Nothing here changes during a request except the store's contents.
+ */
+export interface SandboxContext {
+  readonly options: ResolvedOptions
+  readonly contract: Contract
+  readonly store: Store
+  readonly clock: SandboxClock
+  /** Finds the operation of a method and path. */
+  readonly route: (method: string, path: string) => RouteMatch
+  /** Builds an error answer in the contract's shape. */
+  readonly errors: (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody
+  /** Checks a request against its operation. */
+  readonly validate: (op: Operation, parts: RequestParts) => ValidationFailure | undefined
+}

@@ -1,0 +1,92 @@
+import type { Contract, Operation } from './types.js'
+
+/** What a stage knows about an error it answers with; the contract's examples fill in the rest. */
+export interface ApiErrorSpec {
+  /** Production error code (e.g. `'00301'`); picks the contract example carrying it. */
+  code?: string
+  /** Parameter at fault; picks the contract example whose `source.parameter` names it. */
+  parameter?: string
+  /** Replaces the example's detail (a more specific message). */
+  detail?: string
+  /** Title when no example exists. */
+  title?: string
+  /** Merged into the example's `meta` (e.g. `{ retry_in: 120 }`). */
+  meta?: Record<string, unknown>
+}
+
+export interface ApiErrorBody {
+  status: number
+  body: unknown
+  /** The code carried by the body, for the journal. */
+  code?: string
+}
+
+type ErrorItem = { code?: unknown; title?: unknown; detail?: unknown; source?: unknown; meta?: unknown }
+const itemOf = (value: unknown): ErrorItem | undefined => {
+  const errors = (value as { errors?: unknown } | null)?.errors
+  return Array.isArray(errors) && typeof errors[0] === 'object' && errors[0] ? (errors[0] as ErrorItem) : undefined
+}
+
+/** Titles used when neither the operation nor the contract has an example for a status (French, as production). */
+const DEFAULT_TEXT: Record<number, [code: string, title: string, detail: string]> = {
+  400: ['00400', 'Requête invalide', 'La requête est mal formée.'],
+  401: ['00101', 'Interdit', "Votre token n'est pas valide ou n'est pas renseigné"],
+  403: ['00100', 'Privilèges insuffisants', 'Votre token est valide mais vos privilèges sont insuffisants.'],
+  404: ['00404', 'Entité non trouvée', "L'entité demandée n'existe pas."],
+  405: ['00405', 'Méthode non autorisée', 'Cette méthode n’est pas disponible pour ce chemin.'],
+  409: ['00015', 'Conflit', 'Une requête associée à votre jeton est déjà en cours de traitement pour ces paramètres.'],
+  422: ['00001', 'Entité non traitable', 'Un paramètre est invalide.'],
+  429: ['00429', 'Trop de requêtes', 'Vous avez effectué trop de requêtes'],
+  451: ['00451', 'Indisponible pour des raisons légales', "L'entité est non diffusible."],
+  500: ['00500', 'Erreur interne', 'Une erreur interne est survenue.'],
+  502: ['00502', 'Erreur du fournisseur', 'Le fournisseur de données a répondu en erreur.'],
+  503: ['00503', 'Service non disponible', 'Service temporairement indisponible ou en maintenance.'],
+  504: ['00504', 'Intermédiaire hors-délai', 'Temps d’attente d’une réponse du fournisseur de données écoulé.'],
+}
+
+/**
+ * Builds API error answers in the contract's own shape (API Entreprise:
+ * `{"errors":[{code,title,detail,source,meta}]}`), starting from the contract's example for that
+ * status and code when it has one: the operation's first, then any operation's.
+ */
+export function createErrorBodies(contract: Contract): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
+  // Examples by status across the whole contract, for operations that lack their own.
+  const anyOp = new Map<string, unknown[]>()
+  for (const op of contract.operations) {
+    for (const [status, r] of Object.entries(op.responses)) {
+      const list = anyOp.get(status) ?? []
+      for (const e of r.examples) if (itemOf(e.value)) list.push(e.value)
+      anyOp.set(status, list)
+    }
+  }
+  const pick = (candidates: unknown[], spec: ApiErrorSpec): unknown => {
+    if (spec.code) {
+      const byCode = candidates.find((v) => itemOf(v)?.code === spec.code)
+      if (byCode) return byCode
+    }
+    if (spec.parameter) {
+      const byParam = candidates.find((v) => (itemOf(v)?.source as { parameter?: unknown } | null)?.parameter === spec.parameter)
+      if (byParam) return byParam
+    }
+    return spec.code ? undefined : candidates[0]
+  }
+  return (op, status, spec = {}) => {
+    const key = String(status)
+    const own = (op?.responses[key]?.examples ?? []).map((e) => e.value).filter((v) => itemOf(v))
+    const example = pick(own, spec) ?? pick(anyOp.get(key) ?? [], spec)
+    const [dCode, dTitle, dDetail] = DEFAULT_TEXT[status] ?? ['00000', 'Erreur', 'Erreur.']
+    const base: ErrorItem = example
+      ? structuredClone(itemOf(example)!)
+      : {
+          code: spec.code ?? dCode,
+          title: spec.title ?? dTitle,
+          detail: dDetail,
+          source: spec.parameter ? { parameter: spec.parameter } : null,
+          meta: {},
+        }
+    if (spec.detail) base.detail = spec.detail
+    if (spec.meta) base.meta = { ...((base.meta as object | null) ?? {}), ...spec.meta }
+    const code = typeof base.code === 'string' ? base.code : undefined
+    return { status, body: { errors: [base] }, ...(code ? { code } : {}) }
+  }
+}

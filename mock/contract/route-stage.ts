@@ -1,0 +1,30 @@
+import type { SandboxContext } from '../context.js'
+import type { Stage } from '../http/exchange.js'
+
+/**
+ * Route (contract): finds the operation; an unknown path gets 404, a known path with another method
+ * 405 with `Allow`, both in the contract's error shape. `OPTIONS` (a CORS preflight) gets the `Allow`
+ * list and no CORS grant: tokens must never be used from a browser.
+ */
+export function routeRequest(ctx: SandboxContext): Stage {
+  return (ex) => {
+    const match = ctx.route(ex.method, ex.path)
+    if (match.kind === 'operation') {
+      ex.operation = match.operation
+      ex.pathParams = match.params
+      return
+    }
+    if (match.kind === 'method-not-allowed') {
+      ex.headers.allow = match.allow.join(', ')
+      if (ex.method === 'OPTIONS') {
+        ex.reply = { status: 204 }
+        return
+      }
+      const e = ctx.errors(undefined, 405, { detail: `Méthode ${ex.method} non autorisée sur ${ex.path} ; méthodes acceptées : ${match.allow.join(', ')}` })
+      ex.reply = { status: 405, body: e.body, ...(e.code ? { code: e.code } : {}) }
+      return
+    }
+    const e = ctx.errors(undefined, 404, { code: '00404', title: 'Route inconnue', detail: `Aucune opération du contrat ne correspond à ${ex.method} ${ex.path}` })
+    ex.reply = { status: 404, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  }
+}

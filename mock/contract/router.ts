@@ -1,0 +1,49 @@
+import FindMyWay from 'find-my-way'
+import type { Operation } from './types.js'
+
+/** What the router found for a method and path. */
+export type RouteMatch =
+  | { kind: 'operation'; operation: Operation; params: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' }
+
+/**
+ * Maps request paths to contract operations. One radix tree of path templates (find-my-way, fastify's
+ * router: static segments win over parameters, as OpenAPI requires); each template holds its methods,
+ * so a known path with another method yields 405 and the `Allow` list.
+ */
+export function createRouter(operations: readonly Operation[]): (method: string, path: string) => RouteMatch {
+  const tree = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 500 })
+  const byTemplate = new Map<string, Map<string, Operation>>()
+  for (const op of operations) {
+    let methods = byTemplate.get(op.path)
+    if (!methods) {
+      methods = new Map()
+      byTemplate.set(op.path, methods)
+      const route = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => `:${encodeName(name)}`)
+      tree.on('GET', route, () => undefined, { template: op.path })
+    }
+    methods.set(op.method.toUpperCase(), op)
+  }
+  return (method, path) => {
+    const found = tree.find('GET', path)
+    if (!found) return { kind: 'not-found' }
+    const template = (found.store as { template: string }).template
+    const methods = byTemplate.get(template)!
+    const wanted = method.toUpperCase()
+    const op = methods.get(wanted) ?? (wanted === 'HEAD' ? methods.get('GET') : undefined)
+    if (!op) {
+      const allow = [...methods.keys()]
+      if (methods.has('GET') && !methods.has('HEAD')) allow.push('HEAD')
+      return { kind: 'method-not-allowed', allow: [...allow, 'OPTIONS'] }
+    }
+    const params: Record<string, string> = {}
+    for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[decodeName(k)] = v
+    return { kind: 'operation', operation: op, params }
+  }
+}
+
+// find-my-way parameter names are word characters; OpenAPI allows more (e.g. `siret-or-eori`).
+const encodeName = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, (c) => `_x${c.charCodeAt(0).toString(16)}_`)
+const decodeName = (name: string): string =>
+  name.replace(/_x([0-9a-f]+)_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))

@@ -1,0 +1,66 @@
+/** The parts of an OpenAPI 3.0/3.1 contract that the sandbox serves, after `$ref`s are resolved. */
+
+/** A JSON Schema as found in the contract (OpenAPI 3.0 dialect or JSON Schema 2020-12 for 3.1). */
+export type JsonSchema = Record<string, unknown>
+
+/** Where a parameter is read from. Cookies are accepted by the loader but never validated. */
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
+
+export interface ParameterSpec {
+  name: string
+  in: ParameterLocation
+  required: boolean
+  schema: JsonSchema
+  /** Example values the contract gives (`example` and every `examples.*.value`). */
+  examples: unknown[]
+}
+
+export interface NamedExample {
+  name: string
+  value: unknown
+}
+
+export interface ResponseSpec {
+  /** HTTP status as written in the contract: `'200'`, `'4XX'` or `'default'`. */
+  status: string
+  description: string
+  /** First JSON-like media type, or the first declared one. */
+  contentType?: string
+  schema?: JsonSchema
+  examples: NamedExample[]
+  /** Header names the contract declares for this response. */
+  headers: string[]
+}
+
+export interface Operation {
+  /** `operationId`, else `x-operationId` (anywhere the contract puts it), else derived from method and path. */
+  id: string
+  /** Lower-case HTTP method. */
+  method: string
+  /** Path template as written in the contract, e.g. `/v3/insee/sirene/unites_legales/{siren}`. */
+  path: string
+  summary?: string
+  deprecated: boolean
+  parameters: ParameterSpec[]
+  requestBody?: { required: boolean; contentType: string; schema?: JsonSchema }
+  /** Keyed by status as written (`'200'`, `'422'`, `'default'`). */
+  responses: Record<string, ResponseSpec>
+  /** True when the operation (or the contract's root) requires a security scheme. */
+  secured: boolean
+  /** Scopes named by the contract's security requirements or by `x-sandbox-privilege`. */
+  privileges: string[]
+  /** Every `x-*` extension on the operation object. */
+  extensions: Record<string, unknown>
+}
+
+export interface Contract {
+  /** Absolute path of the file it was loaded from. */
+  file: string
+  title: string
+  version: string
+  /** `'3.0.x'` or `'3.1.x'` as declared. */
+  openapi: string
+  operations: Operation[]
+  /** The dereferenced document, for stages that need more than the summary above. */
+  document: Record<string, unknown>
+}

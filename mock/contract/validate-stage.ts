@@ -1,0 +1,19 @@
+import type { SandboxContext } from '../context.js'
+import type { Stage } from '../http/exchange.js'
+
+/** Validate: checks parameters and body against the contract; failures answer 422 (or 400/415). */
+export function validateRequest(ctx: SandboxContext): Stage {
+  return (ex) => {
+    const op = ex.operation!
+    const failure = ctx.validate(op, {
+      path: ex.pathParams,
+      query: ex.query,
+      headers: ex.req.headers,
+      body: (ex.req as { body?: unknown }).body,
+      ...(ex.req.headers['content-type'] ? { contentType: ex.req.headers['content-type'] } : {}),
+    })
+    if (!failure) return
+    const e = ctx.errors(op, failure.status, failure.spec)
+    ex.reply = { status: failure.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  }
+}

@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SANDBOX_ERRORS, SandboxConfigError } from './errors.js'
+
+/** The package's root folder (holds `fixtures/` and `scenarios/`), found from this file's place. */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+
+function findPackageRoot(from: string): string {
+  let dir = from
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir)
+    if (parent === dir) return from
+    dir = parent
+  }
+  return dir
+}
+
+/** Options of {@link createSandbox}. Every field is optional; defaults are in {@link DEFAULTS}. */
+export interface SandboxOptions {
+  /** OpenAPI 3.0/3.1 contract file, YAML or JSON. Default: the bundled API-Entreprise-shaped twin. */
+  contract?: string
+  /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases`. */
+  fixtures?: string
+  /** What to do with a fixture case that contradicts the contract. Default `'warn'`. */
+  fixtureCheck?: 'warn' | 'error'
+  /** Extra folder of scenario files, added to the bundled `scenarios/`. Default: none. */
+  scenarios?: string
+  /** Seed of all generated data. Same seed, same identifier: byte-identical answer. Default `1`. */
+  seed?: number
+  /** `'memory'`, a lowdb file path, or `redis://host:port/db`. Default `'memory'` (the CLI uses `.sandbox/state.json`). */
+  state?: string
+  /** Admin token for `/__sandbox/`. Default: 32 random bytes, hex. */
+  adminToken?: string
+  /** Enforce the contract's security (tokens, privileges). Default `true`; `false` serves like a plain mock. */
+  auth?: boolean
+  /** Public base URL of the sandbox, used in `document_url` and token `iss`. Default `http://127.0.0.1:8080`. */
+  publicUrl?: string
+  /** Rate-limit table file, or `'off'`. Default: the bundled `fixtures/rate-limits.yaml`. */
+  rateLimits?: string
+  /** Privilege mapping file (operation id → privilege). Default: the bundled `fixtures/privileges.yaml`. */
+  privileges?: string
+  /** Field-to-scope mapping file for minimisation. Default: the bundled `fixtures/field-scopes.yaml`. */
+  fieldScopes?: string
+  /** Magic identifiers table. Default: the bundled `fixtures/magic-identifiers.yaml`. */
+  magicIdentifiers?: string
+  tokens?: Partial<TokenOptions>
+  lockout?: Partial<LockoutOptions>
+  ban?: Partial<BanOptions>
+  journal?: Partial<JournalOptions>
+  /** Scales the real delays of scenarios (504 provider wait, latency): `0.01` turns 10 s into 100 ms. Default `1`. */
+  delayFactor?: number
+  /** Create the demo client at start-up. Default `true`. */
+  demoClient?: boolean
+  /** Real-time source in milliseconds (tests may inject one). Default `Date.now`. */
+  now?: () => number
+  /** Where operational messages go (never secrets). Default: stderr. */
+  log?: (line: string) => void
+}
+
+export interface TokenOptions {
+  /** Default access-token lifetime, seconds. Default `300` (the Douane's 5 minutes). */
+  lifetime: number
+  /** Smallest lifetime a client may ask for, seconds. Default `10`. */
+  minLifetime: number
+  /** JWS algorithm of issued tokens. Default `'ES256'`. */
+  algorithm: 'ES256' | 'RS256' | 'EdDSA'
+  /** `aud` claim of issued tokens. Default `'sandbox-twin'`. */
+  audience: string
+  /** Days before a secret's expiry from which responses carry the notice header. Default `14`. */
+  secretExpiryNoticeDays: number
+  /** Seconds during which the previous secret still works after a rotation. Default `86400` (1 day). */
+  rotationOverlap: number
+}
+
+export interface LockoutOptions {
+  /** Failed client authentications that trigger a lockout. Default `5`. */
+  maxFailures: number
+  /** Window in which failures are counted, seconds. Default `300`. */
+  window: number
+  /** Lockout duration, seconds. Default `900`. */
+  duration: number
+}
+
+export interface BanOptions {
+  /** Calls during a 429 period that earn a ban. Default `10`. */
+  threshold: number
+  /** Ban duration, seconds. Default `43200` (12 h). */
+  duration: number
+  /** How long a banned connection is held before it is closed, seconds. Default `60`. */
+  holdFor: number
+  /** Most connections held at once; past it, banned connections are closed at once. Default `1000`. */
+  maxHeld: number
+}
+
+export interface JournalOptions {
+  /** Write the journal at all. Default `true`. */
+  enabled: boolean
+  /** Entries kept in memory before the writer is forced to flush. Default `10000`. */
+  bufferEntries: number
+  /** Size at which the JSONL file rotates, bytes. Default `10 MiB`. */
+  rotateBytes: number
+  /** Days a journal entry is kept. Default `30`. */
+  retentionDays: number
+}
+
+/** Options after defaults are applied and checked: frozen, never changed during a request. */
+export interface ResolvedOptions {
+  contract: string
+  fixtures: string
+  fixtureCheck: 'warn' | 'error'
+  scenarios: string[]
+  seed: number
+  state: string
+  adminToken: string
+  auth: boolean
+  publicUrl: string
+  rateLimits: string
+  privileges: string
+  fieldScopes: string
+  magicIdentifiers: string
+  tokens: TokenOptions
+  lockout: LockoutOptions
+  ban: BanOptions
+  journal: JournalOptions
+  delayFactor: number
+  demoClient: boolean
+  now: () => number
+  log: (line: string) => void
+}
+
+const bundled = (...parts: string[]): string => resolve(PACKAGE_ROOT, ...parts)
+
+/** Every default in one place. */
+export const DEFAULTS = {
+  contract: bundled('fixtures', 'default-contract.yaml'),
+  fixtures: bundled('fixtures', 'cases'),
+  fixtureCheck: 'warn',
+  bundledScenarios: bundled('scenarios'),
+  seed: 1,
+  state: 'memory',
+  auth: true,
+  publicUrl: 'http://127.0.0.1:8080',
+  rateLimits: bundled('fixtures', 'rate-limits.yaml'),
+  privileges: bundled('fixtures', 'privileges.yaml'),
+  fieldScopes: bundled('fixtures', 'field-scopes.yaml'),
+  magicIdentifiers: bundled('fixtures', 'magic-identifiers.yaml'),
+  tokens: {
+    lifetime: 300, // 5 min
+    minLifetime: 10, // s
+    algorithm: 'ES256',
+    audience: 'sandbox-twin',
+    secretExpiryNoticeDays: 14,
+    rotationOverlap: 86_400, // 1 day
+  },
+  lockout: { maxFailures: 5, window: 300, duration: 900 }, // s
+  ban: { threshold: 10, duration: 43_200, holdFor: 60, maxHeld: 1000 }, // s, s, count
+  journal: {
+    enabled: true,
+    bufferEntries: 10_000,
+    rotateBytes: 10 * 1024 * 1024, // 10 MiB
+    retentionDays: 30,
+  },
+  delayFactor: 1,
+  demoClient: true,
+} as const satisfies Record<string, unknown>
+
+function fail(message: string): never {
+  throw new SandboxConfigError(SANDBOX_ERRORS.BAD_OPTION, message)
+}
+
+function positive(name: string, value: number, integer = true): number {
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    fail(`option ${name} must be a ${integer ? 'whole ' : ''}number >= 0, got ${String(value)}`)
+  }
+  return value
+}
+
+function merge<T extends object>(name: string, defaults: T, given: Partial<T> | undefined): T {
+  const out = { ...defaults, ...(given ?? {}) }
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value === 'number') positive(`${name}.${key}`, value)
+  }
+  return out
+}
+
+/** Applies defaults, checks every option once, and freezes the result. */
+export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
+  const seed = options.seed ?? DEFAULTS.seed
+  if (!Number.isSafeInteger(seed)) fail(`option seed must be a whole number, got ${String(seed)}`)
+  const tokens = merge('tokens', DEFAULTS.tokens as TokenOptions, options.tokens)
+  if (tokens.lifetime < tokens.minLifetime) {
+    fail(`option tokens.lifetime (${tokens.lifetime} s) is below tokens.minLifetime (${tokens.minLifetime} s)`)
+  }
+  const fixtureCheck = options.fixtureCheck ?? DEFAULTS.fixtureCheck
+  if (fixtureCheck !== 'warn' && fixtureCheck !== 'error') {
+    fail(`option fixtureCheck must be 'warn' or 'error', got ${String(fixtureCheck)}`)
+  }
+  const publicUrl = (options.publicUrl ?? DEFAULTS.publicUrl).replace(/\/+$/, '')
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
+  const resolved: ResolvedOptions = {
+    contract: resolve(options.contract ?? DEFAULTS.contract),
+    fixtures: resolve(options.fixtures ?? DEFAULTS.fixtures),
+    fixtureCheck,
+    scenarios: [DEFAULTS.bundledScenarios, ...(options.scenarios ? [resolve(options.scenarios)] : [])],
+    seed,
+    state: options.state ?? DEFAULTS.state,
+    adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
+    auth: options.auth ?? DEFAULTS.auth,
+    publicUrl,
+    rateLimits: options.rateLimits === 'off' ? 'off' : resolve(options.rateLimits ?? DEFAULTS.rateLimits),
+    privileges: resolve(options.privileges ?? DEFAULTS.privileges),
+    fieldScopes: resolve(options.fieldScopes ?? DEFAULTS.fieldScopes),
+    magicIdentifiers: resolve(options.magicIdentifiers ?? DEFAULTS.magicIdentifiers),
+    tokens,
+    lockout: merge('lockout', DEFAULTS.lockout, options.lockout),
+    ban: merge('ban', DEFAULTS.ban, options.ban),
+    journal: merge('journal', DEFAULTS.journal as JournalOptions, options.journal),
+    delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
+    demoClient: options.demoClient ?? DEFAULTS.demoClient,
+    now: options.now ?? Date.now,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  }
+  if (resolved.adminToken.length < 16) fail('option adminToken must be at least 16 characters long')
+  return Object.freeze(resolved)
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parse as parseQuery } from 'node:querystring'
+import type { SandboxContext } from './context.js'
+import { routeRequest } from './contract/route-stage.js'
+import { validateRequest } from './contract/validate-stage.js'
+import type { Exchange, Stage } from './http/exchange.js'
+import { sendReply } from './http/send.js'
+import { resolveData } from './resolve/resolve-stage.js'
+
+/** The stages of an API request, in the order a request meets them. */
+export interface Pipeline {
+  /** Run until one of them sets a reply or detaches the exchange. */
+  request: Stage[]
+  /** Run on every reply before it is sent. */
+  response: Stage[]
+}
+
+/**
+ * The request path, in one screen: connection (ban) → route (contract) → authenticate → validate →
+ * rate limit → scenario → resolve data (fixture case, magic identifier, generator), then filter by
+ * scope → send. The journal watches every exchange from arrival to the socket's close.
+ */
+export function assemblePipeline(ctx: SandboxContext): Pipeline {
+  return {
+    request: [
+      routeRequest(ctx),
+      validateRequest(ctx),
+      resolveData(ctx),
+    ],
+    response: [],
+  }
+}
+
+/** Opens an exchange for a request that reached the API (not the admin surface). */
+export function openExchange(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Exchange {
+  const url = req.url ?? '/'
+  const q = url.indexOf('?')
+  return {
+    req,
+    res,
+    receivedAt: ctx.options.now(),
+    ip: req.socket.remoteAddress ?? 'unknown',
+    method: req.method ?? 'GET',
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
+    pathParams: {},
+    clockOffset: 0,
+    headers: {},
+    notes: {},
+  }
+}
+
+/** Runs a pipeline on a request: request stages until a reply, then response stages, then send. */
+export function createApiHandler(ctx: SandboxContext, pipeline: Pipeline): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const ex = openExchange(req, res, ctx)
+    try {
+      for (const stage of pipeline.request) {
+        await stage(ex)
+        if (ex.reply || ex.detached) break
+      }
+      if (ex.detached) return
+      for (const stage of pipeline.response) await stage(ex)
+    } catch (err) {
+      if (ex.detached) return
+      // The cause goes to the operator's log, never into the answer.
+      ctx.options.log(`error: ${ex.method} ${ex.path}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+      const e = ctx.errors(ex.operation, 500, { detail: 'Erreur interne du bac à sable ; le détail est dans son journal.' })
+      ex.reply = { status: 500, body: e.body, ...(e.code ? { code: e.code } : {}) }
+    }
+    sendReply(ex)
+  }
+}
