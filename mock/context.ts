@@ -3,6 +3,7 @@ import type { RouteMatch } from './contract/router.js'
 import type { Contract, Operation } from './contract/types.js'
 import type { RequestParts, ValidationFailure } from './contract/validate-request.js'
 import type { ResolvedOptions } from './options.js'
+import type { DataSources } from './resolve/resolve-stage.js'
 import type { Store } from './store/store.js'
 import type { SandboxClock } from './traffic/clock.js'
 
@@ -21,4 +22,6 @@ export interface SandboxContext {
   readonly errors: (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody
   /** Checks a request against its operation. */
   readonly validate: (op: Operation, parts: RequestParts) => ValidationFailure | undefined
+  /** Fixture cases, magic identifiers and the generator. */
+  readonly data: DataSources
 }

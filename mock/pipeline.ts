@@ -25,7 +25,7 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
     request: [
       routeRequest(ctx),
       validateRequest(ctx),
-      resolveData(ctx),
+      resolveData(ctx, ctx.data),
     ],
     response: [],
   }

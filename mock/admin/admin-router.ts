@@ -1,0 +1,19 @@
+import express, { type Router } from 'express'
+import type { SandboxContext } from '../context.js'
+import { SANDBOX_ERRORS } from '../errors.js'
+import { registerHealthRoutes } from './health-routes.js'
+import { sendProblem } from './problem.js'
+
+/**
+ * The admin surface, everything under `/__sandbox/`. Each feature registers its routes here; each
+ * route says who may call it (the admin token, or a client with its own credentials).
+ */
+export function createAdminRouter(ctx: SandboxContext, startedAt: number): Router {
+  const router = express.Router()
+  router.use(express.json({ limit: '1mb' }))
+  registerHealthRoutes(router, ctx, startedAt)
+  router.use((_req, res) => {
+    sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, 'No such admin endpoint. See docs/admin-api.md for the list.')
+  })
+  return router
+}

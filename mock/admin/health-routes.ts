@@ -1,0 +1,16 @@
+import type { Router } from 'express'
+import type { SandboxContext } from '../context.js'
+
+/** `GET /__sandbox/health`: liveness and readiness, open to anyone (load balancers, Docker HEALTHCHECK). */
+export function registerHealthRoutes(router: Router, ctx: SandboxContext, startedAt: number): void {
+  router.get('/health', async (_req, res) => {
+    const ready = await ctx.store.ready().catch(() => false)
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ok' : 'not-ready',
+      ready,
+      store: ctx.store.kind,
+      contract: { title: ctx.contract.title, version: ctx.contract.version, operations: ctx.contract.operations.length },
+      uptime: Math.round((ctx.options.now() - startedAt) / 1000),
+    })
+  })
+}

@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import { createAdminRouter } from './admin/admin-router.js'
+import type { SandboxContext } from './context.js'
+import { createErrorBodies } from './contract/error-body.js'
+import { loadContract } from './contract/load-contract.js'
+import { createRouter } from './contract/router.js'
+import { createRequestValidator } from './contract/validate-request.js'
+import { createDataGenerator } from './data/generate-response.js'
+import { loadMagicIdentifiers } from './data/magic-identifiers.js'
+import { loadCases } from './fixtures/load-cases.js'
+import { resolveOptions, type SandboxOptions } from './options.js'
+import { assemblePipeline, createApiHandler } from './pipeline.js'
+import { openStore } from './store/open-store.js'
+import { createSandboxClock } from './traffic/clock.js'
+
+/** A sandbox, built and ready to listen. */
+export interface Sandbox {
+  /** The express app: mount it, or hand it to supertest. */
+  readonly app: Express
+  readonly context: SandboxContext
+  /** The admin token for `/__sandbox/` (generated when not given). */
+  readonly adminToken: string
+  /** Starts listening; port `0` (the default) picks a free port. Resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number; server: Server }>
+  /** Stops listening, flushes the store and the journal. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/**
+ * Builds a sandbox from options: loads and checks the contract, fixtures and mapping files (any fault
+ * throws a `SandboxConfigError` naming the file and place), opens the store, assembles the pipeline.
+ * Never listens by itself and never reads `process.env`.
+ */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const startedAt = Date.now()
+  const opts = resolveOptions(options)
+  const contract = await loadContract(opts.contract)
+  const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
+  const store = await openStore(opts.state, opts.now)
+  const ctx: SandboxContext = {
+    options: opts,
+    contract,
+    store,
+    clock: createSandboxClock(store, opts.now),
+    route: createRouter(contract.operations),
+    errors: createErrorBodies(contract),
+    validate: createRequestValidator(contract),
+    data: {
+      cases,
+      magic: await loadMagicIdentifiers(opts.magicIdentifiers),
+      generator: createDataGenerator(contract, { seed: opts.seed, documentBaseUrl: opts.publicUrl }),
+    },
+  }
+  const handle = createApiHandler(ctx, assemblePipeline(ctx))
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('etag', false)
+  app.use('/__sandbox', createAdminRouter(ctx, startedAt))
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
+  app.use((req: Request, res: Response) => void handle(req, res))
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    // Only body-parser errors reach here: a malformed or oversized JSON body.
+    const status = err.status && err.status < 500 ? err.status : 400
+    const e = ctx.errors(undefined, 400, { parameter: 'body', detail: `Corps de requête illisible : ${err.type ?? err.message}` })
+    res.status(status).json(e.body)
+  })
+
+  let server: Server | undefined
+  let closing: Promise<void> | undefined
+  return {
+    app,
+    context: ctx,
+    adminToken: opts.adminToken,
+    listen: (port = 0, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        const s = createServer(app)
+        server = s
+        s.once('error', reject)
+        s.listen(port, host, () => {
+          const address = s.address() as AddressInfo
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+          resolve({ url: `http://${shown}:${address.port}`, port: address.port, server: s })
+        })
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        if (server) {
+          const s = server
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve())
+            s.closeAllConnections()
+          })
+        }
+        await store.close()
+      })()),
+  }
+}

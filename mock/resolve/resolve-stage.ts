@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache'
+import type { SandboxContext } from '../context.js'
+import type { Operation } from '../contract/types.js'
+import { matchCase, type CaseTable } from '../fixtures/load-cases.js'
+import type { Exchange, Reply, Stage } from '../http/exchange.js'
+import { findMagic, type MagicTable } from '../data/magic-identifiers.js'
+import type { DataGenerator } from '../data/generate-response.js'
+
+/** Query parameters that say why a call is made, not what it asks for: they never change the data. */
+export const TRACEABILITY_PARAMS = new Set(['context', 'recipient', 'object'])
+
+export interface DataSources {
+  cases: CaseTable
+  magic: MagicTable
+  generator: DataGenerator
+  /** Most generated bodies kept, serialised. Default `5000`. */
+  cacheEntries?: number
+}
+
+/** The parameters that identify the data asked for: path values and non-traceability query values. */
+export function dataParams(op: Operation, ex: Exchange): Record<string, string> {
+  const params: Record<string, string> = { ...ex.pathParams }
+  for (const p of op.parameters) {
+    if (p.in !== 'query' || TRACEABILITY_PARAMS.has(p.name)) continue
+    const v = ex.query[p.name]
+    if (v !== undefined) params[p.name] = Array.isArray(v) ? v.join(',') : v
+  }
+  return params
+}
+
+/**
+ * Resolve data: a fixture case whose params the request carries (most specific first), else a magic
+ * identifier's answer, else a body generated from the contract, coherent for the identifier. Generated
+ * bodies are deterministic, so they are cached serialised.
+ */
+export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
+  const cache = new LRUCache<string, string>({ max: sources.cacheEntries ?? 5000 })
+  return (ex) => {
+    const op = ex.operation!
+    const params = dataParams(op, ex)
+    const fixture = matchCase(sources.cases.get(op.id), { ...ex.query, ...ex.pathParams })
+    if (fixture) {
+      ex.notes.fixture = fixture.file
+      ex.reply = { status: fixture.status, raw: fixture.payload }
+      return
+    }
+    const magic = findMagic(sources.magic, params)
+    if (magic && magic.status >= 400 && !magic.scenario) {
+      const e = ctx.errors(op, magic.status, magic.code ? { code: magic.code } : {})
+      ex.notes.magic = magic.identifier
+      ex.reply = { status: magic.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+      return
+    }
+    const status = successStatus(op)
+    const key = `${op.id}\u0000${JSON.stringify(params)}`
+    let raw = cache.get(key)
+    if (raw === undefined) {
+      raw = JSON.stringify(sources.generator.generateBody(op, params, status))
+      cache.set(key, raw)
+    }
+    ex.reply = { status: Number(status) || 200, raw } satisfies Reply
+  }
+}
+
+/** The operation's first declared 2XX status (`'200'` when none is declared). */
+function successStatus(op: Operation): string {
+  return Object.keys(op.responses).find((s) => /^2\d\d$/.test(s)) ?? '200'
+}
