@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander'
+import { SandboxConfigError } from '../errors.js'
+import { registerServeCommand } from './serve-command.js'
+
+/** Exit code of a usage or configuration error (bad flag, bad contract, bad fixture). */
+export const EXIT_USAGE = 2
+
+/** The `sandbox-twin` command line; every sub-command registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('sandbox-twin')
+    .description('A sandbox twin of a production REST/JSON API: contract-driven, coherent fictitious data, real OAuth2, scripted production pushback.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+  registerServeCommand(program)
+  return program
+}
+
+/** Reports an error the way a user needs it: one line, no stack trace, and the exit code. */
+export function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return 0
+    process.stderr.write(`sandbox-twin: ${err.message.replace(/^error: /, '')}\n(run with --help for usage)\n`)
+    return EXIT_USAGE
+  }
+  if (err instanceof SandboxConfigError) {
+    process.stderr.write(`sandbox-twin: ${err.message}\n`)
+    return EXIT_USAGE
+  }
+  process.stderr.write(`sandbox-twin: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`)
+  return 1
+}
