@@ -68,19 +68,23 @@ export function createErrorBodies(contract: Contract): (op: Operation | undefine
       const byParam = candidates.find((v) => (itemOf(v)?.source as { parameter?: unknown } | null)?.parameter === spec.parameter)
       if (byParam) return byParam
     }
-    return spec.code ? undefined : candidates[0]
+    // An example about another parameter or code would mislead: only a spec naming neither takes the first.
+    return spec.code || spec.parameter ? undefined : candidates[0]
   }
   return (op, status, spec = {}) => {
     const key = String(status)
     const own = (op?.responses[key]?.examples ?? []).map((e) => e.value).filter((v) => itemOf(v))
     const example = pick(own, spec) ?? pick(anyOp.get(key) ?? [], spec)
-    const [dCode, dTitle, dDetail] = DEFAULT_TEXT[status] ?? ['00000', 'Erreur', 'Erreur.']
+    const [dCode, dTitle0, dDetail] = DEFAULT_TEXT[status] ?? ['00000', 'Erreur', 'Erreur.']
+    // Same status, same title as the contract's own examples (e.g. "Entité non traitable" for every 422).
+    const sibling = own[0] ?? anyOp.get(key)?.[0]
+    const dTitle = typeof itemOf(sibling)?.title === 'string' ? (itemOf(sibling)!.title as string) : dTitle0
     const base: ErrorItem = example
       ? structuredClone(itemOf(example)!)
       : {
           code: spec.code ?? dCode,
           title: spec.title ?? dTitle,
-          detail: dDetail,
+          detail: spec.detail ?? dDetail,
           source: spec.parameter ? { parameter: spec.parameter } : null,
           meta: {},
         }

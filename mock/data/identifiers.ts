@@ -34,11 +34,10 @@ export function checkSiren(value: string): IdentifierProblem | undefined {
 export function checkSiret(value: string): IdentifierProblem | undefined {
   if (!/^\d{14}$/.test(value)) return 'format'
   if (value.startsWith(LA_POSTE_SIREN)) {
-    // La Poste numbers its many establishments with a digit-sum key; a Luhn-valid one is accepted too.
+    // La Poste numbers its many establishments with a digit-sum key instead of Luhn.
     let sum = 0
     for (const c of value) sum += c.charCodeAt(0) - 48
-    if (sum % 5 === 0 || isLuhnValid(value)) return undefined
-    return 'checksum'
+    return sum % 5 === 0 ? undefined : 'checksum'
   }
   return isLuhnValid(value) ? undefined : 'checksum'
 }
