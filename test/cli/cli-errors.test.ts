@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { runCli } from '../helpers/cli.js'
+import { tempFiles } from '../helpers/temp-files.js'
+
+/** A failure must be one clear message: exit 2, no stack trace. */
+function expectUsageError(r: { code: number | null; stderr: string }, message: RegExp): void {
+  expect(r.code).toBe(2)
+  expect(r.stderr).toMatch(message)
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+}
+
+describe('sandbox-twin CLI errors', () => {
+  it('documents every serve flag in --help', async () => {
+    const r = await runCli(['serve', '--help'])
+    expect(r.code).toBe(0)
+    for (const flag of ['--port', '--host', '--contract', '--fixtures', '--scenarios', '--seed', '--state', '--admin-token', '--rate-limits', '--no-auth']) {
+      expect(r.stdout).toContain(flag)
+    }
+    expect(r.stdout).toContain('env: PORT')
+    expect(r.stdout).toContain('env: SANDBOX_ADMIN_TOKEN')
+  })
+
+  it('exits 2 on an unknown flag', async () => {
+    expectUsageError(await runCli(['serve', '--prot', '80']), /unknown option '--prot'/)
+  })
+
+  it('exits 2 on a port that is not a number', async () => {
+    expectUsageError(await runCli(['serve', '--port', 'eighty']), /--port must be a whole number from 0 to 65535/)
+  })
+
+  it('exits 2 naming a missing contract file', async () => {
+    expectUsageError(await runCli(['serve', '--state', 'memory', '--contract', '/nope/api.yaml']), /contract \/nope\/api\.yaml: file not found/)
+  })
+
+  it('exits 2 naming the line of a broken contract', async () => {
+    const dir = tempFiles({ 'api.yaml': 'openapi: 3.0.3\npaths:\n  /a: [\n' })
+    expectUsageError(await runCli(['serve', '--state', 'memory', '--contract', join(dir, 'api.yaml')]), /api\.yaml: line \d+, column \d+/)
+  })
+
+  it('exits 2 naming a fixture file whose YAML is broken', async () => {
+    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/bad.yaml': 'params: {siren: "1"\nstatus: 200\n' })
+    expectUsageError(await runCli(['serve', '--state', 'memory', '--fixtures', dir]), /fixture .*bad\.yaml: line \d+/)
+  })
+
+  it('exits 2 naming a fixture payload that contradicts the contract when --fixture-check error', async () => {
+    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/wrong.yaml': 'params: {siren: "418166096"}\nstatus: 200\npayload: \'{"data": 42}\'\n' })
+    expectUsageError(await runCli(['serve', '--state', 'memory', '--fixtures', dir, '--fixture-check', 'error']), /fixture .*wrong\.yaml: payload at \/data must be object/)
+  })
+
+  it('exits 2 naming a state file that is not a sandbox state', async () => {
+    const dir = tempFiles({ 'state.json': '[1,2,3]' })
+    expectUsageError(await runCli(['serve', '--state', join(dir, 'state.json')]), /state file .*state\.json cannot be used/)
+  })
+})
