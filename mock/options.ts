@@ -72,6 +72,12 @@ export interface TokenOptions {
   secretExpiryNoticeDays: number
   /** Seconds during which the previous secret still works after a rotation. Default `86400` (1 day). */
   rotationOverlap: number
+  /** Lifetime of a new client secret, seconds. Default `31536000` (365 days). */
+  secretLifetime: number
+  /** Longest token lifetime a client may be given, seconds. Default `86400` (1 day). */
+  maxLifetime: number
+  /** JWKS and metadata requests allowed per IP and minute before 429. Default `600`. */
+  jwksPerMinute: number
 }
 
 export interface LockoutOptions {
@@ -153,6 +159,9 @@ export const DEFAULTS = {
     audience: 'sandbox-twin',
     secretExpiryNoticeDays: 14,
     rotationOverlap: 86_400, // 1 day
+    secretLifetime: 31_536_000, // 365 days
+    maxLifetime: 86_400, // 1 day
+    jwksPerMinute: 600, // per IP
   },
   lockout: { maxFailures: 5, window: 300, duration: 900 }, // s
   ban: { threshold: 10, duration: 43_200, holdFor: 60, maxHeld: 1000 }, // s, s, count
