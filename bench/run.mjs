@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// npm run bench: throughput, latency, start-up time and peak memory of sandbox-twin, measured side by
+// side with Prism on the same contract and the same request, in one run on this machine. Loopback only.
+//
+// Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--only name,name]
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { scenarios } from './scenarios.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const args = parseArgs(process.argv.slice(2))
+const contract = process.env.SANDBOX_REAL_CONTRACT ?? resolve(root, '../shared/contracts/api_entreprise.yaml')
+if (!existsSync(contract)) {
+  console.error(`bench: the real contract is missing (${contract}); set SANDBOX_REAL_CONTRACT or keep ../shared beside the repository.`)
+  process.exit(2)
+}
+
+function parseArgs(list) {
+  const out = { runs: 3, duration: 5, connections: 50, only: undefined }
+  for (let i = 0; i < list.length; i += 2) {
+    const key = list[i].replace(/^--/, '')
+    if (!(key in out)) throw new Error(`bench: unknown flag ${list[i]}`)
+    out[key] = key === 'only' ? list[i + 1].split(',') : Number(list[i + 1])
+  }
+  return out
+}
+
+/** A free loopback port. */
+function freePort() {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => done(port))
+    })
+  })
+}
+
+/** Peak resident memory of a process (VmHWM), MB. */
+function peakRss(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Math.round(Number(m[1]) / 1024) : NaN
+}
+
+/** Starts a server process and waits until `probe` answers 200; returns the time it took. */
+async function startServer(name, command, argv, probe, env = {}) {
+  const started = performance.now()
+  const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout.on('data', (c) => (log += c))
+  child.stderr.on('data', (c) => (log += c))
+  const deadline = started + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early:\n${log}`)
+    if (performance.now() > deadline) throw new Error(`${name} not ready after 60 s:\n${log}`)
+    const res = await fetch(probe.url, { headers: probe.headers }).catch(() => undefined)
+    if (res) await res.arrayBuffer()
+    if (res?.status === 200) break
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  return { child, readyMs: performance.now() - started, log: () => log }
+}
+
+function stop(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done()
+    child.once('exit', () => done())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+  })
+}
+
+function load(url, headers) {
+  return new Promise((done, fail) => {
+    autocannon({ url, headers, connections: args.connections, duration: args.duration }, (err, r) => {
+      if (err) return fail(err)
+      done({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts })
+    })
+  })
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+async function measure(s) {
+  const port = await freePort()
+  const setup = s.before ? await s.before() : {}
+  const runs = []
+  for (let i = 0; i < args.runs; i++) {
+    const { command, argv, env } = s.server(port, contract, setup)
+    const request = await s.request(`http://127.0.0.1:${port}`, setup)
+    const server = await startServer(s.name, command, argv, request, env)
+    try {
+      if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
+      const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
+      const r = await load(req.url, req.headers)
+      runs.push({ ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) })
+    } finally {
+      await stop(server.child)
+    }
+  }
+  if (s.after) await s.after(setup)
+  const pick = (k) => median(runs.map((r) => r[k]))
+  return { name: s.name, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), readyMs: pick('readyMs'), rssMb: pick('rssMb'), non2xx: pick('non2xx'), errors: pick('errors'), runs: runs.length }
+}
+
+const selected = scenarios(root).filter((s) => !args.only || args.only.includes(s.name))
+const results = []
+for (const s of selected) {
+  process.stderr.write(`bench: ${s.name} (${args.runs} × ${args.duration} s, ${args.connections} connections)\n`)
+  try {
+    results.push(await measure(s))
+  } catch (err) {
+    results.push({ name: s.name, error: String(err.message ?? err).split('\n')[0] })
+  }
+}
+
+const by = Object.fromEntries(results.map((r) => [r.name, r]))
+const ratio = (a, b) => (by[a]?.rps && by[b]?.rps ? (by[a].rps / by[b].rps).toFixed(2) : 'n/a')
+console.log(`\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each (medians), ${args.duration} s, ${args.connections} connections`)
+console.log('name'.padEnd(28) + 'req/s'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'ready ms'.padStart(10) + 'peak RSS MB'.padStart(13) + 'non-2xx'.padStart(9))
+for (const r of results) {
+  if (r.error) console.log(`${r.name.padEnd(28)} failed: ${r.error}`)
+  else console.log(r.name.padEnd(28) + String(Math.round(r.rps)).padStart(9) + String(r.p50).padStart(8) + String(r.p99).padStart(8) + String(Math.round(r.readyMs)).padStart(10) + String(r.rssMb).padStart(13) + String(r.non2xx).padStart(9))
+}
+const comparisons = [
+  ['sandbox (no auth) / prism static', ratio('sandbox-noauth', 'prism-static'), 'bar >= 5'],
+  ['sandbox (no auth) / prism dynamic', ratio('sandbox-noauth', 'prism-dynamic'), ''],
+  ['authenticated / unauthenticated', ratio('sandbox-auth', 'sandbox-noauth'), 'bar >= 0.70'],
+  ['rate limits + scenarios on / off', ratio('sandbox-traffic', 'sandbox-auth'), 'bar >= 0.90'],
+  ['journal on / off', ratio('sandbox-full', 'sandbox-traffic'), 'bar >= 0.85'],
+  ['redis store / embedded store', ratio('sandbox-redis', 'sandbox-full'), ''],
+]
+console.log('\nratios (req/s, same request, same run):')
+for (const [label, value, bar] of comparisons) console.log(`  ${label.padEnd(38)} ${String(value).padStart(6)}  ${bar}`)
+mkdirSync(resolve(root, 'bench/results'), { recursive: true })
+writeFileSync(resolve(root, 'bench/results/latest.json'), JSON.stringify({ at: new Date().toISOString(), args, results, comparisons }, null, 2))

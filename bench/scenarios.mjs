@@ -1,0 +1,91 @@
+// The servers and requests `bench/run.mjs` measures. Every sandbox variant serves the real contract
+// and answers the same request as Prism: a legal unit by SIREN with the traceability parameters.
+import { spawn, spawnSync } from 'node:child_process'
+import { resolve } from 'node:path'
+
+const PATH = '/v3/insee/sirene/unites_legales/418166096?context=bench&recipient=13002526500013&object=bench'
+const ADMIN = 'bench-admin-token-0123456789abcdef'
+
+/** Gets a real access token from a running sandbox: a client created by the admin API, then /oauth/token. */
+async function token(base) {
+  const created = await fetch(`${base}/__sandbox/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'bench', privileges: ['unites_legales'], token_lifetime: 3600 }),
+  })
+  if (!created.ok) throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
+  const client = await created.json()
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+  })
+  if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`)
+  return (await res.json()).access_token
+}
+
+function sandbox(root, name, flags, { authenticated = false, before, after } = {}) {
+  let bearer
+  return {
+    name,
+    before,
+    after,
+    server: (port, contract, setup) => ({
+      command: process.execPath,
+      argv: [resolve(root, 'dist/mock/cli/main.js'), 'serve', '--port', String(port), '--contract', contract, '--admin-token', ADMIN, ...flags(setup)],
+    }),
+    // Before the token exists, readiness is probed on the health endpoint; the load uses the API call.
+    request: async (base, _setup, forLoad) =>
+      forLoad
+        ? { url: base + PATH, headers: authenticated ? { authorization: `Bearer ${bearer}` } : {} }
+        : { url: authenticated ? `${base}/__sandbox/health` : base + PATH, headers: {} },
+    prepare: authenticated
+      ? async (base) => {
+          bearer = await token(base)
+          const check = await fetch(base + PATH, { headers: { authorization: `Bearer ${bearer}` } })
+          if (check.status !== 200) throw new Error(`authenticated probe answered ${check.status}: ${await check.text()}`)
+        }
+      : undefined,
+  }
+}
+
+function prism(root, name, dynamic) {
+  return {
+    name,
+    server: (port, contract) => ({
+      command: resolve(root, 'node_modules/.bin/prism'),
+      argv: ['mock', '-h', '127.0.0.1', '-p', String(port), ...(dynamic ? ['-d'] : []), contract],
+    }),
+    // Prism checks that a security header is present; any bearer will do.
+    request: async (base) => ({ url: base + PATH, headers: { authorization: 'Bearer bench' } }),
+  }
+}
+
+/** A Redis server on a free port for the Redis-store variant, stopped afterwards. */
+function redis() {
+  return {
+    before: async () => {
+      const port = 6400 + Math.floor(Math.random() * 500)
+      const r = spawnSync('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'yes'])
+      if (r.status !== 0) throw new Error('redis-server is not installed (apt-get install -y redis-server)')
+      await new Promise((done) => setTimeout(done, 300))
+      return { redisPort: port }
+    },
+    after: async ({ redisPort }) => {
+      spawn('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave'])
+    },
+  }
+}
+
+export function scenarios(root) {
+  const highLimits = resolve(root, 'bench/rate-limits-high.yaml')
+  return [
+    prism(root, 'prism-static', false),
+    prism(root, 'prism-dynamic', true),
+    sandbox(root, 'sandbox-noauth', () => ['--state', 'memory', '--no-auth', '--rate-limits', 'off', '--no-journal']),
+    sandbox(root, 'sandbox-auth', () => ['--state', 'memory', '--rate-limits', 'off', '--no-journal'], { authenticated: true }),
+    sandbox(root, 'sandbox-traffic', () => ['--state', 'memory', '--rate-limits', highLimits, '--no-journal'], { authenticated: true }),
+    sandbox(root, 'sandbox-full', () => ['--state', 'memory', '--rate-limits', highLimits], { authenticated: true }),
+    sandbox(root, 'sandbox-redis', (s) => ['--state', `redis://127.0.0.1:${s.redisPort}/0`, '--rate-limits', highLimits], { authenticated: true, ...redis() }),
+  ]
+}
