@@ -5,6 +5,7 @@ import type { RequestParts, ValidationFailure } from './contract/validate-reques
 import type { ResolvedOptions } from './options.js'
 import type { DataSources } from './resolve/resolve-stage.js'
 import type { Store } from './store/store.js'
+import type { AuthService } from './auth/auth-service.js'
 import type { SandboxClock } from './traffic/clock.js'
 
 /**
@@ -24,4 +25,6 @@ export interface SandboxContext {
   readonly validate: (op: Operation, parts: RequestParts) => ValidationFailure | undefined
   /** Fixture cases, magic identifiers and the generator. */
   readonly data: DataSources
+  /** Clients, tokens, keys, lockout and the auth event hook (see docs/auth.md). */
+  readonly auth: AuthService
 }

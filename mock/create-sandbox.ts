@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { createAdminRouter } from './admin/admin-router.js'
+import { createAuthService, type DemoClient } from './auth/auth-service.js'
+import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
 import { createErrorBodies } from './contract/error-body.js'
 import { loadContract } from './contract/load-contract.js'
@@ -22,6 +24,8 @@ export interface Sandbox {
   readonly context: SandboxContext
   /** The admin token for `/__sandbox/` (generated when not given). */
   readonly adminToken: string
+  /** The demo client made at start-up (`demoClient` option), secret included, for the CLI to print. */
+  readonly demoClient?: DemoClient
   /** Starts listening; port `0` (the default) picks a free port. Resolves with the base URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number; server: Server }>
   /** Stops listening, flushes the store and the journal. Safe to call twice. */
@@ -39,11 +43,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const contract = await loadContract(opts.contract)
   const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
   const store = await openStore(opts.state, opts.now)
+  const clock = createSandboxClock(store, opts.now)
   const ctx: SandboxContext = {
     options: opts,
     contract,
     store,
-    clock: createSandboxClock(store, opts.now),
+    clock,
     route: createRouter(contract.operations),
     errors: createErrorBodies(contract),
     validate: createRequestValidator(contract),
@@ -52,6 +57,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       magic: await loadMagicIdentifiers(opts.magicIdentifiers),
       generator: createDataGenerator(contract, { seed: opts.seed, documentBaseUrl: opts.publicUrl }),
     },
+    auth: await createAuthService({ options: opts, contract, store, clock }),
   }
   const handle = createApiHandler(ctx, assemblePipeline(ctx))
 
@@ -59,6 +65,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.disable('x-powered-by')
   app.set('etag', false)
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
+  app.use(createOAuthRouter(ctx))
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
   app.use((req: Request, res: Response) => void handle(req, res))
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
@@ -74,6 +81,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     app,
     context: ctx,
     adminToken: opts.adminToken,
+    ...(ctx.auth.demoClient ? { demoClient: ctx.auth.demoClient } : {}),
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         const s = createServer(app)

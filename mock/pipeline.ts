@@ -3,6 +3,8 @@ import { parse as parseQuery } from 'node:querystring'
 import type { SandboxContext } from './context.js'
 import { routeRequest } from './contract/route-stage.js'
 import { validateRequest } from './contract/validate-stage.js'
+import { authenticate } from './auth/authenticate-stage.js'
+import { answerPrivileges } from './auth/privileges-stage.js'
 import type { Exchange, Stage } from './http/exchange.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './resolve/resolve-stage.js'
@@ -24,7 +26,9 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
   return {
     request: [
       routeRequest(ctx),
+      authenticate(ctx),
       validateRequest(ctx),
+      answerPrivileges(),
       resolveData(ctx, ctx.data),
     ],
     response: [],

@@ -1,7 +1,10 @@
 import express, { type Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
+import { registerClientRoutes } from './client-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
+import { registerKeyRoutes } from './key-routes.js'
+import { registerSecretRoutes } from './secret-routes.js'
 import { sendProblem } from './problem.js'
 
 /**
@@ -12,6 +15,9 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   const router = express.Router()
   router.use(express.json({ limit: '1mb' }))
   registerHealthRoutes(router, ctx, startedAt)
+  registerClientRoutes(router, ctx)
+  registerSecretRoutes(router, ctx)
+  registerKeyRoutes(router, ctx)
   router.use((_req, res) => {
     sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, 'No such admin endpoint. See docs/admin-api.md for the list.')
   })

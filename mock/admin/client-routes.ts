@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto'
+import type { Request, Response, Router } from 'express'
+import { clientView } from '../auth/client-registry.js'
+import { parseClientInput } from '../auth/client-input.js'
+import type { SandboxContext } from '../context.js'
+import { SANDBOX_ERRORS } from '../errors.js'
+import { requireAdmin } from './admin-auth.js'
+import { requireAdminOrSelf, type Actor } from './client-access.js'
+import { sendProblem } from './problem.js'
+
+const noSuchClient = (res: Response, id: string): void =>
+  sendProblem(
+    res,
+    404,
+    SANDBOX_ERRORS.NOT_FOUND,
+    `No client ${id}. GET /__sandbox/clients lists them.`,
+  )
+
+/**
+ * Sandbox clients, under `/__sandbox/clients`: created, listed, updated and deleted with the admin
+ * token; a client may read itself with its own credentials. The secret is shown once, at creation
+ * (and at each rotation, see `secret-routes.ts`).
+ */
+export function registerClientRoutes(router: Router, ctx: SandboxContext): void {
+  const admin = requireAdmin(ctx.options.adminToken)
+  const inputOptions = { tokens: ctx.options.tokens, known: ctx.auth.privileges }
+  const ip = (req: Request): string => req.socket.remoteAddress ?? 'unknown'
+
+  router.post('/clients', admin, async (req, res) => {
+    const parsed = parseClientInput(req.body ?? {}, 'create', inputOptions)
+    if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
+    const { clientId = `cli_${randomBytes(8).toString('hex')}`, secret, settings } = parsed.input
+    const made = await ctx.auth.clients.create(
+      clientId,
+      { ...ctx.auth.defaultSettings(), ...settings },
+      secret,
+    )
+    if (!made)
+      return sendProblem(
+        res,
+        409,
+        SANDBOX_ERRORS.CONFLICT,
+        `Client id ${clientId} is taken: choose another, or omit clientId.`,
+      )
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId,
+      action: 'created',
+      by: 'admin',
+      ip: ip(req),
+      at: ctx.options.now(),
+    })
+    res.setHeader('cache-control', 'no-store')
+    res.setHeader('location', `/__sandbox/clients/${encodeURIComponent(clientId)}`)
+    // The only time the secret is shown: it is stored as a hash.
+    res.status(201).json({ ...clientView(made.client), clientSecret: made.secret })
+  })
+
+  router.get('/clients', admin, async (_req, res) => {
+    res.json({ clients: (await ctx.auth.clients.list()).map(clientView) })
+  })
+
+  router.get('/clients/:id', requireAdminOrSelf(ctx), async (req, res) => {
+    const client = await ctx.auth.getClient(String(req.params.id))
+    if (!client) return noSuchClient(res, String(req.params.id))
+    res.json(clientView(client))
+  })
+
+  router.patch('/clients/:id', admin, async (req, res) => {
+    const id = String(req.params.id)
+    const parsed = parseClientInput(req.body ?? {}, 'update', inputOptions)
+    if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
+    const client = await ctx.auth.clients.update(id, parsed.input.settings)
+    if (!client) return noSuchClient(res, id)
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId: id,
+      action: 'updated',
+      by: 'admin',
+      ip: ip(req),
+      at: ctx.options.now(),
+    })
+    res.json(clientView(client))
+  })
+
+  router.delete('/clients/:id', admin, async (req, res) => {
+    const id = String(req.params.id)
+    if (!(await ctx.auth.clients.remove(id))) return noSuchClient(res, id)
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId: id,
+      action: 'deleted',
+      by: 'admin',
+      ip: ip(req),
+      at: ctx.options.now(),
+    })
+    res.status(204).end()
+  })
+
+  router.post('/clients/:id/unlock', admin, async (req, res) => {
+    const id = String(req.params.id)
+    await ctx.auth.lockout.lift(id)
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId: id,
+      action: 'unlocked',
+      by: 'admin',
+      ip: ip(req),
+      at: ctx.options.now(),
+    })
+    res.status(204).end()
+  })
+}
+
+/** The actor an {@link requireAdminOrSelf} route runs for. */
+export const actorOf = (res: Response): Actor => (res.locals.actor === 'admin' ? 'admin' : 'client')

@@ -1,0 +1,200 @@
+import type { IncomingMessage } from 'node:http'
+import type { Contract, Operation } from '../contract/types.js'
+import { luhnComplete } from '../data/identifiers.js'
+import type { ResolvedOptions } from '../options.js'
+import type { Store } from '../store/store.js'
+import type { SandboxClock } from '../traffic/clock.js'
+import { createAuthEvents, type AuthEvents } from './auth-events.js'
+import {
+  createClientAuthenticator,
+  type ClientAuthenticator,
+  type ClientAuthResult,
+} from './authenticate-client.js'
+import { createTokenCheck, type TokenCheck } from './check-token.js'
+import {
+  createClientRegistry,
+  type ClientRegistry,
+  type ClientSettings,
+  type SandboxClient,
+} from './client-registry.js'
+import { issueToken, type AccessClaims } from './issue-token.js'
+import { createLockout, type Lockout } from './lockout.js'
+import { knownPrivileges, loadPrivilegeMap, requiredPrivileges } from './privilege-map.js'
+import { openKeyRing, type KeyRing } from './signing-keys.js'
+import { createTokenState, type TokenState } from './token-state.js'
+import { createTokenVerifier, type Verification } from './verify-token.js'
+
+/** The demo client made at start-up; its secret is new at every start (see docs/auth.md). */
+export interface DemoClient {
+  clientId: string
+  clientSecret: string
+  privileges: string[]
+}
+
+/** Authentication as the rest of the sandbox sees it (`ctx.auth`). */
+export interface AuthService {
+  readonly clients: ClientRegistry
+  readonly keys: KeyRing
+  /** Journal hook: `ctx.auth.events.on('failure' | 'token' | ... | '*', listener)`. */
+  readonly events: AuthEvents
+  readonly lockout: Lockout
+  readonly tokens: TokenState
+  /** Every privilege the contract and mapping files know of, sorted. */
+  readonly privileges: readonly string[]
+  /** Made at start-up when `options.demoClient` is on. */
+  readonly demoClient?: DemoClient
+  /** Client credentials by Basic or by `client_id` / `client_secret` in an already-parsed body. */
+  authenticateClient(
+    req: IncomingMessage & { body?: unknown },
+    endpoint?: string,
+  ): Promise<ClientAuthResult>
+  readonly checkClient: ClientAuthenticator['check']
+  getClient(clientId: string): Promise<SandboxClient | undefined>
+  /** Settings of a new client where the admin gave none. */
+  defaultSettings(): ClientSettings
+  /** Signs a token for an authenticated client, records it and tells the journal. */
+  issue(
+    client: SandboxClient,
+    grant: { scopes: string[]; singleUse: boolean; ip: string; origin?: string },
+  ): Promise<{ token: string; claims: AccessClaims }>
+  /** Signature and fixed claims only (cached). */
+  verify(token: string): Promise<Verification>
+  /** Full check without consuming: signature, client, revocation, times on the client's clock. */
+  check(token: string, realNow: number): Promise<TokenCheck>
+  /** The privileges an operation needs, any one being enough; `[]`: any valid token. */
+  requiredPrivileges(op: Operation): readonly string[]
+  /** Revokes a client's secrets and every live token it holds. Resolves the number of tokens revoked. */
+  revokeSecret(clientId: string, ip: string): Promise<number | undefined>
+  /** The secret-expiry notice (an HTTP date) when the secret expires within the notice period. */
+  secretNotice(client: SandboxClient, sandboxNow: number): string | undefined
+}
+
+export interface AuthServiceDeps {
+  options: ResolvedOptions
+  contract: Contract
+  store: Store
+  clock: SandboxClock
+}
+
+/** Id of the client made at start-up. */
+export const DEMO_CLIENT_ID = 'demo'
+
+/** Loads keys and the privilege map, and makes the demo client. */
+export async function createAuthService({
+  options,
+  contract,
+  store,
+  clock,
+}: AuthServiceDeps): Promise<AuthService> {
+  const { tokens } = options
+  const map = await loadPrivilegeMap(options.privileges, options.log)
+  const privileges = await knownPrivileges(contract, map, options.fieldScopes)
+  const keys = await openKeyRing(store, tokens, options.now)
+  const events = createAuthEvents(options.log)
+  const clients = createClientRegistry({
+    store,
+    clock,
+    secretLifetimeMs: tokens.secretLifetime * 1000,
+    now: options.now,
+  })
+  const lockout = createLockout(store, clock, options.lockout)
+  const state = createTokenState(store, options.now)
+  const claims = { issuer: options.publicUrl, audience: tokens.audience }
+  const verify = createTokenVerifier(keys, { ...claims, now: options.now })
+  const authenticator = createClientAuthenticator({
+    clients,
+    lockout,
+    clock,
+    events,
+    now: options.now,
+  })
+  const noticeMs = tokens.secretExpiryNoticeDays * 86_400_000
+
+  const defaultSettings = (): ClientSettings => ({
+    label: 'Sandbox client',
+    siret: luhnComplete('9000000000001'),
+    privileges: [],
+    tokenLifetime: tokens.lifetime,
+    singleUse: false,
+    basicAuth: false,
+  })
+
+  const service: AuthService = {
+    clients,
+    keys,
+    events,
+    lockout,
+    tokens: state,
+    privileges,
+    authenticateClient: (req, endpoint = 'admin') => authenticator.fromRequest(req, endpoint),
+    checkClient: authenticator.check,
+    getClient: clients.get,
+    defaultSettings,
+    issue: async (client, grant) => {
+      const now = await clock.now(client.clientId)
+      const lifetime = client.tokenLifetime
+      const issued = await issueToken(keys, claims, {
+        clientId: client.clientId,
+        scopes: grant.scopes,
+        lifetime,
+        singleUse: grant.singleUse,
+        now,
+      })
+      const expiresAt = issued.claims.exp * 1000
+      await state.track(client.clientId, issued.claims.jti, expiresAt)
+      events.emit({
+        type: 'token',
+        clientId: client.clientId,
+        jti: issued.claims.jti,
+        scopes: grant.scopes,
+        singleUse: grant.singleUse,
+        expiresAt,
+        ip: grant.ip,
+        ...(grant.origin ? { origin: grant.origin } : {}),
+        at: options.now(),
+      })
+      return issued
+    },
+    verify,
+    check: createTokenCheck({ verify, clients, clock, state }),
+    requiredPrivileges: (op) => requiredPrivileges(op, map),
+    revokeSecret: async (clientId, ip) => {
+      if (!(await clients.revokeSecret(clientId))) return undefined
+      const count = await state.revokeAll(clientId)
+      events.emit({
+        type: 'revocation',
+        clientId,
+        ip,
+        what: 'secret',
+        tokens: count,
+        at: options.now(),
+      })
+      return count
+    },
+    secretNotice: (client, sandboxNow) =>
+      client.secretHash && client.secretExpiresAt - sandboxNow <= noticeMs
+        ? new Date(client.secretExpiresAt).toUTCString()
+        : undefined,
+  }
+  if (!options.demoClient) return service
+  return { ...service, demoClient: await makeDemoClient(service, [...privileges]) }
+}
+
+/**
+ * The demo client gets every known privilege and a fresh random secret at each start: a secret is
+ * stored only as a hash, so a kept one could not be printed, and a secret derived from the public seed
+ * would be a public secret (the very fault of API Entreprise's staging token).
+ */
+async function makeDemoClient(auth: AuthService, privileges: string[]): Promise<DemoClient> {
+  const settings = {
+    ...auth.defaultSettings(),
+    label: 'Demo client (made at start-up)',
+    privileges,
+  }
+  const made = await auth.clients.create(DEMO_CLIENT_ID, settings)
+  if (made) return { clientId: DEMO_CLIENT_ID, clientSecret: made.secret, privileges }
+  // Kept from a previous run (file or Redis state): new secret, current privileges.
+  await auth.clients.update(DEMO_CLIENT_ID, { privileges })
+  const rotated = await auth.clients.rotateSecret(DEMO_CLIENT_ID, 0)
+  return { clientId: DEMO_CLIENT_ID, clientSecret: rotated!.secret, privileges }
+}

@@ -1,0 +1,137 @@
+import type { SandboxContext } from '../context.js'
+import type { Operation } from '../contract/types.js'
+import type { Exchange, Stage } from '../http/exchange.js'
+import {
+  BASIC_WARNING,
+  bearerChallenge,
+  REASON_TEXT,
+  SECRET_EXPIRES_HEADER,
+  WARNING_HEADER,
+} from './auth-headers.js'
+import { readClientCredentials } from './client-credentials.js'
+import type { SandboxClient } from './client-registry.js'
+
+/** Answers with the contract's own error (its example for that code), notes why for the journal. */
+function refuse(
+  ctx: SandboxContext,
+  ex: Exchange,
+  status: 401 | 403 | 429,
+  code: string,
+  reason: string,
+): void {
+  const e = ctx.errors(ex.operation, status, { code })
+  ex.notes.authError = code
+  ex.notes.authReason = reason
+  ex.reply = { status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  if (status === 401) {
+    // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
+    ex.headers['www-authenticate'] =
+      reason === 'missing'
+        ? bearerChallenge()
+        : bearerChallenge({
+            error: 'invalid_token',
+            error_description: REASON_TEXT[reason] ?? reason,
+          })
+  }
+}
+
+/** 403 when the operation needs privileges and the credential holds none of them. */
+function lacksPrivilege(
+  ctx: SandboxContext,
+  ex: Exchange,
+  op: Operation,
+  scopes: string[],
+): boolean {
+  const needed = ctx.auth.requiredPrivileges(op)
+  if (needed.length === 0 || needed.some((p) => scopes.includes(p))) return false
+  refuse(ctx, ex, 403, '00100', 'insufficient-privileges')
+  ex.notes.authNeeded = [...needed]
+  ex.headers['www-authenticate'] = bearerChallenge({
+    error: 'insufficient_scope',
+    scope: needed.join(' '),
+  })
+  return true
+}
+
+function notice(ctx: SandboxContext, ex: Exchange, client: SandboxClient): void {
+  const date = ctx.auth.secretNotice(client, ex.receivedAt + ex.clockOffset)
+  if (date) ex.headers[SECRET_EXPIRES_HEADER] = date
+}
+
+async function bearer(
+  ctx: SandboxContext,
+  ex: Exchange,
+  op: Operation,
+  token: string,
+): Promise<void> {
+  const check = await ctx.auth.check(token, ex.receivedAt)
+  if (check.offset !== undefined) ex.clockOffset = check.offset
+  if (!check.ok) {
+    if (check.clientId) ex.notes.authClientId = check.clientId
+    return refuse(ctx, ex, 401, check.code, check.reason)
+  }
+  const { claims, client } = check
+  ex.notes.authClientId = client.clientId
+  if (lacksPrivilege(ctx, ex, op, check.scopes)) return
+  if (claims.single_use) {
+    // Consumed only by a call that would be served: one atomic setIfAbsent decides between racers.
+    const used = await ctx.auth.tokens.consume(client.clientId, claims.jti, claims.exp * 1000)
+    if (used !== true) return refuse(ctx, ex, 401, used === 'revoked' ? '00105' : '00103', used)
+    ex.notes.tokenConsumed = true
+  }
+  ex.identity = {
+    clientId: client.clientId,
+    jti: claims.jti,
+    scopes: check.scopes,
+    mode: 'bearer',
+    expiresAt: claims.exp * 1000,
+  }
+  notice(ctx, ex, client)
+}
+
+async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<void> {
+  const read = readClientCredentials(ex.req.headers, undefined)
+  if (read.kind !== 'ok') return refuse(ctx, ex, 401, '00101', 'malformed')
+  const origin = ex.req.headers.origin
+  const result = await ctx.auth.checkClient(read.credentials, {
+    ip: ex.ip,
+    endpoint: 'api',
+    ...(origin ? { origin } : {}),
+  })
+  ex.notes.authClientId = read.credentials.clientId
+  if (!result.ok) {
+    if (result.status !== 429) return refuse(ctx, ex, 401, '00101', 'bad-credentials')
+    refuse(ctx, ex, 429, '00429', 'locked')
+    ex.headers['retry-after'] = String(result.retryAfter ?? 1)
+    return
+  }
+  const { client } = result
+  ex.clockOffset = await ctx.clock.offset(client.clientId)
+  if (!client.basicAuth) return refuse(ctx, ex, 401, '00101', 'basic-not-allowed')
+  if (lacksPrivilege(ctx, ex, op, client.privileges)) return
+  ex.identity = { clientId: client.clientId, scopes: [...client.privileges], mode: 'basic' }
+  ex.headers[WARNING_HEADER] = BASIC_WARNING
+  notice(ctx, ex, client)
+}
+
+/**
+ * Authenticate: on every operation the contract secures, a Bearer access token (or Basic client
+ * credentials, for clients allowed to use them) is checked and the operation's privilege enforced:
+ * 401 00101 / 00103 / 00105, 403 00100. Sets `ex.identity` and the client's clock offset. A request
+ * carrying `Origin` is served but flagged: a token used from a browser is a leaked token.
+ * With `options.auth === false` nothing is checked and no identity is set (plain-mock mode).
+ */
+export function authenticate(ctx: SandboxContext): Stage {
+  if (!ctx.options.auth) return () => undefined
+  return async (ex) => {
+    const origin = ex.req.headers.origin
+    if (origin !== undefined) ex.notes.origin = origin
+    const op = ex.operation!
+    if (!op.secured) return
+    const header = ex.req.headers.authorization
+    if (!header) return refuse(ctx, ex, 401, '00101', 'missing')
+    if (/^bearer /i.test(header)) return bearer(ctx, ex, op, header.slice(7).trim())
+    if (/^basic /i.test(header)) return basic(ctx, ex, op)
+    return refuse(ctx, ex, 401, '00101', 'unsupported-scheme')
+  }
+}

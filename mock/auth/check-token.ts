@@ -1,0 +1,58 @@
+import type { SandboxClock } from '../traffic/clock.js'
+import type { ClientRegistry, SandboxClient } from './client-registry.js'
+import type { AccessClaims } from './issue-token.js'
+import type { TokenState } from './token-state.js'
+import { judgeTime, type Verification } from './verify-token.js'
+
+/** API Entreprise's token error codes: invalid or missing, expired, blacklisted. */
+export type TokenErrorCode = '00101' | '00103' | '00105'
+
+export type TokenCheck =
+  | {
+      ok: true
+      claims: AccessClaims
+      client: SandboxClient
+      /** The client's clock offset, ms. */
+      offset: number
+      /** The token's scopes that the client still holds: a privilege withdrawn takes effect at once. */
+      scopes: string[]
+    }
+  | { ok: false; code: TokenErrorCode; reason: string; clientId?: string; offset?: number }
+
+export interface TokenCheckDeps {
+  verify: (token: string) => Promise<Verification>
+  clients: ClientRegistry
+  clock: SandboxClock
+  state: TokenState
+}
+
+/**
+ * Judges a bearer token without consuming it: signature and fixed claims (cached), then one parallel
+ * read of the store (client record, clock offset, revoked/consumed state), then times on the client's
+ * sandbox clock. `realNow` is the exchange's arrival time, ms.
+ */
+export function createTokenCheck(
+  d: TokenCheckDeps,
+): (token: string, realNow: number) => Promise<TokenCheck> {
+  return async (token, realNow) => {
+    const v = await d.verify(token)
+    if (!v.ok) return { ok: false, code: '00101', reason: v.defect }
+    const { claims } = v
+    const [client, offset, spent] = await Promise.all([
+      d.clients.get(claims.sub),
+      d.clock.offset(claims.sub),
+      d.state.spent(claims.sub, claims.jti),
+    ])
+    const who = { clientId: claims.sub, offset }
+    if (!client) return { ok: false, code: '00101', reason: 'unknown-client', ...who }
+    if (spent === 'revoked') return { ok: false, code: '00105', reason: 'revoked', ...who }
+    const time = judgeTime(claims, realNow + offset)
+    if (time === 'expired') return { ok: false, code: '00103', reason: 'expired', ...who }
+    if (time === 'not-yet-valid')
+      return { ok: false, code: '00101', reason: 'not-yet-valid', ...who }
+    // A spent single-use token asks the client to fetch a new one, like an expired one.
+    if (spent === 'consumed') return { ok: false, code: '00103', reason: 'consumed', ...who }
+    const held = new Set(client.privileges)
+    return { ok: true, claims, client, offset, scopes: claims.scopes.filter((s) => held.has(s)) }
+  }
+}

@@ -1,0 +1,167 @@
+import type { Store } from '../store/store.js'
+import type { SandboxClock } from '../traffic/clock.js'
+import { generateSecret, hashSecret } from './secret-hash.js'
+
+/** A sandbox client as stored. The secret itself is never stored: only its scrypt hash. */
+export interface SandboxClient {
+  clientId: string
+  label: string
+  /** The SIRET of the organisation the client belongs to (one per account, as at the Douane). */
+  siret: string
+  /** Privileges (scopes) the client may ask tokens for. */
+  privileges: string[]
+  /** Lifetime of its access tokens, seconds. */
+  tokenLifetime: number
+  /** Every token is single-use: the first API call consumes it. */
+  singleUse: boolean
+  /** May call the API with HTTP Basic (client id + secret), which is accepted but not recommended. */
+  basicAuth: boolean
+  /** scrypt hash of the current secret; `null` once the secret has been revoked. */
+  secretHash: string | null
+  /** When the current secret stops working, sandbox-clock ms. */
+  secretExpiresAt: number
+  /** The secret replaced by the last rotation, still accepted until `validUntil` (sandbox-clock ms). */
+  previous?: { hash: string; validUntil: number }
+  /** Real time, ms. */
+  createdAt: number
+  updatedAt: number
+}
+
+/** What an admin may set on a client. */
+export type ClientSettings = Pick<
+  SandboxClient,
+  'label' | 'siret' | 'privileges' | 'tokenLifetime' | 'singleUse' | 'basicAuth'
+> & { secretExpiresAt?: number }
+
+const NS = 'clients'
+
+/**
+ * The client registry, kept in the store's global scope (namespace `clients`), so that every replica
+ * sees the same clients. Read-modify-write updates are not atomic: admin changes are rare and human.
+ */
+export interface ClientRegistry {
+  get(clientId: string): Promise<SandboxClient | undefined>
+  list(): Promise<SandboxClient[]>
+  /** Creates a client; `secret` defaults to a random one. Resolves `undefined` when the id is taken. */
+  create(
+    clientId: string,
+    settings: ClientSettings,
+    secret?: string,
+  ): Promise<{ client: SandboxClient; secret: string } | undefined>
+  update(clientId: string, patch: Partial<ClientSettings>): Promise<SandboxClient | undefined>
+  /** Removes the client and everything in its scope of the store. */
+  remove(clientId: string): Promise<boolean>
+  /** Replaces the secret; the old one keeps working for `overlapMs` (0: stops at once). */
+  rotateSecret(
+    clientId: string,
+    overlapMs: number,
+    secret?: string,
+  ): Promise<{ client: SandboxClient; secret: string } | undefined>
+  /** Revokes the current and previous secrets: the client can no longer authenticate. */
+  revokeSecret(clientId: string): Promise<SandboxClient | undefined>
+}
+
+export interface ClientRegistryOptions {
+  store: Store
+  clock: SandboxClock
+  /** Lifetime of a new secret, ms. */
+  secretLifetimeMs: number
+  /** Real time, ms. */
+  now: () => number
+}
+
+/** Builds the registry on the store. */
+export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
+  const scope = o.store.global
+  const get = (id: string): Promise<SandboxClient | undefined> => scope.get<SandboxClient>(NS, id)
+  const save = async (client: SandboxClient): Promise<SandboxClient> => {
+    await scope.set(NS, client.clientId, client)
+    return client
+  }
+  return {
+    get,
+    list: async () =>
+      (await scope.entries<SandboxClient>(NS))
+        .map(([, c]) => c)
+        .sort((a, b) => a.createdAt - b.createdAt || a.clientId.localeCompare(b.clientId)),
+    create: async (clientId, settings, chosen) => {
+      const secret = chosen ?? generateSecret()
+      const now = o.now()
+      const sandboxNow = await o.clock.now(clientId)
+      const client: SandboxClient = {
+        clientId,
+        label: settings.label,
+        siret: settings.siret,
+        privileges: [...settings.privileges],
+        tokenLifetime: settings.tokenLifetime,
+        singleUse: settings.singleUse,
+        basicAuth: settings.basicAuth,
+        secretHash: await hashSecret(secret),
+        secretExpiresAt: settings.secretExpiresAt ?? sandboxNow + o.secretLifetimeMs,
+        createdAt: now,
+        updatedAt: now,
+      }
+      // setIfAbsent: two admins creating the same id at once get one client and one 409.
+      if (!(await scope.setIfAbsent(NS, clientId, client))) return undefined
+      return { client, secret }
+    },
+    update: async (clientId, patch) => {
+      const client = await get(clientId)
+      if (!client) return undefined
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+      return save({ ...client, ...defined, updatedAt: o.now() })
+    },
+    remove: async (clientId) => {
+      const existed = await scope.delete(NS, clientId)
+      await o.store.scope(clientId).clear()
+      return existed
+    },
+    rotateSecret: async (clientId, overlapMs, chosen) => {
+      const client = await get(clientId)
+      if (!client) return undefined
+      const secret = chosen ?? generateSecret()
+      const sandboxNow = await o.clock.now(clientId)
+      const previousUntil = Math.min(sandboxNow + overlapMs, client.secretExpiresAt)
+      const next: SandboxClient = {
+        ...client,
+        secretHash: await hashSecret(secret),
+        secretExpiresAt: sandboxNow + o.secretLifetimeMs,
+        updatedAt: o.now(),
+      }
+      delete next.previous
+      if (client.secretHash && overlapMs > 0 && previousUntil > sandboxNow) {
+        next.previous = { hash: client.secretHash, validUntil: previousUntil }
+      }
+      return { client: await save(next), secret }
+    },
+    revokeSecret: async (clientId) => {
+      const client = await get(clientId)
+      if (!client) return undefined
+      const next: SandboxClient = { ...client, secretHash: null, updatedAt: o.now() }
+      delete next.previous
+      return save(next)
+    },
+  }
+}
+
+/** The client as the admin API shows it: never the hash, dates in ISO 8601. */
+export function clientView(client: SandboxClient): Record<string, unknown> {
+  return {
+    clientId: client.clientId,
+    label: client.label,
+    siret: client.siret,
+    privileges: client.privileges,
+    // The Douane's account colours: red without any entitlement, green when ready.
+    status: client.privileges.length === 0 || !client.secretHash ? 'red' : 'green',
+    tokenLifetime: client.tokenLifetime,
+    singleUse: client.singleUse,
+    basicAuth: client.basicAuth,
+    secretRevoked: client.secretHash === null,
+    secretExpiresAt: new Date(client.secretExpiresAt).toISOString(),
+    ...(client.previous
+      ? { previousSecretValidUntil: new Date(client.previous.validUntil).toISOString() }
+      : {}),
+    createdAt: new Date(client.createdAt).toISOString(),
+    updatedAt: new Date(client.updatedAt).toISOString(),
+  }
+}

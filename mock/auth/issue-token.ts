@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto'
+import { SignJWT } from 'jose'
+import type { KeyRing } from './signing-keys.js'
+
+/** The claims of a sandbox access token (RFC 9068 profile, `scopes` as API Entreprise names it). */
+export interface AccessClaims {
+  iss: string
+  aud: string
+  /** The client id. */
+  sub: string
+  client_id: string
+  /** Seconds since epoch, on the client's sandbox clock. */
+  iat: number
+  exp: number
+  nbf?: number
+  jti: string
+  /** Privileges granted to this token: API Entreprise's claim name. */
+  scopes: string[]
+  /** Present and `true` on a single-use token. */
+  single_use?: boolean
+}
+
+export interface IssueInput {
+  clientId: string
+  scopes: string[]
+  /** Seconds. */
+  lifetime: number
+  singleUse: boolean
+  /** The client's sandbox time, ms. */
+  now: number
+}
+
+/** Media type of the JWT header (`typ`), RFC 9068: a verifier never mistakes another JWT for one. */
+export const ACCESS_TOKEN_TYP = 'at+jwt'
+
+/** Signs an access token with the active key (`kid` in the header). */
+export async function issueToken(
+  keys: KeyRing,
+  claims: { issuer: string; audience: string },
+  input: IssueInput,
+): Promise<{ token: string; claims: AccessClaims }> {
+  const key = await keys.active()
+  const iat = Math.floor(input.now / 1000)
+  const payload: AccessClaims = {
+    iss: claims.issuer,
+    aud: claims.audience,
+    sub: input.clientId,
+    client_id: input.clientId,
+    iat,
+    exp: iat + input.lifetime,
+    jti: randomUUID(),
+    scopes: input.scopes,
+    ...(input.singleUse ? { single_use: true } : {}),
+  }
+  const token = await new SignJWT({ ...payload })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
+    .sign(key.privateKey)
+  return { token, claims: payload }
+}

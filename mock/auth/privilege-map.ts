@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises'
+import yaml from 'js-yaml'
+import type { Contract, Operation } from '../contract/types.js'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+
+/** Privileges by operation id from the mapping file; `null`: any valid token is enough. */
+export type PrivilegeMap = ReadonlyMap<string, readonly string[] | null>
+
+const NAME = /^[A-Za-z0-9_.:-]{1,100}$/
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function bad(file: string, message: string): SandboxConfigError {
+  return new SandboxConfigError(
+    SANDBOX_ERRORS.BAD_MAPPING,
+    `privileges ${file}: ${message}. Fix the file or pass another --privileges.`,
+    { file },
+  )
+}
+
+/**
+ * Loads the privilege mapping file (`operations: { <operationId>: <privilege> | [<privilege>...] | null }`)
+ * and checks every entry. A missing file is an empty map (the bundled contract carries its own
+ * privileges); ids the loaded contract does not have are kept and ignored (the bundled file serves
+ * the production contract).
+ */
+export async function loadPrivilegeMap(
+  file: string,
+  log: (line: string) => void,
+): Promise<PrivilegeMap> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      log(`privileges ${file}: not found; only the contract's own privileges are enforced.`)
+      return new Map()
+    }
+    throw bad(file, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`)
+  }
+  let doc: unknown
+  try {
+    doc = yaml.load(text, { filename: file })
+  } catch (cause) {
+    const mark = (cause as { mark?: { line: number } }).mark
+    throw bad(
+      file,
+      `${mark ? `line ${mark.line + 1}: ` : ''}not valid YAML (${(cause as { reason?: string }).reason ?? 'syntax error'})`,
+    )
+  }
+  if (doc === undefined || doc === null) return new Map()
+  if (!isObj(doc) || !isObj(doc.operations)) {
+    throw bad(file, 'expected a top-level "operations" map of operationId -> privilege')
+  }
+  const map = new Map<string, readonly string[] | null>()
+  for (const [id, value] of Object.entries(doc.operations)) {
+    if (value === null) {
+      map.set(id, null)
+      continue
+    }
+    const list = typeof value === 'string' ? [value] : value
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((p) => typeof p === 'string' && NAME.test(p))
+    ) {
+      throw bad(
+        file,
+        `entry "operations.${id}": expected a privilege name (letters, digits, _ . : -), a non-empty list of them, or null, got ${JSON.stringify(value)}`,
+      )
+    }
+    map.set(id, [...new Set(list as string[])])
+  }
+  return map
+}
+
+/**
+ * The privileges an operation needs, any one of them being enough: the contract's own (security
+ * scopes or `x-sandbox-privilege`) else the mapping file's; `[]` when any valid token is enough.
+ */
+export function requiredPrivileges(op: Operation, map: PrivilegeMap): readonly string[] {
+  if (op.privileges.length > 0) return op.privileges
+  return map.get(op.id) ?? []
+}
+
+/**
+ * Every privilege the loaded contract knows of: its operations' privileges, the `x-sandbox-scopes`
+ * of its response fields, and the scopes of the field-scope file (read leniently: its own loader
+ * checks it). The demo client gets all of them.
+ */
+export async function knownPrivileges(
+  contract: Contract,
+  map: PrivilegeMap,
+  fieldScopesFile: string,
+): Promise<string[]> {
+  const set = new Set<string>()
+  for (const op of contract.operations) for (const p of requiredPrivileges(op, map)) set.add(p)
+  collectScopes(contract.document, set, new Set())
+  const fields = await readFile(fieldScopesFile, 'utf8')
+    .then((t) => yaml.load(t))
+    .catch(() => undefined)
+  if (isObj(fields)) {
+    for (const paths of Object.values(fields)) {
+      if (!isObj(paths)) continue
+      for (const scopes of Object.values(paths)) {
+        if (Array.isArray(scopes))
+          for (const s of scopes) if (typeof s === 'string' && NAME.test(s)) set.add(s)
+      }
+    }
+  }
+  return [...set].sort()
+}
+
+function collectScopes(node: unknown, into: Set<string>, seen: Set<object>): void {
+  if (typeof node !== 'object' || node === null || seen.has(node)) return
+  seen.add(node)
+  if (Array.isArray(node)) {
+    for (const item of node) collectScopes(item, into, seen)
+    return
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'x-sandbox-scopes' && Array.isArray(value)) {
+      for (const s of value) if (typeof s === 'string' && NAME.test(s)) into.add(s)
+    } else {
+      collectScopes(value, into, seen)
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+
+/** scrypt cost: N = 2^14, r = 8, p = 1 (about 30 ms, 16 MiB), the parameters OWASP lists as a minimum. */
+const N = 16_384
+const R = 8
+const P = 1
+const KEY_LENGTH = 32 // bytes
+const MAX_MEM = 64 * 1024 * 1024 // 64 MiB
+
+const derive = (secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> =>
+  new Promise((done, fail) =>
+    scrypt(secret, salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEM }, (err, key) =>
+      err ? fail(err) : done(key),
+    ),
+  )
+
+/** Hashes a client secret: `scrypt$N$r$p$<salt>$<hash>`, salt and hash in base64url. */
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await derive(secret, salt, N, R, P)
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`
+}
+
+/** True when `secret` matches a hash made by {@link hashSecret}; false for any malformed hash. */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const key = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p))
+  return key.length === expected.length && timingSafeEqual(key, expected)
+}
+
+/**
+ * The Douane's password rule, applied to every user-chosen secret: 12 characters or more, with upper
+ * case, lower case, a digit and a special character. Returns what is missing, or `undefined`.
+ */
+export function checkSecretRule(secret: string): string | undefined {
+  const missing: string[] = []
+  if (secret.length < 12) missing.push('at least 12 characters')
+  if (!/[A-Z]/.test(secret)) missing.push('an upper-case letter')
+  if (!/[a-z]/.test(secret)) missing.push('a lower-case letter')
+  if (!/\d/.test(secret)) missing.push('a digit')
+  if (!/[^A-Za-z0-9]/.test(secret)) missing.push('a special character')
+  // Control characters cannot be typed reliably nor sent in a Basic header.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(secret)) missing.push('no control character')
+  if (secret.length > 256) missing.push('at most 256 characters')
+  if (missing.length === 0) return undefined
+  return `a client secret needs 12+ characters mixing upper case, lower case, digits and special characters (the Douane's rule); this one lacks ${missing.join(', ')}`
+}
+
+/** A fresh random secret (256 bits, base64url) that also follows {@link checkSecretRule}. */
+export function generateSecret(): string {
+  for (;;) {
+    const secret = randomBytes(32).toString('base64url')
+    // base64url's special characters are `-` and `_`; about one draw in four lacks both.
+    if (!checkSecretRule(secret)) return secret
+  }
+}
+
+/** SHA-256 of a value, base64url: keys for caches of secrets and tokens, never the value itself. */
+export const fingerprint = (value: string): string =>
+  createHash('sha256').update(value).digest('base64url')

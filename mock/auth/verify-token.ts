@@ -1,0 +1,132 @@
+import { compactVerify, decodeProtectedHeader } from 'jose'
+import { LRUCache } from 'lru-cache'
+import { ACCESS_TOKEN_TYP, type AccessClaims } from './issue-token.js'
+import { fingerprint } from './secret-hash.js'
+import type { KeyRing } from './signing-keys.js'
+
+/**
+ * Why a token is refused before any state is read. Each one is reported in `WWW-Authenticate`'s
+ * `error_description` and on the exchange's notes; the API answer itself is the contract's 00101.
+ */
+export type TokenDefect =
+  | 'token-too-long'
+  | 'malformed'
+  | 'alg-not-allowed'
+  | 'wrong-type'
+  | 'unknown-kid'
+  | 'bad-signature'
+  | 'wrong-issuer'
+  | 'wrong-audience'
+  | 'bad-claims'
+
+export type Verification = { ok: true; claims: AccessClaims } | { ok: false; defect: TokenDefect }
+
+export interface TokenVerifierOptions {
+  issuer: string
+  audience: string
+  /** Real time, ms. */
+  now: () => number
+  /** Verified tokens kept. Default `10000`. */
+  cacheEntries?: number
+}
+
+/** Longest token looked at; ours are under 1 KiB. Longer ones are refused unparsed. */
+export const MAX_TOKEN_LENGTH = 4096 // characters
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const ALLOWED = new Set(['ES256', 'RS256', 'EdDSA'])
+
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string')
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/**
+ * Checks a token's signature and fixed claims (issuer, audience, types), not its times: expiry and
+ * `nbf` are judged per call on the client's sandbox clock, and revocation on the store. Results are
+ * cached by the token's SHA-256 (never the token itself), verified ones until their `exp`, refused
+ * ones for a minute (a flood of one bad token costs one signature check).
+ */
+export function createTokenVerifier(
+  keys: KeyRing,
+  o: TokenVerifierOptions,
+): (token: string) => Promise<Verification> {
+  const good = new LRUCache<string, AccessClaims>({ max: o.cacheEntries ?? 10_000 })
+  const bad = new LRUCache<string, TokenDefect>({ max: 10_000, ttl: 60_000 })
+
+  const check = async (token: string): Promise<Verification> => {
+    let header: ReturnType<typeof decodeProtectedHeader>
+    try {
+      header = decodeProtectedHeader(token)
+    } catch {
+      return { ok: false, defect: 'malformed' }
+    }
+    // Only our asymmetric algorithms: `none` and HS256-with-the-public-key (confusion) end here.
+    if (typeof header.alg !== 'string' || !ALLOWED.has(header.alg))
+      return { ok: false, defect: 'alg-not-allowed' }
+    if (header.typ !== ACCESS_TOKEN_TYP) return { ok: false, defect: 'wrong-type' }
+    if (typeof header.kid !== 'string') return { ok: false, defect: 'unknown-kid' }
+    const key = await keys.verificationKey(header.kid)
+    if (!key) return { ok: false, defect: 'unknown-kid' }
+    if (key.alg !== header.alg) return { ok: false, defect: 'alg-not-allowed' }
+    let payload: Uint8Array
+    try {
+      payload = (await compactVerify(token, key.publicKey, { algorithms: [key.alg] })).payload
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      return {
+        ok: false,
+        defect: code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'bad-signature' : 'malformed',
+      }
+    }
+    let claims: Partial<AccessClaims>
+    try {
+      claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<AccessClaims>
+    } catch {
+      return { ok: false, defect: 'malformed' }
+    }
+    if (claims.iss !== o.issuer) return { ok: false, defect: 'wrong-issuer' }
+    const aud = claims.aud as unknown
+    if (aud !== o.audience && !(isStrings(aud) && aud.includes(o.audience)))
+      return { ok: false, defect: 'wrong-audience' }
+    const valid =
+      typeof claims.sub === 'string' &&
+      typeof claims.jti === 'string' &&
+      isTime(claims.iat) &&
+      isTime(claims.exp) &&
+      (claims.nbf === undefined || isTime(claims.nbf)) &&
+      isStrings(claims.scopes)
+    return valid
+      ? { ok: true, claims: claims as AccessClaims }
+      : { ok: false, defect: 'bad-claims' }
+  }
+
+  return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) return { ok: false, defect: 'token-too-long' }
+    if (!COMPACT_JWS.test(token)) return { ok: false, defect: 'malformed' }
+    const id = fingerprint(token)
+    const claims = good.get(id)
+    if (claims) return { ok: true, claims }
+    const known = bad.get(id)
+    if (known) return { ok: false, defect: known }
+    const result = await check(token)
+    if (result.ok) {
+      // Sandbox clocks are never behind real time: past real `exp`, the token is dead everywhere.
+      const ttl = result.claims.exp * 1000 - o.now()
+      if (ttl > 0) good.set(id, result.claims, { ttl })
+    } else if (result.defect !== 'unknown-kid') {
+      // An unknown kid may be a key another replica just made: not remembered.
+      bad.set(id, result.defect)
+    }
+    return result
+  }
+}
+
+/** Judges a verified token's times on the client's sandbox clock (ms). */
+export function judgeTime(
+  claims: AccessClaims,
+  nowMs: number,
+): 'expired' | 'not-yet-valid' | undefined {
+  const now = nowMs / 1000
+  if (claims.exp <= now) return 'expired'
+  if (claims.nbf !== undefined && claims.nbf > now) return 'not-yet-valid'
+  return undefined
+}
