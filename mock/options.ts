@@ -109,6 +109,8 @@ export interface JournalOptions {
   rotateBytes: number
   /** Days a journal entry is kept. Default `30`. */
   retentionDays: number
+  /** Entries a journal kept in memory holds (state `'memory'`); the oldest make room. Default `100000`. */
+  memoryEntries: number
 }
 
 /** Options after defaults are applied and checked: frozen, never changed during a request. */
@@ -170,6 +172,7 @@ export const DEFAULTS = {
     bufferEntries: 10_000,
     rotateBytes: 10 * 1024 * 1024, // 10 MiB
     retentionDays: 30,
+    memoryEntries: 100_000,
   },
   delayFactor: 1,
   demoClient: true,

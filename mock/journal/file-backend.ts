@@ -1,0 +1,156 @@
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import {
+  matchesFilter,
+  type JournalBackend,
+  type JournalFilter,
+  type JournalPage,
+} from './journal-backend.js'
+import type { JournalEntry } from './journal-entry.js'
+
+/** Options of {@link createFileJournalBackend}. */
+export interface FileJournalOptions {
+  /** Folder of the JSONL files (created when missing). */
+  dir: string
+  /** Size from which the current file is closed and a new one started, bytes. */
+  rotateBytes: number
+}
+
+const NAME = /^journal-(\d{6,})\.jsonl$/
+const fileName = (seq: number): string => `journal-${String(seq).padStart(6, '0')}.jsonl`
+
+/**
+ * The journal of a sandbox whose state is a file: JSON Lines files `journal-000001.jsonl`,
+ * `journal-000002.jsonl`... in one folder. Entries are appended, never rewritten; the current file
+ * rotates once it reaches `rotateBytes`; retention deletes whole files. A cursor is
+ * `<file number>:<byte offset>`, stable because files only grow and are removed whole.
+ */
+export async function createFileJournalBackend(
+  options: FileJournalOptions,
+): Promise<JournalBackend> {
+  const { dir, rotateBytes } = options
+  await mkdir(dir, { recursive: true })
+  const existing = await listFiles(dir)
+  let seq = existing.at(-1) ?? 1
+  let handle: FileHandle = await open(join(dir, fileName(seq)), 'a+')
+  let size = (await handle.stat()).size
+  if (size > 0 && !(await endsWithNewline(handle, size))) {
+    // A crash cut the last line short: end it, so the next entry starts on a line of its own.
+    await handle.write('\n')
+    size++
+  }
+  if (size >= rotateBytes) await rotate()
+
+  async function rotate(): Promise<void> {
+    await handle.close()
+    seq++
+    handle = await open(join(dir, fileName(seq)), 'a+')
+    size = 0
+  }
+
+  /** Entries of one file from a byte offset, with the offset just past each one. */
+  async function* readFile(fileSeq: number, start: number): AsyncGenerator<[number, JournalEntry]> {
+    // The current file is read only up to what is fully written, never a line still being appended.
+    const end = fileSeq === seq ? size : Infinity
+    if (start >= end) return
+    const input = createReadStream(join(dir, fileName(fileSeq)), {
+      start,
+      ...(end !== Infinity ? { end: end - 1 } : {}),
+    })
+    let offset = start
+    try {
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        offset += Buffer.byteLength(line) + 1
+        if (!line) continue
+        try {
+          yield [offset, JSON.parse(line) as JournalEntry]
+        } catch {
+          // A line cut short by a crash: skipped, the rest of the file is still read.
+        }
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err // pruned meanwhile: nothing left
+    }
+  }
+
+  async function* readFrom(cursor: Cursor): AsyncGenerator<[Cursor, JournalEntry]> {
+    for (const fileSeq of await listFiles(dir)) {
+      if (fileSeq < cursor.file) continue
+      const start = fileSeq === cursor.file ? cursor.offset : 0
+      for await (const [offset, entry] of readFile(fileSeq, start))
+        yield [{ file: fileSeq, offset }, entry]
+    }
+  }
+
+  return {
+    kind: 'file',
+    append: async (entries) => {
+      if (entries.length === 0) return
+      let chunk = ''
+      for (const e of entries) chunk += `${JSON.stringify(e)}\n`
+      const bytes = Buffer.from(chunk)
+      await handle.write(bytes)
+      size += bytes.length
+      if (size >= rotateBytes) await rotate()
+    },
+    query: async (filter, limit, cursor) => {
+      const page: JournalPage = { entries: [] }
+      let position = parseCursor(cursor)
+      for await (const [after, entry] of readFrom(position)) {
+        if (matchesFilter(entry, filter)) {
+          if (page.entries.length === limit) {
+            page.next = `${position.file}:${position.offset}`
+            break
+          }
+          page.entries.push(entry)
+        }
+        position = after
+      }
+      return page
+    },
+    stream: (filter: JournalFilter) =>
+      (async function* () {
+        for await (const [, entry] of readFrom({ file: 0, offset: 0 }))
+          if (matchesFilter(entry, filter)) yield entry
+      })(),
+    prune: async (beforeMs) => {
+      for (const fileSeq of await listFiles(dir)) {
+        if (fileSeq === seq) continue
+        const path = join(dir, fileName(fileSeq))
+        // A file's last change is its newest entry's writing: older than the cut, all of it is.
+        if ((await stat(path)).mtimeMs < beforeMs) await unlink(path).catch(() => undefined)
+      }
+    },
+    close: async () => {
+      await handle.close()
+    },
+  }
+}
+
+interface Cursor {
+  file: number
+  offset: number
+}
+
+function parseCursor(cursor: string | undefined): Cursor {
+  const m = cursor === undefined ? null : /^(\d+):(\d+)$/.exec(cursor)
+  return m ? { file: Number(m[1]), offset: Number(m[2]) } : { file: 0, offset: 0 }
+}
+
+async function listFiles(dir: string): Promise<number[]> {
+  const names = await readdir(dir)
+  return names
+    .map((n) => NAME.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b)
+}
+
+async function endsWithNewline(handle: FileHandle, size: number): Promise<boolean> {
+  const last = Buffer.alloc(1)
+  // Opened 'a+': writes always append, positional reads still work.
+  await handle.read(last, 0, 1, size - 1)
+  return last[0] === 0x0a
+}

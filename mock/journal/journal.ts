@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto'
+import type { Exchange } from '../http/exchange.js'
+import type { JournalBackend, JournalFilter, JournalPage } from './journal-backend.js'
+import type { JournalEntry, NewJournalEntry } from './journal-entry.js'
+import { createJournalWriter, type JournalWriterStats } from './journal-writer.js'
+import { watchExchange } from './watch-exchange.js'
+
+/** The access journal of a sandbox, as the pipeline, the admin routes and the report see it. */
+export interface Journal {
+  /** False when `journal.enabled` is off: nothing is recorded, queries find nothing. */
+  readonly enabled: boolean
+  /** Kind of the backend: `'memory'`, `'file'`, `'redis'`. */
+  readonly backend: string
+  /** Pipeline hook: records one entry for the exchange once its response closes. */
+  watch(ex: Exchange): void
+  /** Records an entry that does not come from the pipeline (token issuance, failed client auth). */
+  record(entry: NewJournalEntry): void
+  /** A page of entries matching `filter`, oldest first; sees everything recorded before the call. */
+  query(filter: JournalFilter, limit: number, cursor?: string): Promise<JournalPage>
+  /** Every entry matching `filter`, oldest first; sees everything recorded before the call. */
+  stream(filter: JournalFilter): AsyncIterable<JournalEntry>
+  /** Resolves once everything recorded so far is stored. */
+  flush(): Promise<void>
+  /** Flushes and closes the backend (`sandbox.close()` calls it, on SIGTERM/SIGINT too). */
+  close(): Promise<void>
+  stats(): JournalWriterStats
+}
+
+/** Options of {@link createJournal}. */
+export interface JournalServiceOptions {
+  /** Entries buffered before the writer is forced to flush. */
+  bufferEntries: number
+  /** Days an entry is kept; older ones are pruned hourly and hidden from queries. */
+  retentionDays: number
+  /** Real-time source, ms. */
+  now: () => number
+  log: (line: string) => void
+}
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
+
+/**
+ * Builds the journal over a backend: an in-memory buffer in front (so requests never wait for
+ * storage), ids given in recording order, retention applied at start and every hour.
+ */
+export function createJournal(backend: JournalBackend, options: JournalServiceOptions): Journal {
+  const writer = createJournalWriter(backend, {
+    bufferEntries: options.bufferEntries,
+    log: options.log,
+  })
+  const retentionMs = options.retentionDays * DAY
+  const nextId = idGenerator(options.now)
+  const record = (entry: NewJournalEntry): void => writer.push({ id: nextId(), ...entry })
+  // Retention hides older entries at once, whatever the backend has physically removed yet.
+  const inRetention = (filter: JournalFilter): JournalFilter => {
+    const oldest = options.now() - retentionMs
+    return filter.from !== undefined && filter.from >= oldest ? filter : { ...filter, from: oldest }
+  }
+  const prune = (): void => {
+    void backend.prune(options.now() - retentionMs).catch((err: unknown) => {
+      options.log(`journal: pruning failed: ${err instanceof Error ? err.message : String(err)}`)
+    })
+  }
+  prune()
+  const pruneTimer = setInterval(prune, HOUR)
+  pruneTimer.unref()
+
+  return {
+    enabled: true,
+    backend: backend.kind,
+    watch: (ex) => watchExchange(ex, options.now, record),
+    record,
+    query: async (filter, limit, cursor) => {
+      await writer.flush()
+      return backend.query(inRetention(filter), limit, cursor)
+    },
+    stream: (filter) =>
+      (async function* () {
+        await writer.flush()
+        yield* backend.stream(inRetention(filter))
+      })(),
+    flush: () => writer.flush(),
+    close: async () => {
+      clearInterval(pruneTimer)
+      // Responses closed in this very tick (connections cut by the shutdown) record on their 'close'.
+      await new Promise((resolve) => setImmediate(resolve))
+      await writer.close()
+    },
+    stats: () => writer.stats(),
+  }
+}
+
+/** The journal of a sandbox started with `journal.enabled: false`. */
+export function createDisabledJournal(): Journal {
+  const empty = { recorded: 0, written: 0, dropped: 0, pending: 0 }
+  return {
+    enabled: false,
+    backend: 'none',
+    watch: () => undefined,
+    record: () => undefined,
+    query: async () => ({ entries: [] }),
+    stream: () => (async function* () {})(),
+    flush: async () => undefined,
+    close: async () => undefined,
+    stats: () => ({ ...empty }),
+  }
+}
+
+/**
+ * Entry ids: real ms, a process tag and a counter, each fixed-width base 36, so ids sort in recording
+ * order within a process and by time across restarts and replicas.
+ */
+function idGenerator(now: () => number): () => string {
+  const tag = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(5, '0')
+  let counter = 0
+  return () => {
+    counter = (counter + 1) % 36 ** 6
+    return `${now().toString(36).padStart(9, '0')}-${tag}-${counter.toString(36).padStart(6, '0')}`
+  }
+}

@@ -1,0 +1,53 @@
+import { dirname, join } from 'node:path'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import type { ResolvedOptions } from '../options.js'
+import { createFileJournalBackend } from './file-backend.js'
+import type { JournalBackend } from './journal-backend.js'
+import { createDisabledJournal, createJournal, type Journal } from './journal.js'
+import { createMemoryJournalBackend } from './memory-backend.js'
+
+/** Builds the journal's backend for a Redis state; supplied by the Redis store. */
+export type RedisJournalFactory = (url: string) => Promise<JournalBackend>
+
+/**
+ * Opens the journal the options ask for, beside the state: state `'memory'` keeps a bounded ring in
+ * memory; a state file puts JSONL files in a `journal/` folder next to it (`.sandbox/journal/` for the
+ * CLI's default `.sandbox/state.json`); a Redis state uses `redisJournal` when given.
+ */
+export async function openJournal(
+  options: ResolvedOptions,
+  redisJournal?: RedisJournalFactory,
+): Promise<Journal> {
+  const { journal, state } = options
+  if (!journal.enabled) return createDisabledJournal()
+  for (const name of ['bufferEntries', 'memoryEntries', 'rotateBytes'] as const) {
+    if (journal[name] < 1) {
+      throw new SandboxConfigError(
+        SANDBOX_ERRORS.BAD_OPTION,
+        `option journal.${name} must be at least 1, got ${journal[name]}`,
+      )
+    }
+  }
+  let backend: JournalBackend
+  if (state === 'memory') {
+    backend = createMemoryJournalBackend(journal.memoryEntries)
+  } else if (/^rediss?:\/\//.test(state)) {
+    if (redisJournal) {
+      backend = await redisJournal(state)
+    } else {
+      options.log(
+        'journal: no Redis journal backend yet; the journal is kept in memory on this replica',
+      )
+      backend = createMemoryJournalBackend(journal.memoryEntries)
+    }
+  } else {
+    backend = await createFileJournalBackend({
+      dir: journalFolder(state),
+      rotateBytes: journal.rotateBytes,
+    })
+  }
+  return createJournal(backend, { ...journal, now: options.now, log: options.log })
+}
+
+/** Folder of the JSONL journal of a state file: `journal/` beside it. */
+export const journalFolder = (stateFile: string): string => join(dirname(stateFile), 'journal')

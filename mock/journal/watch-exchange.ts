@@ -1,0 +1,161 @@
+import { sandboxNow, type Exchange } from '../http/exchange.js'
+import { dataParams, TRACEABILITY_PARAMS } from '../resolve/resolve-stage.js'
+import { peekClientId } from '../traffic/peek-client.js'
+import type { JournalOutcome, NewJournalEntry } from './journal-entry.js'
+
+/** Notes stages leave on an exchange that the journal lifts into entry fields of their own. */
+const LIFTED_NOTES = new Set([
+  'fields',
+  'withheld',
+  'fieldScopes',
+  'stalled',
+  'origin',
+  'ban',
+  'held',
+  'authClientId',
+])
+
+/**
+ * The journal's pipeline hook: watches an exchange from arrival until its response closes (answer
+ * written, client gone, or connection closed by the sandbox), then records exactly one entry. Costs
+ * one listener per request; the entry is built once, after the answer has left.
+ */
+export function watchExchange(
+  ex: Exchange,
+  now: () => number,
+  record: (entry: NewJournalEntry) => void,
+): void {
+  const socket = ex.req.socket
+  const bytesBefore = socket.bytesWritten
+  ex.res.once('close', () => {
+    // A client that goes away first half-closes (FIN: the readable side ends) or resets the socket;
+    // a connection the sandbox closes itself (ban cap, fault, shutdown) shows neither.
+    const clientGone = socket.readableEnded || socket.errored != null
+    const outcome: JournalOutcome = ex.res.writableFinished
+      ? 'answered'
+      : clientGone
+        ? 'client-closed'
+        : 'server-closed'
+    record(entryOf(ex, now() - ex.receivedAt, outcome, socket.bytesWritten - bytesBefore))
+  })
+}
+
+function entryOf(
+  ex: Exchange,
+  latencyMs: number,
+  outcome: JournalOutcome,
+  bytes: number,
+): NewJournalEntry {
+  const { identity, operation: op, notes } = ex
+  const entry: NewJournalEntry = {
+    kind: 'api',
+    at: new Date(ex.receivedAt).toISOString(),
+    sandboxAt: new Date(sandboxNow(ex)).toISOString(),
+    ip: ex.ip,
+    method: ex.method,
+    path: ex.path,
+    outcome,
+    latencyMs,
+    bytes: Math.max(0, bytes),
+    clientClosed: outcome === 'client-closed',
+  }
+  if (identity) {
+    entry.clientId = identity.clientId
+    entry.authMode = identity.mode
+    entry.scopes = identity.scopes
+    if (identity.jti !== undefined) entry.jti = identity.jti
+    if (identity.expiresAt !== undefined)
+      entry.tokenExpiresAt = new Date(identity.expiresAt).toISOString()
+    if (notes.tokenConsumed) entry.singleUse = true
+  } else {
+    Object.assign(entry, unverifiedCaller(ex))
+  }
+  if (op) {
+    entry.operation = op.id
+    if (op.privileges.length > 0) entry.privileges = op.privileges
+    const ref = dataParams(op, ex)
+    if (Object.keys(ref).length > 0) entry.ref = ref
+  }
+  if (ex.rateGroup !== undefined) entry.rateGroup = ex.rateGroup
+  for (const name of TRACEABILITY_PARAMS) {
+    const value = first(ex.query[name])
+    if (value !== undefined) entry[name as 'context' | 'recipient' | 'object'] = value
+  }
+  if (ex.res.headersSent) entry.status = ex.res.statusCode
+  if (ex.reply?.code !== undefined && ex.res.headersSent) entry.code = ex.reply.code
+  if (ex.scenario !== undefined) entry.scenario = ex.scenario
+  const retryAfter = Number(header(ex, 'retry-after'))
+  if (entry.status !== undefined && Number.isFinite(retryAfter)) entry.retryAfter = retryAfter
+  const retryIn = entry.status !== undefined && entry.status >= 400 ? retryInOf(ex) : undefined
+  if (retryIn !== undefined) entry.retryIn = retryIn
+  if (outcome === 'client-closed') entry.clientClosedAfterMs = latencyMs
+  const ban = notes.ban as { until?: unknown } | undefined
+  if (ban) {
+    entry.banned = true
+    entry.stalled = true
+    if (typeof ban.until === 'string') entry.banUntil = ban.until
+  }
+  if (notes.stalled) entry.stalled = true
+  if (Array.isArray(notes.fields)) entry.fields = notes.fields as string[]
+  if (Array.isArray(notes.withheld)) entry.withheld = notes.withheld as string[]
+  if (Array.isArray(notes.fieldScopes)) entry.fieldScopes = notes.fieldScopes as string[]
+  const origin = ex.req.headers.origin
+  if (origin !== undefined) entry.origin = origin
+  const rest = Object.entries(notes).filter(([k]) => !LIFTED_NOTES.has(k))
+  if (rest.length > 0) entry.notes = Object.fromEntries(rest)
+  return entry
+}
+
+/**
+ * Who a refused or held request came from, when no identity was set: a bearer token whose signature
+ * checked but that was refused (expired, revoked, lacking the privilege: `authClientId` is set), or a
+ * connection held because the client it names is banned. The `jti` is read from the token's payload
+ * (never the token itself), so that the verdict can tell a retry with the same refused token.
+ */
+function unverifiedCaller(ex: Exchange): Partial<NewJournalEntry> {
+  const header = ex.req.headers.authorization
+  const bearer = header !== undefined && /^bearer /i.test(header)
+  const named = typeof ex.notes.authClientId === 'string' ? ex.notes.authClientId : undefined
+  const clientId = bearer && named ? named : ex.notes.ban ? peekClientId(ex.req) : undefined
+  if (clientId === undefined) return {}
+  const jti = bearer ? peekJti(header.slice(7).trim()) : undefined
+  return { clientId, ...(bearer ? { authMode: 'bearer' as const } : {}), ...(jti ? { jti } : {}) }
+}
+
+function peekJti(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { jti?: unknown }
+    return typeof claims.jti === 'string' && claims.jti.length <= 200 ? claims.jti : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const first = (v: string | string[] | undefined): string | undefined =>
+  Array.isArray(v) ? v[0] : v
+
+/** A response header the stages set, whatever its case. */
+function header(ex: Exchange, name: string): string | undefined {
+  for (const [k, v] of Object.entries(ex.headers)) if (k.toLowerCase() === name) return v
+  const set = ex.res.getHeader(name)
+  return set === undefined ? undefined : String(set)
+}
+
+/** `meta.retry_in` of the first error in the answer's body (parsed only for error answers). */
+function retryInOf(ex: Exchange): number | undefined {
+  const reply = ex.reply
+  if (!reply) return undefined
+  let body = reply.body
+  if (body === undefined && typeof reply.raw === 'string' && reply.raw.length < 65_536) {
+    try {
+      body = JSON.parse(reply.raw)
+    } catch {
+      return undefined
+    }
+  }
+  const errors = (body as { errors?: Array<{ meta?: { retry_in?: unknown } }> } | null)?.errors
+  const value = Array.isArray(errors) ? errors[0]?.meta?.retry_in : undefined
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
