@@ -1,0 +1,187 @@
+/**
+ * Schema-driven generation for any OpenAPI 3.0/3.1 contract. Walks a (dereferenced) JSON Schema
+ * and produces a value that satisfies it, as plausible as the field's name, the request's company
+ * and the schema's example allow. For a primitive, the value comes from, in order: the caller's
+ * resolver, the company/person/address the field describes, name heuristics, `const`/`enum`, the
+ * format, the example, the pattern, the type. Every suggestion is checked against the schema's
+ * constraints before it is kept, so constraints always win.
+ */
+import type { Faker } from '@faker-js/faker'
+import type { JsonSchema } from '../contract/types.js'
+import { NONE, suggest, suggestLength } from './field-hints.js'
+import { codePoints, fitsNode } from './fits.js'
+import type {
+  FieldRequest,
+  FieldResolver,
+  GenerationContext,
+  GenerationEntity,
+} from './generation-types.js'
+import { numberFor, stringFor } from './primitive-values.js'
+import { nodeOf, type SchemaNode } from './schema-node.js'
+import { matchCase } from './values.js'
+
+export type {
+  FieldRequest,
+  FieldResolver,
+  GenerationContext,
+  GenerationEntity,
+} from './generation-types.js'
+
+/** Options of {@link createGenerationContext}. */
+export interface GenerationOptions {
+  /** A seeded faker (see `createSeededFaker`). */
+  faker: Faker
+  /** Seed of the data set, for companies met along the way. Default `0`. */
+  seed?: number
+  /** The company the request is about. Default: none. */
+  entity?: GenerationEntity
+  /** Depth past which optional properties are left out and arrays keep their minimum. Default `8`. */
+  maxDepth?: number
+  /** Resolver asked first for every primitive value. Default: none. */
+  resolve?: FieldResolver
+}
+
+/** Builds the context of one generation. */
+export function createGenerationContext(options: GenerationOptions): GenerationContext {
+  return {
+    faker: options.faker,
+    seed: options.seed ?? 0,
+    ...(options.entity ? { entity: options.entity } : {}),
+    path: [],
+    maxDepth: options.maxDepth ?? 8,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+    locals: new Map(),
+  }
+}
+
+/** Where a value sits, as seen from its parent. */
+interface Place {
+  key: string
+  parentKey: string
+  siblings: readonly string[]
+  index?: number
+}
+
+const ROOT: Place = { key: '', parentKey: '', siblings: [] }
+/** Past `maxDepth + HARD_STOP`, even required children are cut short: recursion must end. */
+const HARD_STOP = 4
+
+/** Generates a value that validates against `schema` (see the module note for the sources). */
+export function generateFromSchema(schema: JsonSchema, ctx: GenerationContext): unknown {
+  return walk(nodeOf(schema), ctx, ROOT)
+}
+
+function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
+  if (node.branches) {
+    // Deterministic: the seeded faker picks, preferring branches that are not only `null`.
+    const open = node.branches.filter((b) => b.type !== 'null')
+    const pool = open.length ? open : node.branches
+    return walk(nodeOf(pool[ctx.faker.number.int(pool.length - 1)]!), ctx, place)
+  }
+  if (node.circular) return {}
+  const type = node.types[0]
+  if (type === 'object' && !node.enum && !node.hasConst) return walkObject(node, ctx, place)
+  if (type === 'array' && !node.enum && !node.hasConst) return walkArray(node, ctx, place)
+  return leaf(node, ctx, place)
+}
+
+function walkObject(
+  node: SchemaNode,
+  ctx: GenerationContext,
+  place: Place,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  const depth = ctx.path.length
+  if (depth > ctx.maxDepth + HARD_STOP) return out
+  const names = node.properties.map(([name]) => name)
+  for (const [name, child] of node.properties) {
+    const required = node.required.has(name)
+    if (!required && (depth >= ctx.maxDepth || child.writeOnly === true)) continue
+    ctx.path.push(name)
+    out[name] = walk(nodeOf(child), ctx, { key: name, parentKey: place.key, siblings: names })
+    ctx.path.pop()
+  }
+  // Required names without a schema, and room left by minProperties, get values of `additionalProperties`.
+  const extra = typeof node.additional === 'object' ? node.additional : {}
+  const wanted = [...node.required].filter((name) => !(name in out))
+  const allowed = node.additional !== false
+  let free = allowed && node.properties.length === 0 && typeof node.additional === 'object' ? 1 : 0
+  free = Math.max(free, (node.minProperties ?? 0) - Object.keys(out).length - wanted.length)
+  for (let i = 0; i < free; i++) wanted.push(`${ctx.faker.lorem.word()}_${i + 1}`)
+  for (const name of wanted) {
+    ctx.path.push(name)
+    out[name] = walk(nodeOf(extra), ctx, { key: name, parentKey: place.key, siblings: names })
+    ctx.path.pop()
+  }
+  return out
+}
+
+function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unknown[] | null {
+  const min = node.minItems ?? 0
+  const max = node.maxItems ?? Number.POSITIVE_INFINITY
+  const clamp = (n: number): number => Math.min(Math.max(n, min), max)
+  const deep = ctx.path.length >= ctx.maxDepth
+  const req = request(node, ctx, place)
+  const natural = deep ? undefined : suggestLength(req)
+  if (natural === null && node.nullable) return null
+  const count = deep
+    ? min
+    : clamp(natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) }))
+  const out: unknown[] = []
+  const seen = new Set<string>()
+  for (let i = 0; i < count; i++) {
+    const item = node.prefixItems?.[i] ?? node.items ?? {}
+    ctx.path.push(i)
+    let value = walk(nodeOf(item), ctx, { ...place, index: i })
+    // uniqueItems: a few redraws, then stop short (never below minItems).
+    for (let tries = 0; node.uniqueItems && seen.has(JSON.stringify(value)) && tries < 5; tries++) {
+      value = walk(nodeOf(item), ctx, { ...place, index: i + count * (tries + 1) })
+    }
+    ctx.path.pop()
+    const key = JSON.stringify(value)
+    if (node.uniqueItems && seen.has(key) && out.length >= min) break
+    seen.add(key)
+    out.push(value)
+  }
+  return out
+}
+
+function request(node: SchemaNode, ctx: GenerationContext, place: Place): FieldRequest {
+  return { ...place, node, ctx }
+}
+
+function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
+  const suggested = suggest(request(node, ctx, place), (value) => keep(value, node))
+  if (suggested !== NONE) return suggested
+  if (node.hasConst) return node.const
+  if (node.enum) {
+    const values = node.enum.filter((v) => v !== null)
+    return values.length ? values[ctx.faker.number.int(values.length - 1)] : null
+  }
+  switch (node.types[0]) {
+    case 'string':
+      return stringFor(node, ctx, place.key)
+    case 'integer':
+    case 'number':
+      return numberFor(node, ctx.faker)
+    case 'boolean':
+      return ctx.faker.datatype.boolean()
+    case 'null':
+      return null
+    default:
+      return node.example !== undefined ? node.example : stringFor(node, ctx, place.key)
+  }
+}
+
+/** The value itself, or an adaptation of it (letter case, length), when it fits; else `NONE`. */
+function keep(value: unknown, node: SchemaNode): unknown {
+  if (typeof value !== 'string') return fitsNode(value, node) ? value : NONE
+  const cased = matchCase(value, node.example)
+  if (cased !== value && fitsNode(cased, node)) return cased
+  if (fitsNode(value, node)) return value
+  if (node.maxLength !== undefined && codePoints(value) > node.maxLength) {
+    const cut = [...value].slice(0, node.maxLength).join('').trimEnd()
+    if (fitsNode(cut, node)) return cut
+  }
+  return NONE
+}

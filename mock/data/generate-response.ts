@@ -1,0 +1,140 @@
+/**
+ * Response bodies for a contract's operations: finds the company a request names, seeds the
+ * generation from the request, and generates the response schema with that company in context.
+ * Same seed and same request give the same bytes, on any machine, at any time.
+ */
+import type { Contract, JsonSchema, Operation } from '../contract/types.js'
+import { companyFor, establishmentFor } from './company.js'
+import { documentUrl } from './documents.js'
+import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
+import type { FieldResolver, GenerationEntity } from './generation-types.js'
+import { isValidSiren, isValidSiret } from './identifiers.js'
+import { createSeededFaker } from './seeded.js'
+
+export interface DataGeneratorOptions {
+  /** Seed of the data set: change it to get other companies. */
+  seed: number
+  /** Origin that serves generated documents, e.g. `'http://localhost:8080'` (no trailing slash needed). */
+  documentBaseUrl: string
+  /** Depth past which optional properties are left out. Default `8`. */
+  maxDepth?: number
+}
+
+export interface DataGenerator {
+  /**
+   * The body of `op` for the merged path and query parameter values `params`, for the response
+   * `status` (default `'200'`; the first 2XX with a schema when that one has none). `undefined` when
+   * the operation declares no response schema.
+   */
+  generateBody(op: Operation, params: Readonly<Record<string, string>>, status?: string): unknown
+}
+
+/** The identifier a request names: the first parameter about a SIREN or SIRET with a valid value. */
+export interface RequestIdentifier {
+  param: string
+  value: string
+  kind: 'siren' | 'siret'
+}
+
+/** Finds the SIREN or SIRET among the parameters (`siren`, `siret`, `siren_or_rna`, `siret_or_eori`...). */
+export function findIdentifier(
+  params: Readonly<Record<string, string>>,
+): RequestIdentifier | undefined {
+  const names = Object.keys(params)
+    .filter((name) => /siren|siret/i.test(name))
+    .sort((a, b) => Number(!/^sire[nt]$/i.test(a)) - Number(!/^sire[nt]$/i.test(b)))
+  for (const param of names) {
+    const value = params[param]!.trim()
+    if (/^\d{14}$/.test(value) && isValidSiret(value)) return { param, value, kind: 'siret' }
+    if (/^\d{9}$/.test(value) && isValidSiren(value)) return { param, value, kind: 'siren' }
+  }
+  return undefined
+}
+
+/** The company and establishment of an identifier (for a SIREN, its head office). */
+export function entityFor(
+  id: Pick<RequestIdentifier, 'value' | 'kind'>,
+  seed: number,
+): GenerationEntity {
+  if (id.kind === 'siret') {
+    const establishment = establishmentFor(id.value, seed)
+    return { kind: 'siret', company: establishment.company, establishment }
+  }
+  const company = companyFor(id.value, seed)
+  return { kind: 'siren', company, establishment: establishmentFor(company.siretSiege, seed) }
+}
+
+/** Creates the generator of a contract's response bodies. */
+export function createDataGenerator(
+  contract: Contract,
+  options: DataGeneratorOptions,
+): DataGenerator {
+  const random = createSeededFaker()
+  const schemas = new Map<string, JsonSchema | undefined>()
+  for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
+  return {
+    generateBody(op, params, status = '200') {
+      const cacheKey = `${op.id} ${status}`
+      if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
+      const schema = schemas.get(cacheKey)
+      if (!schema) return undefined
+      const id = findIdentifier(params)
+      const pairs = Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+      const faker = random.forKey(options.seed, op.id, id?.value ?? '', ...pairs)
+      const ctx = createGenerationContext({
+        faker,
+        seed: options.seed,
+        ...(id ? { entity: entityFor(id, options.seed) } : {}),
+        resolve: requestResolver(op, params, id, options),
+        ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+      })
+      return generateFromSchema(schema, ctx)
+    },
+  }
+}
+
+/** The schema of `status`, else of the first 2XX response that has one. */
+function responseSchema(op: Operation, status: string): JsonSchema | undefined {
+  const own = op.responses[status]?.schema
+  if (own || !/^2/.test(status)) return own
+  const success = Object.keys(op.responses)
+    .filter((s) => /^2(\d\d|XX)$/i.test(s))
+    .sort()
+  for (const s of success) {
+    const schema = op.responses[s]?.schema
+    if (schema) return schema
+  }
+  return undefined
+}
+
+/**
+ * Fields that depend on the request rather than on the company: document links point at the
+ * sandbox's own document route, and `annee`/`mois` repeat the year and month asked for.
+ */
+function requestResolver(
+  op: Operation,
+  params: Readonly<Record<string, string>>,
+  id: RequestIdentifier | undefined,
+  options: DataGeneratorOptions,
+): FieldResolver {
+  const identifier =
+    id?.value ?? Object.values(params).find((v) => /^[A-Za-z0-9_.-]+$/.test(v)) ?? 'document'
+  return (req) => {
+    const k = req.key.toLowerCase()
+    const documentish = req.siblings.some((s) => /expires_in$/i.test(s))
+    if (k === 'document_url' || (k === 'url' && documentish)) {
+      return [documentUrl(options.documentBaseUrl, op.id, identifier)]
+    }
+    if (/expires_in$/.test(k) && req.siblings.some((s) => /^(document_)?url$/i.test(s))) {
+      const ex = req.node.example
+      return [typeof ex === 'number' && Number.isInteger(ex) && ex > 0 ? ex : 86_400]
+    }
+    if (k === 'annee' && params.year && req.parentKey !== 'date_naissance')
+      return [params.year, Number(params.year)]
+    if (k === 'mois' && params.month && req.parentKey !== 'date_naissance')
+      return [params.month, Number(params.month)]
+    return undefined
+  }
+}

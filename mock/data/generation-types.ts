@@ -1,0 +1,47 @@
+/** Types shared by the schema walker and the field heuristics. */
+import type { Faker } from '@faker-js/faker'
+import type { Company, Establishment } from './company.js'
+import type { SchemaNode } from './schema-node.js'
+
+/** The company a request is about, when it names a SIREN or a SIRET. */
+export interface GenerationEntity {
+  /** Which identifier the request named. */
+  kind: 'siren' | 'siret'
+  company: Company
+  /** The establishment asked for; for a SIREN, the head office. */
+  establishment: Establishment
+}
+
+/** One value to produce: where it sits and what schema it must satisfy. */
+export interface FieldRequest {
+  /** Property name; for an array item, the array's property name; `''` at the root. */
+  key: string
+  /** Name of the property holding the enclosing object (`''` at the root). */
+  parentKey: string
+  /** Property names of the enclosing object, to read context (a `nom` beside a `prenom`...). */
+  siblings: readonly string[]
+  /** Position, when the value is an array item. */
+  index?: number
+  node: SchemaNode
+  ctx: GenerationContext
+}
+
+/** Suggests values for a field, best first; the generator keeps the first that fits the schema. */
+export type FieldResolver = (req: FieldRequest) => readonly unknown[] | undefined
+
+/** What a generation carries from the root of a schema to its leaves. */
+export interface GenerationContext {
+  /** Seeded faker: every random draw goes through it, in walk order. */
+  faker: Faker
+  /** Seed of the data set, for looking up companies (`companyFor`) met along the way. */
+  seed: number
+  entity?: GenerationEntity
+  /** JSON path of the value being generated (property names and array indexes). */
+  path: (string | number)[]
+  /** Depth past which optional properties are left out and arrays keep their minimum. */
+  maxDepth: number
+  /** Caller's resolver, asked before any built-in heuristic. */
+  resolve?: FieldResolver
+  /** Companies and persons drawn for parts of the body that are not the entity, by object path. */
+  locals: Map<string, unknown>
+}

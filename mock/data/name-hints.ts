@@ -1,0 +1,111 @@
+/**
+ * Generic heuristics from a property's name, for any contract: dates, years, amounts, counts,
+ * contacts, identifiers, countries. Values come out as numbers and as strings when the schema may
+ * want either; the generator keeps the first that fits.
+ */
+import type { FieldRequest } from './generation-types.js'
+import { vatNumber } from './identifiers.js'
+import { personEmail } from './person-fields.js'
+import { REFERENCE_DATE } from './seeded.js'
+import type { Subject } from './subject.js'
+import { dateAround, writeDate } from './values.js'
+
+const DATE =
+  /^(date|dt|jour)(_|$)|_(date|le|at|on)$|^timestamp$|_timestamp$|mise_a_jour|^(updated|created|modified)/
+const FUTURE = /fin|expir|valid|echeance|until|end|peremption/
+const YEAR = /^(annee|year)(_|$)|_(annee|year)$/
+const AMOUNT =
+  /montant|chiffre_affaires|^ca$|^capital|^total_|resultat|charges|produits|dons|subvention|cout|prix|price|amount|^valeur$|solde|dettes|disponibilites|excedent|fonds|besoin|capacite/
+const PERCENT = /pourcentage|percent|^taux|ratio/
+const COUNT = /^(nombre|nb|count|quantite|qty|total)(_|$)|_(count|nombre)$/
+const SITE = /^(site_?web|site_internet|website|site)$/
+const URL_KEY = /(^|_)(url|uri|href|lien|link)$/
+const PHONE = /telephone|^tel$|phone|mobile|fax|portable/
+const EMAIL = /^(e?mail|courriel|adresse_e?mail)$|_e?mail$|^email_/
+
+/** Suggestions from the name alone, or `undefined`. */
+export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | undefined {
+  const k = req.key.toLowerCase()
+  const { faker } = req.ctx
+  const node = req.node
+  if (/(^|_)expires_in$|^ttl$/.test(k)) return [positiveExample(req) ?? 86_400]
+  if (DATE.test(k)) {
+    const date = FUTURE.test(k)
+      ? dateAround(faker, 1, 3)
+      : dateAround(faker, /debut|creat/.test(k) ? 8 : 4)
+    return [writeDate(date, node)]
+  }
+  if (YEAR.test(k)) {
+    const year = REFERENCE_DATE.getUTCFullYear() - faker.number.int({ min: 1, max: 4 })
+    return [String(year), year]
+  }
+  if (/^(mois|month)$/.test(k)) {
+    const month = faker.number.int({ min: 1, max: 12 })
+    return [String(month).padStart(2, '0'), month]
+  }
+  if (PERCENT.test(k))
+    return numeric(req, faker.number.float({ min: 0, max: 100, fractionDigits: 2 }))
+  if (COUNT.test(k)) return [faker.number.int({ min: 0, max: 20 })]
+  if (AMOUNT.test(k)) {
+    const scale = s.entity ? Math.max(s.company.chiffreAffaires / 10, 1000) : 100_000
+    return numeric(
+      req,
+      faker.number.int({ min: Math.round(scale * 0.05), max: Math.round(scale * 1.5) }),
+    )
+  }
+  if (EMAIL.test(k)) return [s.person && s.personContext ? personEmail(s.person) : s.company.email]
+  if (PHONE.test(k)) return [phone(req)]
+  if (SITE.test(k)) return [webAddress(req, s)]
+  // Other URLs (documents, links) are better told by the schema's example, when it has one.
+  if (URL_KEY.test(k) && typeof node.example !== 'string') {
+    return [`${webAddress(req, s)}/${faker.string.alphanumeric({ length: 10, casing: 'lower' })}`]
+  }
+  if (/siren/.test(k)) return [s.company.siren]
+  if (/siret/.test(k)) return [s.establishment.siret]
+  if (/(^|_)rna($|_)/.test(k)) return [`W${faker.string.numeric(9)}`]
+  if (/eori/.test(k)) return [`FR${s.establishment.siret}`]
+  if (/tva|vat/.test(k)) return [vatNumber(s.company.siren)]
+  if (/uuid|guid/.test(k)) return [faker.string.uuid()]
+  if (/^(pays|country)$/.test(k)) return ['FRANCE']
+  if (/^(code_pays|country_code)$/.test(k)) return ['FR']
+  if (/^(devise|currency|code_devise)$/.test(k)) return ['EUR']
+  if (/^(langue|lang|language|locale)$/.test(k)) return ['fr', 'fr-FR']
+  if (/^(prenoms?|first_?name|given_name)$/.test(k)) return [faker.person.firstName()]
+  if (/^(nom|last_?name|family_name|surname)$/.test(k) && s.personContext)
+    return [s.person?.nom ?? faker.person.lastName()]
+  return undefined
+}
+
+/** A number, and the same number as a string when the schema's example is a numeric string. */
+function numeric(req: FieldRequest, value: number): readonly unknown[] {
+  const ex = req.node.example
+  const asString = ex === undefined || (typeof ex === 'string' && /^-?\d+([.,]\d+)?$/.test(ex))
+  return asString ? [value, String(value)] : [value]
+}
+
+function positiveExample(req: FieldRequest): number | undefined {
+  const ex = req.node.example
+  return typeof ex === 'number' && Number.isInteger(ex) && ex > 0 ? ex : undefined
+}
+
+/** A French phone number shaped like the example: `0123456789`, `01 23 45 67 89` or `+33 1...`. */
+function phone(req: FieldRequest): string {
+  const { faker } = req.ctx
+  const digits = `${faker.helpers.arrayElement(['1', '2', '3', '4', '5', '6', '7', '9'])}${faker.string.numeric(8)}`
+  const ex = typeof req.node.example === 'string' ? req.node.example : ''
+  if (ex.startsWith('+33'))
+    return ex.includes(' ')
+      ? `+33 ${digits.replace(/(\d)(\d{2})(\d{2})(\d{2})(\d{2})/, '$1 $2 $3 $4 $5')}`
+      : `+33${digits}`
+  const national = `0${digits}`
+  return ex.includes(' ') ? national.replace(/(\d{2})(?=\d)/g, '$1 ') : national
+}
+
+/** The company's web site (or a made-up one), without scheme when the example has none. */
+function webAddress(req: FieldRequest, s: Subject): string {
+  const site = s.company.siteWeb ?? `https://www.${s.company.email.split('@')[1] ?? 'example.fr'}`
+  const ex = req.node.example
+  return typeof ex === 'string' && ex && !ex.includes('://')
+    ? site.replace(/^https?:\/\//, '')
+    : site
+}

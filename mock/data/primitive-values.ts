@@ -1,0 +1,107 @@
+/**
+ * Type-based fallbacks, used when no suggestion fits: strings from the format, the example, the
+ * pattern or words; numbers within the bounds, around the example, on `multipleOf`.
+ */
+import type { Faker } from '@faker-js/faker'
+import { codePoints, fitsNode, isMultipleOf } from './fits.js'
+import type { GenerationContext } from './generation-types.js'
+import { samplePattern } from './pattern-sample.js'
+import type { SchemaNode } from './schema-node.js'
+import { valueForFormat, varyExample, withIdentifiers } from './values.js'
+
+/** Keys whose example is a code or an identifier: its digits are redrawn, its shape kept. */
+const CODE_KEY = /(^|_)(id|code|codes|numero|num|no|reference|ref|identifiant|cle|key)(_|$)|^id/i
+
+/** A string for a node: format, then example, then pattern, then words within the length bounds. */
+export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string): string {
+  const { faker } = ctx
+  if (node.format) {
+    const value = valueForFormat(node.format, faker)
+    if (value !== undefined && fitsNode(value, node)) return value
+  }
+  if (typeof node.example === 'string') {
+    const value = fromExample(node.example, ctx, key)
+    if (fitsNode(value, node)) return value
+    if (fitsNode(node.example, node)) return node.example
+  }
+  if (node.pattern) {
+    for (let tries = 0; tries < 5; tries++) {
+      try {
+        const value = samplePattern(node.pattern.source, faker)
+        if (fitsNode(value, node)) return value
+      } catch {
+        break // a construct the sampler does not know: try words
+      }
+    }
+  }
+  return words(node, faker)
+}
+
+function fromExample(example: string, ctx: GenerationContext, key: string): string {
+  if (CODE_KEY.test(key) && /\d/.test(example) && !/:\/\/|^\d{4}-\d{2}-\d{2}/.test(example)) {
+    return varyExample(example, ctx.faker)
+  }
+  const entity = ctx.entity
+  return entity
+    ? withIdentifiers(example, entity.company.siren, entity.establishment.siret)
+    : example
+}
+
+/** A few lorem words, stretched or cut to the node's length bounds. */
+function words(node: SchemaNode, faker: Faker): string {
+  const min = node.minLength ?? 0
+  const max = node.maxLength ?? Math.max(min, 60)
+  let text = faker.lorem.words(faker.number.int({ min: 1, max: 4 }))
+  while (codePoints(text) < min) text += ` ${faker.lorem.word()}`
+  if (codePoints(text) > max) text = [...text].slice(0, max).join('')
+  // A cut may end on a space; lengths stay within bounds either way.
+  return codePoints(text.trimEnd()) >= min ? text.trimEnd() : text
+}
+
+/** A number within the node's bounds (around its example when unbounded), on `multipleOf`. */
+export function numberFor(node: SchemaNode, faker: Faker): number {
+  const integer = node.types[0] === 'integer' || node.format === 'int32' || node.format === 'int64'
+  let [lo, hi] = range(node, integer)
+  if (integer) {
+    lo = node.exclusiveMin && lo === node.minimum ? Math.floor(lo) + 1 : Math.ceil(lo)
+    hi = node.exclusiveMax && hi === node.maximum ? Math.ceil(hi) - 1 : Math.floor(hi)
+  } else {
+    const eps = Math.max((hi - lo) / 1000, 1e-6)
+    if (node.exclusiveMin && lo === node.minimum) lo += eps
+    if (node.exclusiveMax && hi === node.maximum) hi -= eps
+  }
+  if (node.multipleOf) return onMultiple(node, faker, lo, hi, node.multipleOf)
+  if (hi < lo) return lo
+  if (integer) return faker.number.int({ min: lo, max: hi })
+  const value = faker.number.float({ min: lo, max: hi, fractionDigits: 2 })
+  return fitsNode(value, node) ? value : (lo + hi) / 2
+}
+
+function range(node: SchemaNode, integer: boolean): [number, number] {
+  const { minimum: lo, maximum: hi } = node
+  const ex =
+    typeof node.example === 'number' && fitsNode(node.example, node) ? node.example : undefined
+  if (lo === undefined && hi === undefined) {
+    if (ex === undefined) return [0, integer ? 1000 : 10_000]
+    const spread = Math.max(Math.abs(ex) * 0.5, integer ? 5 : 1)
+    return [ex >= 0 ? Math.max(0, ex - spread) : ex - spread, ex + spread]
+  }
+  if (lo === undefined) return [hi! >= 0 ? 0 : hi! - 1000, hi!]
+  if (hi === undefined) return [lo, lo + (ex !== undefined && ex > lo ? 2 * (ex - lo) : 1000)]
+  return [lo, hi]
+}
+
+function onMultiple(node: SchemaNode, faker: Faker, lo: number, hi: number, m: number): number {
+  const decimals = (String(m).split('.')[1] ?? '').length
+  const kMin = Math.ceil(lo / m)
+  const kMax = Math.max(kMin, Math.floor(hi / m))
+  const at = (k: number): number => Number((k * m).toFixed(decimals)) + 0
+  for (let tries = 0; tries < 10; tries++) {
+    const value = at(faker.number.int({ min: kMin, max: kMax }))
+    if (fitsNode(value, node)) return value
+  }
+  // Floating multiples that divide badly (0.3 / 0.1): walk the range for one that divides exactly.
+  for (let k = kMin; k <= kMax && k < kMin + 1000; k++)
+    if (isMultipleOf(at(k), m) && fitsNode(at(k), node)) return at(k)
+  return at(kMin)
+}

@@ -1,0 +1,221 @@
+/**
+ * A JSON Schema node read once into the facts a generator needs (types, nullability, bounds,
+ * children), memoised by schema identity. Handles both dialects: OpenAPI 3.0 (`nullable`, boolean
+ * `exclusiveMinimum`, `example`) and 3.1 / JSON Schema 2020-12 (`type: [..., 'null']`, numeric
+ * `exclusiveMinimum`, `examples`, `prefixItems`), and merges `allOf`.
+ */
+import type { JsonSchema } from '../contract/types.js'
+
+type Obj = Record<string, unknown>
+
+export interface SchemaNode {
+  schema: JsonSchema
+  /** Non-null JSON types allowed, in the schema's order (`'integer'` kept apart from `'number'`). */
+  types: string[]
+  nullable: boolean
+  enum?: unknown[]
+  hasConst: boolean
+  const?: unknown
+  format?: string
+  pattern?: RegExp
+  minLength?: number
+  maxLength?: number
+  /** Inclusive lower bound, or exclusive when `exclusiveMin` is set. */
+  minimum?: number
+  maximum?: number
+  exclusiveMin: boolean
+  exclusiveMax: boolean
+  multipleOf?: number
+  example?: unknown
+  properties: [string, JsonSchema][]
+  required: Set<string>
+  /** `additionalProperties` (or `unevaluatedProperties`) when it is a schema or a boolean. */
+  additional?: JsonSchema | boolean
+  minProperties?: number
+  items?: JsonSchema
+  prefixItems?: JsonSchema[]
+  minItems?: number
+  maxItems?: number
+  uniqueItems: boolean
+  /** `oneOf`/`anyOf` branches, each already merged with the keywords beside it. */
+  branches?: JsonSchema[]
+  /** A `$ref` the loader left in place (a circular schema): any value is accepted. */
+  circular: boolean
+}
+
+const nodes = new WeakMap<object, SchemaNode>()
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined
+
+/** The node of a schema, computed once per schema object. */
+export function nodeOf(schema: JsonSchema): SchemaNode {
+  let node = nodes.get(schema)
+  if (!node) {
+    node = readNode(Array.isArray(schema.allOf) ? mergeAllOf(schema) : schema)
+    nodes.set(schema, node)
+  }
+  return node
+}
+
+function readNode(s: JsonSchema): SchemaNode {
+  const rawTypes = Array.isArray(s.type)
+    ? (s.type as unknown[])
+    : s.type === undefined
+      ? []
+      : [s.type]
+  const enumValues = Array.isArray(s.enum) ? (s.enum as unknown[]) : undefined
+  let format = typeof s.format === 'string' ? s.format : undefined
+  const types: string[] = []
+  for (const t of rawTypes) {
+    // Contracts in the wild write `type: date`; read it as the string format it means.
+    if (t === 'date' || t === 'date-time') {
+      format ??= t
+      types.push('string')
+    } else if (typeof t === 'string' && t !== 'null' && !types.includes(t)) types.push(t)
+  }
+  if (types.length === 0) types.push(...inferTypes(s, enumValues))
+  const example =
+    s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined
+  const xMin = s.exclusiveMinimum
+  const xMax = s.exclusiveMaximum
+  const branches = (
+    Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined
+  ) as JsonSchema[] | undefined
+  return {
+    schema: s,
+    types,
+    nullable:
+      s.nullable === true ||
+      rawTypes.includes('null') ||
+      (enumValues?.includes(null) ?? false) ||
+      s.const === null,
+    ...(enumValues ? { enum: enumValues } : {}),
+    hasConst: 'const' in s,
+    const: s.const,
+    ...(format ? { format } : {}),
+    ...(typeof s.pattern === 'string' ? { pattern: compilePattern(s.pattern) } : {}),
+    minLength: num(s.minLength),
+    maxLength: num(s.maxLength),
+    minimum: typeof xMin === 'number' ? xMin : num(s.minimum),
+    maximum: typeof xMax === 'number' ? xMax : num(s.maximum),
+    exclusiveMin: typeof xMin === 'number' || xMin === true,
+    exclusiveMax: typeof xMax === 'number' || xMax === true,
+    multipleOf: num(s.multipleOf),
+    example,
+    properties: isObj(s.properties) ? (Object.entries(s.properties) as [string, JsonSchema][]) : [],
+    required: new Set(Array.isArray(s.required) ? (s.required as string[]) : []),
+    additional: readAdditional(s),
+    minProperties: num(s.minProperties),
+    ...(isObj(s.items) ? { items: s.items } : {}),
+    ...(Array.isArray(s.prefixItems)
+      ? { prefixItems: s.prefixItems as JsonSchema[] }
+      : Array.isArray(s.items)
+        ? { prefixItems: s.items as JsonSchema[] }
+        : {}),
+    minItems: num(s.minItems),
+    maxItems: num(s.maxItems),
+    uniqueItems: s.uniqueItems === true,
+    ...(branches?.length ? { branches: branches.map((b) => mergeBranch(s, b)) } : {}),
+    circular: typeof s.$ref === 'string',
+  }
+}
+
+function readAdditional(s: JsonSchema): JsonSchema | boolean | undefined {
+  const a = s.additionalProperties ?? s.unevaluatedProperties
+  return typeof a === 'boolean' || isObj(a) ? (a as JsonSchema | boolean) : undefined
+}
+
+function inferTypes(s: JsonSchema, enumValues: unknown[] | undefined): string[] {
+  if (isObj(s.properties) || s.additionalProperties !== undefined || Array.isArray(s.required))
+    return ['object']
+  if (s.items !== undefined || s.prefixItems !== undefined || s.minItems !== undefined)
+    return ['array']
+  const sample = enumValues?.find((v) => v !== null) ?? ('const' in s ? s.const : undefined)
+  if (sample !== undefined && sample !== null) {
+    return [Array.isArray(sample) ? 'array' : typeof sample === 'object' ? 'object' : typeof sample]
+  }
+  if (
+    s.format !== undefined ||
+    s.pattern !== undefined ||
+    s.minLength !== undefined ||
+    s.maxLength !== undefined
+  ) {
+    return ['string']
+  }
+  if (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf !== undefined)
+    return ['number']
+  return []
+}
+
+/** JSON Schema patterns are ECMA-262 with the `u` flag (as ajv compiles them). */
+function compilePattern(source: string): RegExp {
+  try {
+    return new RegExp(source, 'u')
+  } catch {
+    return new RegExp(source)
+  }
+}
+
+/** Merges an `allOf` into one schema: properties and `required` unite, other keywords stack up. */
+export function mergeAllOf(schema: JsonSchema): JsonSchema {
+  const { allOf, ...rest } = schema
+  let merged: JsonSchema = {}
+  for (const part of [...(allOf as JsonSchema[]), rest]) {
+    const flat = Array.isArray(part.allOf) ? mergeAllOf(part) : part
+    merged = mergeTwo(merged, flat)
+  }
+  return merged
+}
+
+const branchCache = new WeakMap<object, Map<object, JsonSchema>>()
+
+/** A `oneOf`/`anyOf` branch merged with the keywords written beside the `oneOf`. */
+function mergeBranch(parent: JsonSchema, branch: JsonSchema): JsonSchema {
+  let byBranch = branchCache.get(parent)
+  if (!byBranch) branchCache.set(parent, (byBranch = new Map()))
+  let merged = byBranch.get(branch)
+  if (!merged) {
+    const { oneOf: _o, anyOf: _a, discriminator: _d, ...base } = parent
+    merged = Object.keys(base).length === 0 ? branch : mergeAllOf({ allOf: [base, branch] })
+    byBranch.set(branch, merged)
+  }
+  return merged
+}
+
+function mergeTwo(a: JsonSchema, b: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...a }
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key]
+    if (key === 'properties' && isObj(prev) && isObj(value)) {
+      const props: Obj = { ...prev }
+      for (const [name, sub] of Object.entries(value)) {
+        props[name] =
+          isObj(props[name]) && isObj(sub) ? mergeAllOf({ allOf: [props[name] as Obj, sub] }) : sub
+      }
+      out.properties = props
+    } else if (key === 'required' && Array.isArray(prev) && Array.isArray(value)) {
+      out.required = [...new Set([...prev, ...value])]
+    } else if (key === 'type' && prev !== undefined) {
+      const left = Array.isArray(prev) ? prev : [prev]
+      const right = Array.isArray(value) ? value : [value]
+      const both = left.filter(
+        (t) => right.includes(t) || (t === 'integer' && right.includes('number')),
+      )
+      out.type = both.length ? both : right
+    } else if (
+      (key === 'minimum' || key === 'minLength' || key === 'minItems') &&
+      typeof prev === 'number'
+    ) {
+      out[key] = Math.max(prev, value as number)
+    } else if (
+      (key === 'maximum' || key === 'maxLength' || key === 'maxItems') &&
+      typeof prev === 'number'
+    ) {
+      out[key] = Math.min(prev, value as number)
+    } else {
+      out[key] = value
+    }
+  }
+  return out
+}

@@ -1,0 +1,141 @@
+/**
+ * Who a field talks about. Inside an API Entreprise body, `data.siret` is the establishment asked
+ * for, `data.unite_legale.*` its legal unit, `data.etablissements[2]` another establishment of the
+ * same unit, `data.dirigeants[0]` an officer and `data.filiales[1]` some other company. The subject
+ * of a field is read from its JSON path; other companies and persons are drawn once per array item,
+ * so that the fields of one object agree with each other (name, SIREN, address).
+ */
+import type { Address } from './address.js'
+import { companyFor, establishmentFor, type Company, type Establishment } from './company.js'
+import type { FieldRequest, GenerationContext } from './generation-types.js'
+import { luhnComplete, siretFrom } from './identifiers.js'
+import { createPerson, type Person } from './person.js'
+
+export interface Subject {
+  /** True when the fields describe the company the request names. */
+  entity: boolean
+  /** Whether the fields describe the legal unit or one of its establishments. */
+  level: 'unit' | 'establishment'
+  company: Company
+  /** The establishment in scope; for a legal unit, its head office. */
+  establishment: Establishment
+  /** The natural person in scope: an officer, the owner of a sole proprietorship, a contact. */
+  person: Person | null
+  /** True when the enclosing object describes a person (an officer, `nom` beside `prenom`...). */
+  personContext: boolean
+  address: Address
+}
+
+const UNIT_KEYS =
+  /^(unite_legale|identite_entreprise|entreprise|personne_(morale|physique)(_attributs)?)$/
+const ESTABLISHMENT_KEYS =
+  /^(etablissement|etablissement_siege|siege_social|siege|etablissement_principal)$/
+const PEOPLE_ARRAYS = /dirigeant|mandataire|representant|beneficiaire|associe|gerant|administrateur/
+const PERSON_FIELDS =
+  /^(prenoms?|prenom_usuel|prenom_\d|nom_usage|nom_naissance|date_naissance|sexe|civilite)$/
+const PERSON_PARENTS =
+  /personne_physique|dirigeant|representant|mandataire|beneficiaire|contact|^personne$|^naissance$/
+
+/** The subject of the field `req` describes. */
+export function subjectOf(req: FieldRequest): Subject {
+  const { ctx } = req
+  const end = ctx.path.length - (req.index !== undefined ? 2 : 1)
+  const entity = ctx.entity
+  if (!entity) return other(ctx, req, end)
+  let establishment = entity.establishment
+  let level: Subject['level'] = entity.kind === 'siret' ? 'establishment' : 'unit'
+  let person: Person | null | undefined
+  let listIndex: number | undefined
+  for (let i = 0; i < end; i++) {
+    const seg = ctx.path[i]!
+    if (typeof seg === 'number') {
+      const arrayKey = ctx.path[i - 1]
+      if (arrayKey === 'data' && i === 1) listIndex = seg
+      else if (typeof arrayKey === 'string' && /etablissements$/.test(arrayKey)) {
+        establishment = establishmentFor(nthSiret(entity.company, seg), ctx.seed)
+        level = 'establishment'
+      } else if (typeof arrayKey === 'string' && PEOPLE_ARRAYS.test(arrayKey)) {
+        person = entity.company.dirigeants[seg] ?? otherPerson(ctx, i + 1)
+      } else return other(ctx, req, end)
+    } else if (UNIT_KEYS.test(seg)) {
+      level = 'unit'
+      establishment = siegeOf(entity.company, ctx)
+    } else if (ESTABLISHMENT_KEYS.test(seg)) {
+      level = 'establishment'
+      if (seg !== 'etablissement' || entity.kind === 'siren')
+        establishment = siegeOf(entity.company, ctx)
+    }
+  }
+  const company = entity.company
+  const personal =
+    req.siblings.some((s) => PERSON_FIELDS.test(s)) || PERSON_PARENTS.test(req.parentKey)
+  const officer = person !== undefined
+  if (person === undefined) {
+    if (personal && listIndex !== undefined)
+      person = company.dirigeants[listIndex] ?? otherPerson(ctx, 2)
+    else person = company.personnePhysique
+  }
+  const personContext = officer || personal
+  return {
+    entity: true,
+    level,
+    company,
+    establishment,
+    person,
+    personContext,
+    address: establishment.address,
+  }
+}
+
+function siegeOf(company: Company, ctx: GenerationContext): Establishment {
+  return establishmentFor(company.siretSiege, ctx.seed)
+}
+
+/** The SIRET of the n-th establishment of a company (head office first), inventing more as needed. */
+export function nthSiret(company: Company, n: number): string {
+  return company.etablissements[n] ?? siretFrom(company.siren, String(100 + n * 7).padStart(4, '0'))
+}
+
+/** Path of the nearest enclosing array item, where an "other" subject is anchored. */
+function anchorOf(ctx: GenerationContext, end: number): string {
+  let last = 0
+  for (let i = 0; i < end; i++) if (typeof ctx.path[i] === 'number') last = i + 1
+  return ctx.path.slice(0, last).join('/')
+}
+
+function other(ctx: GenerationContext, req: FieldRequest, end: number): Subject {
+  // Items of an array of strings each get their own subject (a list of SIRETs names several companies).
+  const key = `other:${anchorOf(ctx, req.index !== undefined ? ctx.path.length : end)}`
+  let subject = ctx.locals.get(key) as Subject | undefined
+  if (!subject) {
+    const siren = luhnComplete(
+      `${ctx.faker.number.int({ min: 1, max: 9 })}${ctx.faker.string.numeric(7)}`,
+    )
+    const company = companyFor(siren, ctx.seed)
+    const establishment = siegeOf(company, ctx)
+    const person = company.personnePhysique ?? createPerson(ctx.faker)
+    subject = {
+      entity: false,
+      level: 'unit',
+      company,
+      establishment,
+      person,
+      personContext: false,
+      address: company.address,
+    }
+    ctx.locals.set(key, subject)
+  }
+  const personContext =
+    req.siblings.some((s) => PERSON_FIELDS.test(s)) || PERSON_PARENTS.test(req.parentKey)
+  return personContext ? { ...subject, personContext } : subject
+}
+
+function otherPerson(ctx: GenerationContext, end: number): Person {
+  const key = `person:${ctx.path.slice(0, end).join('/')}`
+  let person = ctx.locals.get(key) as Person | undefined
+  if (!person) {
+    person = createPerson(ctx.faker)
+    ctx.locals.set(key, person)
+  }
+  return person
+}
