@@ -1,0 +1,159 @@
+import type { SandboxContext } from '../context.js'
+import { findMagic } from '../data/magic-identifiers.js'
+import { sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
+import { dataParams } from '../resolve/resolve-stage.js'
+import { secondsUntil } from '../traffic/rate-headers.js'
+import { ANONYMOUS_CLIENT } from '../traffic/traffic-service.js'
+import type { Arm } from './arming.js'
+import { drawDelay, wait } from './delay.js'
+import { AFTER_RESOLVE, answerError, applyEffect, type EffectCall } from './effects.js'
+import { parsePrefer } from './prefer.js'
+import { resourceKey } from './remembered.js'
+import { matchesAll, pickRule, scenarioLength } from './rules.js'
+import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
+
+/** Effects left for `finishScenario`, which runs once the body is resolved. */
+export const pendingEffects = new WeakMap<
+  Exchange,
+  { effect: EffectSpec; rule?: Rule; salt: number }
+>()
+
+/** Header naming the scenario that shaped an answer. */
+export const SCENARIO_HEADER = 'sandbox-scenario'
+
+interface Trigger {
+  scenario: Scenario
+  /** Counter key: calls are counted per client and trigger. */
+  key: string
+  arm?: Arm
+}
+
+/** Answers again what a scenario left behind: a refused token, a 502 until `retry_in`, a 409. */
+async function recall(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
+  const { ex } = call
+  const jti = ex.identity?.jti
+  const fault = jti ? await ctx.scenarios.memory.recallToken(call.clientId, jti) : undefined
+  const answer = fault
+    ? undefined
+    : await ctx.scenarios.memory.recall(call.clientId, call.resource, call.now)
+  if (!fault && !answer) return false
+  ex.scenario = (fault ?? answer)!.scenario
+  ex.headers[SCENARIO_HEADER] = ex.scenario
+  ex.notes.remembered = true
+  if (fault) {
+    ex.headers['www-authenticate'] = 'Bearer error="invalid_token"'
+    answerError(call, 401, { code: fault.code })
+  } else {
+    const meta = answer!.retryIn
+      ? { meta: { retry_in: secondsUntil(answer!.until, call.now) } }
+      : {}
+    answerError(call, answer!.status, { ...(answer!.code ? { code: answer!.code } : {}), ...meta })
+  }
+  return true
+}
+
+/** Prism's `Prefer: code=NNN`, as an effect (429 and 206 keep production's shape). */
+function codeEffect(code: number): EffectSpec | undefined {
+  if (code === 429) return { type: 'rate-limit' }
+  if (code === 206) return { type: 'partial' }
+  return code >= 400 ? { type: 'status', status: code } : undefined
+}
+
+async function fire(
+  ctx: SandboxContext,
+  call: EffectCall,
+  effect: EffectSpec,
+  rule?: Rule,
+  k = 1,
+): Promise<void> {
+  const { ex } = call
+  ex.scenario = call.scenario
+  ex.headers[SCENARIO_HEADER] = call.scenario
+  ex.notes.effect = effect.type
+  if (effect.delay) {
+    const ms = drawDelay(effect.delay, rule?.seed ?? 1, (rule?.index ?? 0) + 1000, k)
+    ex.notes.delayMs = Math.round(ms * ctx.options.delayFactor)
+    await wait(ms * ctx.options.delayFactor)
+  }
+  if (AFTER_RESOLVE.has(effect.type))
+    pendingEffects.set(ex, { effect, ...(rule ? { rule } : {}), salt: k })
+  else await applyEffect(call, effect)
+}
+
+/**
+ * Scenario: shapes the answer as a scripted production incident would. In order: what an earlier
+ * scenario left behind (refused token, remembered 502 or 409); `Prefer: scenario=NAME` or Prism's
+ * `Prefer: code=NNN`; a magic identifier mapped to a scenario; the scenarios armed for the client.
+ * Calls are counted per client and trigger, so two clients never share a scenario's progress.
+ */
+export function applyScenario(ctx: SandboxContext): Stage {
+  return async (ex) => {
+    const op = ex.operation!
+    const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
+    const params = dataParams(op, ex)
+    const call: EffectCall = {
+      ctx,
+      ex,
+      memory: ctx.scenarios.memory,
+      clientId,
+      now: sandboxNow(ex),
+      scenario: '',
+      resource: resourceKey(op.id, params),
+    }
+    if (await recall(ctx, call)) return
+
+    const triggers: Trigger[] = []
+    const prefer = parsePrefer(ex.req.headers.prefer)
+    if (prefer.scenario !== undefined) {
+      const scenario = ctx.scenarios.catalogue.get(prefer.scenario)
+      if (!scenario) {
+        const known = [...ctx.scenarios.catalogue.keys()].sort().join(', ')
+        return answerError(call, 400, {
+          detail: `Scénario inconnu « ${prefer.scenario} » dans l’en-tête Prefer ; scénarios connus : ${known}.`,
+        })
+      }
+      ex.headers['preference-applied'] = `scenario=${scenario.name}`
+      triggers.push({ scenario, key: `prefer:${scenario.name}` })
+    } else if (prefer.code !== undefined) {
+      const code = Number(prefer.code)
+      if (!Number.isInteger(code) || code < 200 || code > 599) {
+        return answerError(call, 400, {
+          detail: `Prefer: code=${prefer.code} n’est pas un statut HTTP (200 à 599).`,
+        })
+      }
+      ex.headers['preference-applied'] = `code=${code}`
+      const effect = codeEffect(code)
+      if (effect) await fire(ctx, { ...call, scenario: `code=${code}` }, effect)
+      return
+    }
+    const magic = findMagic(ctx.data.magic, params)
+    const magicScenario = magic?.scenario ? ctx.scenarios.catalogue.get(magic.scenario) : undefined
+    if (magicScenario)
+      triggers.push({ scenario: magicScenario, key: `magic:${magicScenario.name}` })
+    for (const arm of await ctx.scenarios.arms.list(clientId)) {
+      const scenario = ctx.scenarios.catalogue.get(arm.scenario)
+      if (!scenario || (arm.until !== undefined && call.now >= arm.until))
+        await ctx.scenarios.arms.disarm(clientId, arm.scenario)
+      else triggers.push({ scenario, key: `arm:${arm.id}`, arm })
+    }
+    if (!triggers.length) return
+
+    const facts: RequestFacts = {
+      operationId: op.id,
+      ...(ex.rateGroup ? { group: ex.rateGroup } : {}),
+      method: ex.method,
+      identifiers: Object.values(params),
+    }
+    for (const t of triggers) {
+      if (!matchesAll(t.scenario.match, facts)) continue
+      const k = await ctx.scenarios.arms.count(clientId, t.key)
+      const length = t.arm?.calls ?? scenarioLength(t.scenario)
+      if (t.arm && length !== undefined && k > length) {
+        await ctx.scenarios.arms.disarm(clientId, t.scenario.name)
+        continue
+      }
+      const rule = pickRule(t.scenario, facts, k, call.now)
+      if (rule) return fire(ctx, { ...call, scenario: t.scenario.name }, rule.effect, rule, k)
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { SandboxContext } from '../context.js'
+import { sandboxNow, type Stage } from '../http/exchange.js'
+import { banAndHold, banChecked, holdForBan } from './hold-banned-stage.js'
+import { groupOf } from './rate-table.js'
+import { setRateHeaders, tooManyRequests } from './rate-headers.js'
+import { ANONYMOUS_CLIENT } from './traffic-service.js'
+
+/**
+ * Rate limit, as API Entreprise applies it, on the client's sandbox clock:
+ * - per IP (all the client's groups together): past `per_ip` in a period, the client is banned from
+ *   that IP at once;
+ * - per client and group: fixed periods anchored on their first call; every answer carries the
+ *   `RateLimit-*` headers; past the limit, 429 with `Retry-After`; past `ban.threshold` calls that
+ *   ignore the 429, a ban.
+ * A 429 period started by a scenario (`throttle`) counts the same way. Every counter lives in the
+ * client's own scope of the store: two clients never share a window, even behind one IP.
+ */
+export function limitRate(ctx: SandboxContext): Stage {
+  const threshold = ctx.options.ban.threshold
+  return async (ex) => {
+    const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
+    const now = sandboxNow(ex)
+    if (!banChecked(ex, clientId)) {
+      const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => now)
+      if (ban) return holdForBan(ctx, ex, ban)
+    }
+    const table = await ctx.traffic.tableOf(clientId)
+    if (!table) return
+    const scope = ctx.store.scope(clientId)
+    if (table.perIp !== undefined) {
+      const ip = await scope.hit('rate-ip', ex.ip, table.windowMs, now)
+      if (ip.count > table.perIp) {
+        const detail = `${ip.count} calls from ${ex.ip} within one period, over the per-IP limit of ${table.perIp}`
+        return banAndHold(ctx, ex, clientId, 'ip-limit', detail, now)
+      }
+    }
+    const group = groupOf(table, ex.operation!)
+    if (!group) return
+    ex.rateGroup = group.name
+    const hit = await scope.hit('rate', group.name, table.windowMs, now)
+    const throttled = await ctx.traffic.throttledUntil(clientId, group.name, now)
+    const resetAt = throttled ?? hit.resetAt
+    setRateHeaders(ex, group.limit, throttled !== undefined ? 0 : group.limit - hit.count, resetAt)
+    let over = hit.count - group.limit
+    // A scenario's 429 period: its first 429 was the scenario's own answer.
+    if (throttled !== undefined)
+      over =
+        1 +
+        (await scope.incr('rate-over', `${group.name}@${throttled}`, Math.max(1, throttled - now)))
+    if (over <= 0) return
+    ex.notes.rateLimited = { group: group.name, over }
+    if (over > threshold) {
+      const detail = `${over - 1} calls in group ${group.name} after a 429 within the same period (threshold ${threshold})`
+      return banAndHold(ctx, ex, clientId, 'ignored-429', detail, now)
+    }
+    ex.reply = tooManyRequests(ctx, ex, resetAt, now)
+  }
+}

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto'
+import type { Operation } from '../contract/types.js'
+import type { ResolvedOptions } from '../options.js'
+import type { Store } from '../store/store.js'
+import { createBanBook, type BanBook, type BanReason, type BanRecord } from './bans.js'
+import type { SandboxClock } from './clock.js'
+import { createConnectionHolder, type ConnectionHolder } from './hold-connection.js'
+import {
+  compileRateTable,
+  groupOf,
+  isRateTableFault,
+  type RateGroup,
+  type RateTable,
+  type RateTableFault,
+} from './rate-table.js'
+
+/** Client id under which requests without an identity (`auth: false`) are counted. */
+export const ANONYMOUS_CLIENT = '-anonymous'
+
+/** What a client may see of its own traffic state (`GET /__sandbox/me`, `GET /__sandbox/bans`). */
+export interface TrafficStatus {
+  bans: Array<{ ip: string; reason: BanReason; detail: string; since: string; until: string }>
+  clock: { offset_seconds: number; now: string }
+  rate_limits:
+    | 'off'
+    | {
+        source: string
+        window_seconds: number
+        per_ip: number | null
+        groups: Array<{ name: string; limit: number }>
+      }
+}
+
+/** Traffic rules as a service on the context: tables, bans, held connections, 429 periods. */
+export interface TrafficService {
+  /** The sandbox's own table; `undefined` when started with `rateLimits: 'off'`. */
+  readonly table: RateTable | undefined
+  readonly bans: BanBook
+  readonly holder: ConnectionHolder
+  /** A client's table: its own `rate_limits` over the sandbox's, else the sandbox's; `undefined`: no limits. */
+  tableOf(clientId: string): Promise<RateTable | undefined>
+  /** Rate group of an operation, under a client's table (default: the sandbox's). */
+  groupOf(op: Operation, clientId?: string): Promise<RateGroup | undefined>
+  /** Checks a client's `rate_limits` (a partial table or `'off'`) without storing it. */
+  checkClientTable(input: unknown): RateTableFault | undefined
+  /**
+   * Stores a client's own table: a partial table merged over the sandbox's, `'off'` (no limits for
+   * this client), or `undefined` (back to the sandbox's). Returns the fault instead when it is invalid.
+   */
+  setClientTable(clientId: string, input: unknown): Promise<RateTableFault | undefined>
+  /** Bans a client's traffic from an IP from sandbox time `nowMs`, for `durationMs` (default: the table's ban). */
+  ban(
+    clientId: string,
+    ip: string,
+    reason: BanReason,
+    detail: string,
+    nowMs: number,
+    durationMs?: number,
+  ): Promise<BanRecord>
+  /** Starts a 429 period for a client's group, ending at sandbox time `untilMs` (the 429 effect). */
+  throttle(clientId: string, group: string, nowMs: number, untilMs: number): Promise<void>
+  /** End (sandbox ms) of a running 429 period of a client's group, if any. */
+  throttledUntil(clientId: string, group: string, nowMs: number): Promise<number | undefined>
+  /** The client's bans, clock and limits, for the client itself. */
+  describe(clientId: string): Promise<TrafficStatus>
+}
+
+const OWN = 'traffic'
+type StoredTable = { hash: string; input: unknown }
+
+/** Builds the traffic service. `table` is the loaded sandbox table (`undefined`: off). */
+export function createTrafficService(
+  options: ResolvedOptions,
+  store: Store,
+  clock: SandboxClock,
+  table: RateTable | undefined,
+): TrafficService {
+  const bans = createBanBook(store)
+  const holder = createConnectionHolder({
+    holdForMs: options.ban.holdFor * 1000,
+    maxHeld: options.ban.maxHeld,
+  })
+  const compiled = new Map<string, RateTable | undefined>()
+  const compile = (input: unknown, source: string): RateTable | RateTableFault | undefined =>
+    input === 'off' ? undefined : compileRateTable(input, source, table)
+
+  const tableOf = async (clientId: string): Promise<RateTable | undefined> => {
+    const own = await store.scope(clientId).get<StoredTable>(OWN, 'table')
+    if (!own) return table
+    if (!compiled.has(own.hash)) {
+      const t = compile(own.input, `client ${clientId}`)
+      compiled.set(own.hash, t && !isRateTableFault(t) ? t : table)
+    }
+    return compiled.get(own.hash)
+  }
+  const banMs = (t: RateTable | undefined): number => t?.banMs ?? options.ban.duration * 1000
+
+  return {
+    table,
+    bans,
+    holder,
+    tableOf,
+    groupOf: async (op, clientId) => {
+      const t = clientId === undefined ? table : await tableOf(clientId)
+      return t && groupOf(t, op)
+    },
+    checkClientTable(input) {
+      const t = compile(input, 'client')
+      return t && isRateTableFault(t) ? t : undefined
+    },
+    async setClientTable(clientId, input) {
+      if (input === undefined || input === null) {
+        await store.scope(clientId).delete(OWN, 'table')
+        return undefined
+      }
+      const fault = this.checkClientTable(input)
+      if (fault) return fault
+      const hash = createHash('sha256').update(JSON.stringify(input)).digest('base64url')
+      await store.scope(clientId).set<StoredTable>(OWN, 'table', { hash, input })
+      return undefined
+    },
+    async ban(clientId, ip, reason, detail, nowMs, durationMs) {
+      const until = nowMs + (durationMs ?? banMs(await tableOf(clientId)))
+      options.log(
+        `ban: client ${clientId} from ${ip} until ${new Date(until).toISOString()} (${reason})`,
+      )
+      return bans.place({ clientId, ip, reason, detail, since: nowMs, until })
+    },
+    async throttle(clientId, group, nowMs, untilMs) {
+      await store
+        .scope(clientId)
+        .set(OWN, `throttle:${group}`, untilMs, Math.max(1, untilMs - nowMs))
+    },
+    async throttledUntil(clientId, group, nowMs) {
+      const until = await store.scope(clientId).get<number>(OWN, `throttle:${group}`)
+      return until !== undefined && until > nowMs ? until : undefined
+    },
+    async describe(clientId) {
+      const reading = await clock.read(clientId)
+      const t = await tableOf(clientId)
+      const iso = (ms: number): string => new Date(ms).toISOString()
+      return {
+        bans: (await bans.list(() => Promise.resolve(reading.now), clientId)).map((b) => ({
+          ip: b.ip,
+          reason: b.reason,
+          detail: b.detail,
+          since: iso(b.since),
+          until: iso(b.until),
+        })),
+        clock: { offset_seconds: Math.round(reading.offset / 1000), now: iso(reading.now) },
+        rate_limits: t
+          ? {
+              source: t.source,
+              window_seconds: t.windowMs / 1000,
+              per_ip: t.perIp ?? null,
+              groups: [...t.groups.values()].map((g) => ({ name: g.name, limit: g.limit })),
+            }
+          : 'off',
+      }
+    },
+  }
+}
