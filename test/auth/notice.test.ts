@@ -1,0 +1,82 @@
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sandbox } from '../../mock/create-sandbox.js'
+import { authSandbox, basicAuth, getToken, makeClient } from './helpers.js'
+
+const DAY = 86_400_000
+
+describe('advance notice of a secret expiry (issue 3, point 6)', () => {
+  let sandbox: Sandbox
+  beforeAll(async () => {
+    sandbox = await authSandbox()
+  })
+  afterAll(() => sandbox.close())
+
+  it('announces a secret expiring within 14 days on token and API responses', async () => {
+    const expiry = new Date(Date.now() + 10 * DAY)
+    const c = await makeClient(sandbox.app, {
+      privileges: ['open_data'],
+      secretExpiresAt: expiry.toISOString(),
+    })
+    const token = await request(sandbox.app)
+      .post('/oauth/token')
+      .set('authorization', basicAuth(c.clientId, c.clientSecret))
+      .type('form')
+      .send('grant_type=client_credentials')
+    expect(token.status).toBe(200)
+    expect(token.headers['sandbox-secret-expires']).toBe(expiry.toUTCString())
+    const api = await request(sandbox.app)
+      .get('/privileges')
+      .set('authorization', `Bearer ${token.body.access_token}`)
+    expect(api.status).toBe(200)
+    expect(api.headers['sandbox-secret-expires']).toBe(expiry.toUTCString())
+  })
+
+  it('stays silent while the expiry is further away, and speaks once the client clock nears it', async () => {
+    const c = await makeClient(sandbox.app, { privileges: ['open_data'] })
+    const token = await getToken(sandbox.app, c)
+    const quiet = await request(sandbox.app)
+      .get('/privileges')
+      .set('authorization', `Bearer ${token}`)
+    expect(quiet.headers['sandbox-secret-expires']).toBeUndefined()
+    await sandbox.context.clock.advance(c.clientId, 352 * DAY)
+    const later = await request(sandbox.app)
+      .get('/privileges')
+      .set('authorization', `Bearer ${await getToken(sandbox.app, c)}`)
+    expect(later.headers['sandbox-secret-expires']).toBeDefined()
+  })
+
+  it('stops announcing once the secret has been rotated', async () => {
+    const c = await makeClient(sandbox.app, {
+      privileges: ['open_data'],
+      secretExpiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+    })
+    const res = await request(sandbox.app)
+      .post(`/__sandbox/clients/${c.clientId}/secret`)
+      .set('authorization', basicAuth(c.clientId, c.clientSecret))
+      .send({})
+    const token = await getToken(sandbox.app, {
+      clientId: c.clientId,
+      clientSecret: res.body.clientSecret,
+    })
+    const api = await request(sandbox.app)
+      .get('/privileges')
+      .set('authorization', `Bearer ${token}`)
+    expect(api.headers['sandbox-secret-expires']).toBeUndefined()
+  })
+
+  it('takes its notice period from tokens.secretExpiryNoticeDays', async () => {
+    const wide = await authSandbox({ tokens: { secretExpiryNoticeDays: 30 } })
+    const c = await makeClient(wide.app, {
+      privileges: ['open_data'],
+      secretExpiresAt: new Date(Date.now() + 20 * DAY).toISOString(),
+    })
+    const token = await request(wide.app)
+      .post('/oauth/token')
+      .set('authorization', basicAuth(c.clientId, c.clientSecret))
+      .type('form')
+      .send('grant_type=client_credentials')
+    expect(token.headers['sandbox-secret-expires']).toBeDefined()
+    await wide.close()
+  })
+})
