@@ -32,7 +32,8 @@ export interface TokenVerifierOptions {
 
 /** Longest token looked at; ours are under 1 KiB. Longer ones are refused unparsed. */
 export const MAX_TOKEN_LENGTH = 4096 // characters
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+// The signature may be empty, so that an `alg: none` token is refused as such, not as malformed.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 const ALLOWED = new Set(['ES256', 'RS256', 'EdDSA'])
 
 const isStrings = (v: unknown): v is string[] =>

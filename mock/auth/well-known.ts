@@ -37,12 +37,10 @@ export function limitDiscovery(ctx: SandboxContext) {
     if (hit.count <= limit) return next()
     const wait = Math.max(1, Math.ceil((hit.resetAt - now) / 1000))
     res.setHeader('retry-after', String(wait))
-    res
-      .status(429)
-      .json({
-        error: 'too_many_requests',
-        error_description: `more than ${limit} discovery requests a minute from this address; retry in ${wait} s, and cache the JWKS (Cache-Control)`,
-      })
+    res.status(429).json({
+      error: 'too_many_requests',
+      error_description: `more than ${limit} discovery requests a minute from this address; retry in ${wait} s, and cache the JWKS (Cache-Control)`,
+    })
   }
 }
 

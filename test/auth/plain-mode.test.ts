@@ -36,14 +36,11 @@ describe('auth: false (plain-mock mode, for the bench)', () => {
 
   it('still runs the token endpoint', async () => {
     const demo = sandbox.demoClient!
-    const res = await request(sandbox.app)
-      .post('/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: demo.clientId,
-        client_secret: demo.clientSecret,
-      })
+    const res = await request(sandbox.app).post('/oauth/token').type('form').send({
+      grant_type: 'client_credentials',
+      client_id: demo.clientId,
+      client_secret: demo.clientSecret,
+    })
     expect(res.status).toBe(200)
   })
 })

@@ -31,13 +31,11 @@ describe('POST /oauth/token (issue 3, point 2)', () => {
   })
 
   it('issues a token to client_secret_post', async () => {
-    const res = await token()
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-      })
+    const res = await token().type('form').send({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    })
     expect(res.status).toBe(200)
     expect(res.body.token_type).toBe('Bearer')
   })
@@ -81,13 +79,11 @@ describe('POST /oauth/token (issue 3, point 2)', () => {
   })
 
   it('answers invalid_client with 401 for an unknown client and for no credentials at all', async () => {
-    const unknown = await token()
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: 'nobody',
-        client_secret: 'Whatever-123!',
-      })
+    const unknown = await token().type('form').send({
+      grant_type: 'client_credentials',
+      client_id: 'nobody',
+      client_secret: 'Whatever-123!',
+    })
     expect(unknown.status).toBe(401)
     expect(unknown.body.error).toBe('invalid_client')
     const none = await token().type('form').send('grant_type=client_credentials')
