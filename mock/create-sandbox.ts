@@ -42,7 +42,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(options)
   const contract = await loadContract(opts.contract)
   const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
-  const store = await openStore(opts.state, opts.now)
+  const store = await openStore(opts.state, opts.now, opts.log)
   const clock = createSandboxClock(store, opts.now)
   const ctx: SandboxContext = {
     options: opts,

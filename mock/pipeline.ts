@@ -8,6 +8,10 @@ import { answerPrivileges } from './auth/privileges-stage.js'
 import type { Exchange, Stage } from './http/exchange.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './resolve/resolve-stage.js'
+import { StoreUnavailableError } from './store/store.js'
+
+const STORE_DOWN_DETAIL =
+  "Le stockage d'état du bac à sable (Redis) est injoignable ; réessayez dans quelques secondes."
 
 /** The stages of an API request, in the order a request meets them. */
 export interface Pipeline {
@@ -67,6 +71,14 @@ export function createApiHandler(ctx: SandboxContext, pipeline: Pipeline): (req:
       for (const stage of pipeline.response) await stage(ex)
     } catch (err) {
       if (ex.detached) return
+      if (err instanceof StoreUnavailableError) {
+        // Not a bug: the store logs losing and regaining Redis once each, so no line per request.
+        // The generic code, not the operation's 503 example: that one blames the data provider.
+        const e = ctx.errors(ex.operation, 503, { code: '00503', detail: STORE_DOWN_DETAIL })
+        ex.headers['retry-after'] = '5'
+        ex.reply = { status: 503, body: e.body, ...(e.code ? { code: e.code } : {}) }
+        return sendReply(ex)
+      }
       // The cause goes to the operator's log, never into the answer.
       ctx.options.log(`error: ${ex.method} ${ex.path}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
       const e = ctx.errors(ex.operation, 500, { detail: 'Erreur interne du bac à sable ; le détail est dans son journal.' })

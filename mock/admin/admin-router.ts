@@ -1,6 +1,7 @@
-import express, { type Router } from 'express'
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
+import { StoreUnavailableError } from '../store/store.js'
 import { registerClientRoutes } from './client-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
 import { registerKeyRoutes } from './key-routes.js'
@@ -20,6 +21,13 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerKeyRoutes(router, ctx)
   router.use((_req, res) => {
     sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, 'No such admin endpoint. See docs/admin-api.md for the list.')
+  })
+  // A route whose store call failed because Redis is down: 503, not the app's generic error answer.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof StoreUnavailableError)) return next(err)
+    res.set('retry-after', '5')
+    const detail = 'The state store (Redis) is unreachable. Retry once GET /__sandbox/health says ready.'
+    sendProblem(res, 503, SANDBOX_ERRORS.STORE_UNAVAILABLE, detail)
   })
   return router
 }

@@ -17,8 +17,9 @@ const banView = (b: BanRecord): Record<string, unknown> => ({
  * Bans, under `/__sandbox/bans`:
  * - `GET /bans`: the admin sees every running ban (or one client's, with `client_id`) and how many
  *   connections are held; a client sees its own with its credentials;
- * - `DELETE /bans/:client_id` and `DELETE /bans/:client_id/:ip`: the admin lifts them. A client cannot
- *   lift its own ban; it ends by itself, or sooner when the client advances its clock.
+ * - `DELETE /bans/:client_id` and `DELETE /bans/:client_id/:ip`: the admin lifts them, and the client
+ *   starts fresh rate-limit periods. A client cannot lift its own ban; it ends by itself, or sooner
+ *   when the client advances its clock.
  */
 export function registerBanRoutes(router: Router, ctx: SandboxContext): void {
   router.get('/bans', async (req, res) => {
@@ -34,12 +35,12 @@ export function registerBanRoutes(router: Router, ctx: SandboxContext): void {
 
   const admin = requireAdmin(ctx.options.adminToken)
   router.delete('/bans/:client_id', admin, async (req, res) => {
-    const lifted = await ctx.traffic.bans.lift(String(req.params.client_id))
+    const lifted = await ctx.traffic.lift(String(req.params.client_id))
     ctx.options.log(`ban: admin lifted ${lifted} ban(s) of client ${String(req.params.client_id)}`)
     res.json({ lifted })
   })
   router.delete('/bans/:client_id/:ip', admin, async (req, res) => {
-    const lifted = await ctx.traffic.bans.lift(String(req.params.client_id), String(req.params.ip))
+    const lifted = await ctx.traffic.lift(String(req.params.client_id), String(req.params.ip))
     ctx.options.log(
       `ban: admin lifted ${lifted} ban(s) of client ${String(req.params.client_id)} from ${String(req.params.ip)}`,
     )

@@ -49,3 +49,14 @@ export interface StoreScope {
   /** Removes every key of this scope (a deleted client leaves nothing behind). */
   clear(): Promise<void>
 }
+
+/**
+ * The store cannot serve an operation right now (Redis down, unreachable or loading). Not a bug: the
+ * HTTP layer answers 503 and the same call succeeds once {@link Store.ready} is true again. `cause`
+ * holds the driver's error.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError'
+  /** The sandbox error code, `SANDBOX_ERRORS.STORE_UNAVAILABLE`. */
+  readonly code = 'store-unavailable'
+}

@@ -57,6 +57,12 @@ export interface TrafficService {
     nowMs: number,
     durationMs?: number,
   ): Promise<BanRecord>
+  /**
+   * Lifts a client's ban from one IP, or all its bans, and gives it fresh rate-limit periods: a
+   * lifted client would otherwise be banned again by its next call in the spent period. Returns how
+   * many bans were lifted.
+   */
+  lift(clientId: string, ip?: string): Promise<number>
   /** Starts a 429 period for a client's group, ending at sandbox time `untilMs` (the 429 effect). */
   throttle(clientId: string, group: string, nowMs: number, untilMs: number): Promise<void>
   /** End (sandbox ms) of a running 429 period of a client's group, if any. */
@@ -125,6 +131,20 @@ export function createTrafficService(
         `ban: client ${clientId} from ${ip} until ${new Date(until).toISOString()} (${reason})`,
       )
       return bans.place({ clientId, ip, reason, detail, since: nowMs, until })
+    },
+    async lift(clientId, ip) {
+      const ips =
+        ip !== undefined
+          ? [ip]
+          : (await bans.list(() => clock.now(clientId), clientId)).map((b) => b.ip)
+      const lifted = await bans.lift(clientId, ip)
+      const scope = store.scope(clientId)
+      for (const one of ips) await scope.delete('rate-ip', one)
+      for (const group of (await tableOf(clientId))?.groups.keys() ?? []) {
+        await scope.delete('rate', group)
+        await scope.delete(OWN, `throttle:${group}`)
+      }
+      return lifted
     },
     async throttle(clientId, group, nowMs, untilMs) {
       await store

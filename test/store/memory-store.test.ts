@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { JSONFile } from 'lowdb/node'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryStore } from '../../mock/store/memory-store.js'
+import { describeStoreContract } from './store-contract.js'
+
+// The embedded store's TTLs run on its `now` option: the suite moves that clock, never sleeps.
+let clock = 1_700_000_000_000
+describeStoreContract('memory', {
+  open: () => createMemoryStore({ now: () => clock }),
+  elapse: async (ms) => {
+    clock += ms
+  },
+})
+
+describe('memory store with a lowdb file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-memory-store-'))
+  let n = 0
+  const nextFile = (): string => join(dir, `state-${++n}.json`)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
+
+  it('keeps its state across a close and a reopen of the same file, expired keys excepted', async () => {
+    let now = 1_000_000
+    const file = nextFile()
+    const first = await createMemoryStore({ file, now: () => now })
+    await first.global.set('clients', 'demo', { secret: 'hash' })
+    await first.scope('c1').set('jti', 'live', true, 10_000)
+    await first.scope('c1').set('jti', 'dying', true, 100)
+    await first.scope('c1').hit('rate', 'g', 60_000, 5)
+    await first.close()
+
+    now += 1_000
+    const second = await createMemoryStore({ file, now: () => now })
+    expect(await second.global.get('clients', 'demo')).toEqual({ secret: 'hash' })
+    expect(await second.scope('c1').get('jti', 'live')).toBe(true)
+    expect(await second.scope('c1').get('jti', 'dying')).toBeUndefined()
+    expect(await second.scope('c1').hit('rate', 'g', 60_000, 6)).toEqual({
+      count: 2,
+      resetAt: 60_005,
+    })
+    await second.close()
+  })
+
+  it('writes the file once for a burst of operations, writeDelay after the first change', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const write = vi.spyOn(JSONFile.prototype, 'write')
+    const file = nextFile()
+    const store = await createMemoryStore({ file, writeDelay: 250 })
+    for (let i = 0; i < 100; i++) {
+      await store.scope('c1').incr('n', 'calls', 60_000)
+      await store.scope('c1').set('ns', `k${i}`, i)
+    }
+    expect(write).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(249)
+    expect(write).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    await vi.waitFor(() => expect(write).toHaveBeenCalledTimes(1))
+    await store.flush() // waits for the write in progress, then writes the final state
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      entries: Record<string, { v: unknown }>
+    }
+    expect(Object.keys(saved.entries)).toHaveLength(101)
+    await store.close()
+  })
+
+  it('writes pending changes at once on flush, without waiting for writeDelay', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const file = nextFile()
+    const store = await createMemoryStore({ file, writeDelay: 60_000 })
+    await store.global.set('clients', 'demo', 1)
+    await store.flush()
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      entries: Record<string, { v: unknown }>
+    }
+    expect(Object.values(saved.entries).map((e) => e.v)).toEqual([1])
+    await store.close()
+  })
+
+  it('refuses a file that does not hold a sandbox state, saying how to recover', async () => {
+    const file = nextFile()
+    writeFileSync(file, '[1,2]')
+    await expect(createMemoryStore({ file })).rejects.toThrow(/Delete it to start afresh/)
+  })
+})
