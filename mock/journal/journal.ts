@@ -51,7 +51,9 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   })
   const retentionMs = options.retentionDays * DAY
   const nextId = idGenerator(options.now)
-  const record = (entry: NewJournalEntry): void => writer.push({ id: nextId(), ...entry })
+  // `id` first in every stored line, whatever the entry brings.
+  const record = (entry: NewJournalEntry): void =>
+    writer.push(Object.assign({ id: '' }, entry, { id: nextId() }))
   // Retention hides older entries at once, whatever the backend has physically removed yet.
   const inRetention = (filter: JournalFilter): JournalFilter => {
     const oldest = options.now() - retentionMs

@@ -1,0 +1,120 @@
+import type { Contract } from '../contract/types.js'
+import type { Journal } from '../journal/journal.js'
+import type { JournalEntry } from '../journal/journal-entry.js'
+import { declaredFields } from '../scope/schema-fields.js'
+import { CHECKS } from './checks.js'
+import { contractFacts } from './contract-facts.js'
+import { minimise, type Minimisation } from './minimisation.js'
+import type { Call, CheckResult, JudgeInput } from './report-types.js'
+
+/** The verdict on one client's run. */
+export interface Report {
+  /** Format id, bumped on incompatible changes. */
+  format: 'sandbox-twin-report/1'
+  client: string
+  generatedAt: string
+  /** The part of the journal judged (real time). */
+  window: { from?: string; to?: string; certification?: { startedAt: string; seed?: number } }
+  contract: { title: string; version: string }
+  /** Entries judged, by kind. */
+  entries: { api: number; token: number; authFailure: number }
+  /** `fail` when any check failed; `pass` when every check passed; `incomplete` otherwise. */
+  verdict: 'pass' | 'fail' | 'incomplete'
+  totals: { pass: number; fail: number; notExercised: number }
+  checks: CheckResult[]
+  minimisation: Minimisation
+}
+
+/** What the report reads. */
+export interface ReportDeps {
+  journal: Journal
+  contract: Contract
+  /** The sandbox's `delayFactor`. */
+  delayFactor: number
+  now: () => number
+}
+
+/** Which run to judge. */
+export interface ReportRequest {
+  clientId: string
+  /** Real ms, inclusive. */
+  from?: number
+  /** Real ms, exclusive. */
+  to?: number
+  certification?: { startedAt: number; seed?: number }
+}
+
+const bySandboxTime = (a: Call, b: Call): number => a.t - b.t || (a.entry.id < b.entry.id ? -1 : 1)
+
+/** Reads the client's entries from the journal and judges them, check by check. */
+export async function buildReport(deps: ReportDeps, request: ReportRequest): Promise<Report> {
+  const filter = {
+    clientId: request.clientId,
+    ...(request.from !== undefined ? { from: request.from } : {}),
+    ...(request.to !== undefined ? { to: request.to } : {}),
+  }
+  const api: JournalEntry[] = []
+  const tokens: JournalEntry[] = []
+  let authFailure = 0
+  for await (const e of deps.journal.stream(filter)) {
+    if (e.kind === 'api') api.push(e)
+    else if (e.kind === 'token') tokens.push(e)
+    else if (e.kind === 'auth-failure') authFailure++
+  }
+  const calls: Call[] = api
+    .map((entry) => {
+      const t = Date.parse(entry.sandboxAt)
+      return { entry, t, end: t + entry.latencyMs }
+    })
+    .sort(bySandboxTime)
+  tokens.sort((a, b) => Date.parse(a.sandboxAt) - Date.parse(b.sandboxAt))
+  const input: JudgeInput = {
+    clientId: request.clientId,
+    calls,
+    tokens,
+    contract: contractFacts(deps.contract),
+    timeScale: deps.delayFactor,
+  }
+  const checks = CHECKS.map((check) => ({
+    id: check.id,
+    title: check.title,
+    rule: check.rule,
+    ...check.judge(input),
+  }))
+  const totals = {
+    pass: checks.filter((c) => c.status === 'pass').length,
+    fail: checks.filter((c) => c.status === 'fail').length,
+    notExercised: checks.filter((c) => c.status === 'not-exercised').length,
+  }
+  const ops = new Map(deps.contract.operations.map((op) => [op.id, op]))
+  const iso = (ms: number | undefined): string | undefined =>
+    ms === undefined ? undefined : new Date(ms).toISOString()
+  return {
+    format: 'sandbox-twin-report/1',
+    client: request.clientId,
+    generatedAt: new Date(deps.now()).toISOString(),
+    window: {
+      ...(request.from !== undefined ? { from: iso(request.from)! } : {}),
+      ...(request.to !== undefined ? { to: iso(request.to)! } : {}),
+      ...(request.certification
+        ? {
+            certification: {
+              startedAt: iso(request.certification.startedAt)!,
+              ...(request.certification.seed !== undefined
+                ? { seed: request.certification.seed }
+                : {}),
+            },
+          }
+        : {}),
+    },
+    contract: { title: deps.contract.title, version: deps.contract.version },
+    entries: { api: api.length, token: tokens.length, authFailure },
+    verdict: totals.fail > 0 ? 'fail' : totals.notExercised > 0 ? 'incomplete' : 'pass',
+    totals,
+    checks,
+    minimisation: minimise(calls, tokens, (id) => {
+      const op = ops.get(id)
+      return op ? declaredFields(op) : []
+    }),
+  }
+}
