@@ -13,10 +13,7 @@ import { matchesAll, pickRule, scenarioLength } from './rules.js'
 import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
 
 /** Effects left for `finishScenario`, which runs once the body is resolved. */
-export const pendingEffects = new WeakMap<
-  Exchange,
-  { effect: EffectSpec; rule?: Rule; salt: number }
->()
+export const pendingEffects = new WeakMap<Exchange, { effect: EffectSpec; rule?: Rule }>()
 
 /** Header naming the scenario that shaped an answer. */
 export const SCENARIO_HEADER = 'sandbox-scenario'
@@ -75,8 +72,7 @@ async function fire(
     ex.notes.delayMs = Math.round(ms * ctx.options.delayFactor)
     await wait(ms * ctx.options.delayFactor)
   }
-  if (AFTER_RESOLVE.has(effect.type))
-    pendingEffects.set(ex, { effect, ...(rule ? { rule } : {}), salt: k })
+  if (AFTER_RESOLVE.has(effect.type)) pendingEffects.set(ex, { effect, ...(rule ? { rule } : {}) })
   else await applyEffect(call, effect)
 }
 

@@ -32,8 +32,10 @@ export function finishScenario(ctx: SandboxContext): Stage {
       if (ex.reply.status < 200 || ex.reply.status > 299 || body === undefined) return
       const fields = effect.fields ?? []
       const random = effect.random ?? (fields.length ? 0 : 2)
-      const salt = hashString(`${ex.operation?.id ?? ''}${ex.path}`) ^ pending.salt
-      const out = degradeBody(body, fields, random, pending.rule?.seed ?? 1, salt)
+      // Same resource, same blanks: the draw depends on the seed and the resource, not the call.
+      const salt = hashString(`${ex.operation?.id ?? ''} ${ex.path}`)
+      const keep = Object.values(ex.pathParams)
+      const out = degradeBody(body, fields, random, pending.rule?.seed ?? 1, salt, keep)
       ex.reply = { status: 206, body: out.body }
       ex.notes.unavailable = out.paths
       return

@@ -34,8 +34,8 @@ export function hashString(text: string): number {
 /**
  * Turns a 200 body into production's 206 partial body: the leaves under `fields` (dotted paths, `*`
  * for any key or index), plus `random` more leaves drawn from the seed and `salt`, become
- * "Donnée indisponible". Random picks favour `data` when the body has one (API Entreprise's shape).
- * Returns the new body and the dotted paths blanked.
+ * "Donnée indisponible". Random picks favour `data` when the body has one (API Entreprise's shape)
+ * and never take a leaf whose value is in `keep` (the identifiers the request asked for). Returns the new body and the dotted paths blanked.
  */
 export function degradeBody(
   body: unknown,
@@ -43,6 +43,7 @@ export function degradeBody(
   random: number,
   seed: number,
   salt: number,
+  keep: readonly string[] = [],
 ): { body: unknown; paths: string[] } {
   const copy = structuredClone(body)
   const all: Path[] = []
@@ -50,7 +51,12 @@ export function degradeBody(
   const patterns = fields.map((f) => f.split('.'))
   const chosen = all.filter((leaf) => patterns.some((p) => covers(p, leaf)))
   const inData = all.filter((l) => l[0] === 'data')
-  const pool = (inData.length ? inData : all).filter((l) => !chosen.includes(l))
+  // The identifiers asked for are never what a provider failed to give.
+  const valueAt = (leaf: Path): unknown =>
+    leaf.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], copy)
+  const pool = (inData.length ? inData : all).filter(
+    (l) => !chosen.includes(l) && !keep.includes(String(valueAt(l))),
+  )
   const drawn = pool
     .map((leaf, i) => ({ leaf, u: unitDraw(seed, salt, i) }))
     .sort((a, b) => a.u - b.u)

@@ -53,7 +53,12 @@ export async function resolveCaller(
     }
     return { actor: 'admin', clientId: named }
   }
-  const result = await ctx.auth.authenticateClient(req, 'admin')
+  // Without client_secret in the body, client_id there names the target, not a credential: the
+  // client authenticates by Basic, and naming another client is a 403 below, not a bad credential.
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const asPresented =
+    body.client_secret !== undefined ? req : Object.create(req, { body: { value: undefined } })
+  const result = await ctx.auth.authenticateClient(asPresented as Request, 'admin')
   if (!result.ok) {
     if (result.retryAfter !== undefined) res.setHeader('retry-after', String(result.retryAfter))
     else res.setHeader('www-authenticate', 'Basic realm="sandbox-twin", charset="UTF-8"')

@@ -11,15 +11,22 @@ export interface RawCall {
 }
 
 /** Opens a socket to the sandbox and writes one GET with a bearer token and the traceability query. */
-export function rawGet(baseUrl: string, path: string, authorization: string): Promise<RawCall> {
+export function rawGet(
+  baseUrl: string,
+  path: string,
+  authorization: string,
+  headers: Record<string, string> = {},
+): Promise<RawCall> {
   const { hostname, port } = new URL(baseUrl)
   const query = new URLSearchParams(TRACE).toString()
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.write(
-        `GET ${path}?${query} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${authorization}\r\n\r\n`,
-      )
+      const extra = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')
+      const auth = `Authorization: ${authorization}\r\n`
+      socket.write(`GET ${path}?${query} HTTP/1.1\r\nHost: ${hostname}\r\n${auth}${extra}\r\n`)
       resolve({ socket, received: () => Buffer.concat(chunks), closed })
     })
     const closed = new Promise<Buffer>((done) =>
@@ -29,4 +36,24 @@ export function rawGet(baseUrl: string, path: string, authorization: string): Pr
     socket.on('error', () => undefined) // a reset is an outcome, not a failure
     socket.once('error', reject)
   })
+}
+
+/** Splits what a raw socket received into the head (status line and headers) and the body bytes. */
+export function splitResponse(bytes: Buffer): { head: string; body: Buffer } {
+  const end = bytes.indexOf('\r\n\r\n')
+  return end < 0
+    ? { head: bytes.toString(), body: Buffer.alloc(0) }
+    : { head: bytes.subarray(0, end).toString(), body: bytes.subarray(end + 4) }
+}
+
+/**
+ * Waits, turn of the event loop by turn, until `cond` holds: for I/O to happen, never for time to
+ * pass (it works under fake timers, which only fake setTimeout here). Fails after `turns` turns.
+ */
+export async function until(cond: () => boolean, what: string, turns = 200_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (cond()) return
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  throw new Error(`still waiting for ${what}`)
 }
