@@ -40,7 +40,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
         res,
         409,
         SANDBOX_ERRORS.CONFLICT,
-        `Client id ${clientId} is taken: choose another, or omit clientId.`,
+        `Client id ${clientId} is taken: choose another, or omit client_id.`,
       )
     ctx.auth.events.emit({
       type: 'client',
@@ -53,7 +53,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
     res.setHeader('cache-control', 'no-store')
     res.setHeader('location', `/__sandbox/clients/${encodeURIComponent(clientId)}`)
     // The only time the secret is shown: it is stored as a hash.
-    res.status(201).json({ ...clientView(made.client), clientSecret: made.secret })
+    res.status(201).json({ ...clientView(made.client), client_secret: made.secret })
   })
 
   router.get('/clients', admin, async (_req, res) => {

@@ -8,12 +8,15 @@ import { sendProblem } from './problem.js'
 
 /** Longest overlap a rotation may ask for, seconds. */
 const MAX_OVERLAP = 30 * 86_400 // 30 days
+/** Body fields of a rotation, besides the caller's own credentials. */
+const ALLOWED = ['new_client_secret', 'overlap', 'client_id', 'client_secret']
 
 /**
  * A client's secret, under `/__sandbox/clients/{id}/secret`, for the admin or the client itself
  * (CNIL §3.8: renew without interruption, revoke unilaterally on suspected compromise).
- * - `POST`: rotation. A new secret (given, following the Douane's rule, or generated) is shown once;
- *   the old one keeps working for `overlap` seconds (default `tokens.rotationOverlap`; 0 = at once).
+ * - `POST`: rotation. A new secret (`new_client_secret`, following the Douane's rule, or generated)
+ *   is shown once; the old one keeps working for `overlap` seconds (default
+ *   `tokens.rotationOverlap`; 0 = at once).
  * - `DELETE`: revocation. The secrets stop working and every live token of the client is revoked
  *   (401 00105); only the admin can then give the client a new secret, by rotation.
  */
@@ -23,10 +26,21 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
   router.post('/clients/:id/secret', access, async (req, res) => {
     const id = String(req.params.id)
     const body = (req.body ?? {}) as Record<string, unknown>
-    const { secret, overlap = ctx.options.tokens.rotationOverlap } = body
+    // The caller may authenticate with client_id / client_secret in this very body: the new secret
+    // has a name of its own.
+    const { new_client_secret: secret, overlap = ctx.options.tokens.rotationOverlap } = body
+    const extra = Object.keys(body).filter((k) => !ALLOWED.includes(k))
+    if (extra.length) {
+      return sendProblem(
+        res,
+        400,
+        SANDBOX_ERRORS.INVALID_REQUEST,
+        `unknown field(s) ${extra.join(', ')}; allowed: new_client_secret, overlap`,
+      )
+    }
     if (secret !== undefined) {
       const broken =
-        typeof secret === 'string' ? checkSecretRule(secret) : 'secret must be a string'
+        typeof secret === 'string' ? checkSecretRule(secret) : 'new_client_secret must be a string'
       if (broken) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, broken)
     }
     if (
@@ -42,9 +56,6 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
         `overlap must be a whole number of seconds from 0 to ${MAX_OVERLAP}`,
       )
     }
-    const current = await ctx.auth.getClient(id)
-    // A revoked client cannot rotate by itself: it no longer has credentials that work.
-    if (!current) return sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, `No client ${id}.`)
     const rotated = await ctx.auth.clients.rotateSecret(
       id,
       overlap * 1000,
@@ -62,11 +73,11 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
     })
     res.setHeader('cache-control', 'no-store')
     res.json({
-      clientId: id,
-      clientSecret: rotated.secret,
-      secretExpiresAt: new Date(client.secretExpiresAt).toISOString(),
+      client_id: id,
+      client_secret: rotated.secret,
+      secret_expires_at: new Date(client.secretExpiresAt).toISOString(),
       ...(client.previous
-        ? { previousSecretValidUntil: new Date(client.previous.validUntil).toISOString() }
+        ? { previous_secret_valid_until: new Date(client.previous.validUntil).toISOString() }
         : {}),
     })
   })
@@ -76,6 +87,6 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
     const count = await ctx.auth.revokeSecret(id, req.socket.remoteAddress ?? 'unknown')
     if (count === undefined)
       return sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, `No client ${id}.`)
-    res.json({ clientId: id, secretRevoked: true, tokensRevoked: count })
+    res.json({ client_id: id, secret_revoked: true, tokens_revoked: count })
   })
 }

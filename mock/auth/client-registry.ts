@@ -144,24 +144,24 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
   }
 }
 
-/** The client as the admin API shows it: never the hash, dates in ISO 8601. */
+/** The client as the admin API shows it: never the hash, dates in ISO 8601, snake_case names. */
 export function clientView(client: SandboxClient): Record<string, unknown> {
   return {
-    clientId: client.clientId,
+    client_id: client.clientId,
     label: client.label,
     siret: client.siret,
     privileges: client.privileges,
     // The Douane's account colours: red without any entitlement, green when ready.
     status: client.privileges.length === 0 || !client.secretHash ? 'red' : 'green',
-    tokenLifetime: client.tokenLifetime,
-    singleUse: client.singleUse,
-    basicAuth: client.basicAuth,
-    secretRevoked: client.secretHash === null,
-    secretExpiresAt: new Date(client.secretExpiresAt).toISOString(),
+    token_lifetime: client.tokenLifetime,
+    single_use: client.singleUse,
+    basic_auth: client.basicAuth,
+    secret_revoked: client.secretHash === null,
+    secret_expires_at: new Date(client.secretExpiresAt).toISOString(),
     ...(client.previous
-      ? { previousSecretValidUntil: new Date(client.previous.validUntil).toISOString() }
+      ? { previous_secret_valid_until: new Date(client.previous.validUntil).toISOString() }
       : {}),
-    createdAt: new Date(client.createdAt).toISOString(),
-    updatedAt: new Date(client.updatedAt).toISOString(),
+    created_at: new Date(client.createdAt).toISOString(),
+    updated_at: new Date(client.updatedAt).toISOString(),
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
 /** scrypt cost: N = 2^14, r = 8, p = 1 (about 30 ms, 16 MiB), the parameters OWASP lists as a minimum. */
 const N = 16_384
@@ -59,5 +59,4 @@ export function generateSecret(): string {
 }
 
 /** SHA-256 of a value, base64url: keys for caches of secrets and tokens, never the value itself. */
-export const fingerprint = (value: string): string =>
-  createHash('sha256').update(value).digest('base64url')
+export const fingerprint = (value: string): string => hash('sha256', value, 'base64url')

@@ -23,8 +23,8 @@ describe('Basic authentication on API calls (issue 3, point 8)', () => {
   let refused: MadeClient
   beforeAll(async () => {
     sandbox = await authSandbox()
-    allowed = await makeClient(sandbox.app, { basicAuth: true })
-    refused = await makeClient(sandbox.app, { basicAuth: false })
+    allowed = await makeClient(sandbox.app, { basic_auth: true })
+    refused = await makeClient(sandbox.app, { basic_auth: false })
   })
   afterAll(() => sandbox.close())
   const basicCall = (c: MadeClient, secret = c.clientSecret) =>
@@ -56,7 +56,7 @@ describe('Basic authentication on API calls (issue 3, point 8)', () => {
   })
 
   it('counts wrong Basic secrets towards the lockout, then answers 429 00429 with Retry-After', async () => {
-    const c = await makeClient(sandbox.app, { basicAuth: true })
+    const c = await makeClient(sandbox.app, { basic_auth: true })
     for (let i = 0; i < 5; i++) expect((await basicCall(c, 'Wrong-Secret-1!')).status).toBe(401)
     const res = await basicCall(c)
     expect(res.status).toBe(429)

@@ -23,22 +23,22 @@ describe('sandbox clients (issue 3, point 1)', () => {
       label: 'Mairie',
       siret: SIRET,
       privileges: ['open_data'],
-      tokenLifetime: 300,
-      singleUse: false,
-      basicAuth: false,
+      token_lifetime: 300,
+      single_use: false,
+      basic_auth: false,
       status: 'green',
     })
-    expect(res.body.clientId).toMatch(/^cli_[0-9a-f]{16}$/)
-    expect(typeof res.body.clientSecret).toBe('string')
-    expect(Date.parse(res.body.secretExpiresAt)).toBeGreaterThan(Date.now() + 364 * 86_400_000)
-    const shown = await admin(request(sandbox.app).get(`/__sandbox/clients/${res.body.clientId}`))
+    expect(res.body.client_id).toMatch(/^cli_[0-9a-f]{16}$/)
+    expect(typeof res.body.client_secret).toBe('string')
+    expect(Date.parse(res.body.secret_expires_at)).toBeGreaterThan(Date.now() + 364 * 86_400_000)
+    const shown = await admin(request(sandbox.app).get(`/__sandbox/clients/${res.body.client_id}`))
     expect(shown.status).toBe(200)
-    expect(shown.body).not.toHaveProperty('clientSecret')
-    expect(JSON.stringify(shown.body)).not.toContain(res.body.clientSecret)
+    expect(shown.body).not.toHaveProperty('client_secret')
+    expect(JSON.stringify(shown.body)).not.toContain(res.body.client_secret)
   })
 
   it('stores the secret only as a scrypt hash', async () => {
-    const made = await makeClient(sandbox.app, { clientId: 'hash-check' })
+    const made = await makeClient(sandbox.app, { client_id: 'hash-check' })
     const stored = await sandbox.context.store.global.entries<Record<string, unknown>>('clients')
     const record = stored.find(([id]) => id === 'hash-check')![1]
     expect(String(record.secretHash)).toMatch(/^scrypt\$16384\$8\$1\$/)
@@ -46,7 +46,10 @@ describe('sandbox clients (issue 3, point 1)', () => {
   })
 
   it('accepts a chosen secret that follows the Douane rule', async () => {
-    const made = await makeClient(sandbox.app, { clientId: 'chosen', secret: 'Correct-Horse-42' })
+    const made = await makeClient(sandbox.app, {
+      client_id: 'chosen',
+      client_secret: 'Correct-Horse-42',
+    })
     expect(made.clientSecret).toBe('Correct-Horse-42')
     await expect(getToken(sandbox.app, made)).resolves.toMatch(/^ey/)
   })
@@ -60,7 +63,7 @@ describe('sandbox clients (issue 3, point 1)', () => {
   ])('answers 400 with the rule spelled out for the weak secret %s', async (secret, lacking) => {
     const res = await admin(request(sandbox.app).post('/__sandbox/clients')).send({
       siret: SIRET,
-      secret,
+      client_secret: secret,
     })
     expect(res.status).toBe(400)
     expect(res.headers['content-type']).toContain('application/problem+json')
@@ -73,11 +76,11 @@ describe('sandbox clients (issue 3, point 1)', () => {
   it('refuses invalid settings with the rule to follow', async () => {
     const bad = [
       [{ siret: '12345678901234' }, 'valid SIRET'],
-      [{ tokenLifetime: 5 }, 'from 10 to 86400'],
+      [{ token_lifetime: 5 }, 'from 10 to 86400'],
       [{ privileges: ['no_such_privilege'] }, 'unknown privilege(s) no_such_privilege'],
-      [{ singleUse: 'yes' }, 'singleUse must be true or false'],
+      [{ single_use: 'yes' }, 'single_use must be true or false'],
       [{ colour: 'red' }, 'unknown field(s) colour'],
-      [{ clientId: 'a b' }, 'clientId must be'],
+      [{ client_id: 'a b' }, 'client_id must be'],
     ] as const
     for (const [body, message] of bad) {
       const res = await admin(request(sandbox.app).post('/__sandbox/clients')).send(body)
@@ -87,26 +90,26 @@ describe('sandbox clients (issue 3, point 1)', () => {
   })
 
   it('answers 409 when the client id is taken', async () => {
-    await makeClient(sandbox.app, { clientId: 'taken' })
+    await makeClient(sandbox.app, { client_id: 'taken' })
     const res = await admin(request(sandbox.app).post('/__sandbox/clients')).send({
-      clientId: 'taken',
+      client_id: 'taken',
     })
     expect(res.status).toBe(409)
   })
 
   it('lists, updates and deletes clients with the admin token', async () => {
-    await makeClient(sandbox.app, { clientId: 'lifecycle' })
+    await makeClient(sandbox.app, { client_id: 'lifecycle' })
     const list = await admin(request(sandbox.app).get('/__sandbox/clients'))
-    expect(list.body.clients.map((c: { clientId: string }) => c.clientId)).toContain('lifecycle')
+    expect(list.body.clients.map((c: { client_id: string }) => c.client_id)).toContain('lifecycle')
     const patched = await admin(request(sandbox.app).patch('/__sandbox/clients/lifecycle')).send({
-      tokenLifetime: 60,
-      singleUse: true,
+      token_lifetime: 60,
+      single_use: true,
       label: 'Renamed',
     })
     expect(patched.status).toBe(200)
-    expect(patched.body).toMatchObject({ tokenLifetime: 60, singleUse: true, label: 'Renamed' })
+    expect(patched.body).toMatchObject({ token_lifetime: 60, single_use: true, label: 'Renamed' })
     const noSecret = await admin(request(sandbox.app).patch('/__sandbox/clients/lifecycle')).send({
-      secret: 'Correct-Horse-42',
+      client_secret: 'Correct-Horse-42',
     })
     expect(noSecret.status).toBe(400)
     expect((await admin(request(sandbox.app).delete('/__sandbox/clients/lifecycle'))).status).toBe(
@@ -124,13 +127,13 @@ describe('sandbox clients (issue 3, point 1)', () => {
   })
 
   it('lets a client read itself, and only itself, with its own credentials', async () => {
-    const me = await makeClient(sandbox.app, { clientId: 'self-reader' })
-    const other = await makeClient(sandbox.app, { clientId: 'someone-else' })
+    const me = await makeClient(sandbox.app, { client_id: 'self-reader' })
+    const other = await makeClient(sandbox.app, { client_id: 'someone-else' })
     const own = await request(sandbox.app)
       .get('/__sandbox/clients/self-reader')
       .set('authorization', basicAuth(me.clientId, me.clientSecret))
     expect(own.status).toBe(200)
-    expect(own.body.clientId).toBe('self-reader')
+    expect(own.body.client_id).toBe('self-reader')
     const theirs = await request(sandbox.app)
       .get(`/__sandbox/clients/${other.clientId}`)
       .set('authorization', basicAuth(me.clientId, me.clientSecret))

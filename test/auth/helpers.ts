@@ -33,13 +33,13 @@ export function authSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 export const basicAuth = (id: string, secret: string): string =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
 
+/** A client's credentials, as the tests pass them around. */
 export interface MadeClient {
   clientId: string
   clientSecret: string
-  [field: string]: unknown
 }
 
-/** Creates a client through the admin API. */
+/** Creates a client through the admin API (snake_case body, as the admin API takes it). */
 export async function makeClient(
   app: App,
   body: Record<string, unknown> = {},
@@ -50,7 +50,8 @@ export async function makeClient(
     .send({ siret: SIRET, privileges: ['unites_legales_etablissements_insee'], ...body })
   if (res.status !== 201)
     throw new Error(`client creation failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body as MadeClient
+  const made = res.body as { client_id: string; client_secret: string }
+  return { clientId: made.client_id, clientSecret: made.client_secret }
 }
 
 /** Gets a token by client_secret_basic; extra form fields are added to the body. */

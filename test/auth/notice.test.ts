@@ -16,7 +16,7 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
     const expiry = new Date(Date.now() + 10 * DAY)
     const c = await makeClient(sandbox.app, {
       privileges: ['open_data'],
-      secretExpiresAt: expiry.toISOString(),
+      secret_expires_at: expiry.toISOString(),
     })
     const token = await request(sandbox.app)
       .post('/oauth/token')
@@ -49,7 +49,7 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
   it('stops announcing once the secret has been rotated', async () => {
     const c = await makeClient(sandbox.app, {
       privileges: ['open_data'],
-      secretExpiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      secret_expires_at: new Date(Date.now() + 3 * DAY).toISOString(),
     })
     const res = await request(sandbox.app)
       .post(`/__sandbox/clients/${c.clientId}/secret`)
@@ -57,7 +57,7 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
       .send({})
     const token = await getToken(sandbox.app, {
       clientId: c.clientId,
-      clientSecret: res.body.clientSecret,
+      clientSecret: res.body.client_secret,
     })
     const api = await request(sandbox.app)
       .get('/privileges')
@@ -69,7 +69,7 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
     const wide = await authSandbox({ tokens: { secretExpiryNoticeDays: 30 } })
     const c = await makeClient(wide.app, {
       privileges: ['open_data'],
-      secretExpiresAt: new Date(Date.now() + 20 * DAY).toISOString(),
+      secret_expires_at: new Date(Date.now() + 20 * DAY).toISOString(),
     })
     const token = await request(wide.app)
       .post('/oauth/token')

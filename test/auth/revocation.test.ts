@@ -97,7 +97,7 @@ describe('revocation, introspection and secret rotation (issue 3, point 5)', () 
       .delete(`/__sandbox/clients/${c.clientId}/secret`)
       .set('authorization', basicAuth(c.clientId, c.clientSecret))
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ clientId: c.clientId, secretRevoked: true, tokensRevoked: 2 })
+    expect(res.body).toEqual({ client_id: c.clientId, secret_revoked: true, tokens_revoked: 2 })
     for (const t of tokens) expect(firstError((await privileges(t)).body).code).toBe('00105')
     expect((await as(c, '/oauth/token').send({ grant_type: 'client_credentials' })).status).toBe(
       401,
@@ -109,7 +109,7 @@ describe('revocation, introspection and secret rotation (issue 3, point 5)', () 
       .send({})
     expect(renewed.status).toBe(200)
     await expect(
-      getToken(sandbox.app, { clientId: c.clientId, clientSecret: renewed.body.clientSecret }),
+      getToken(sandbox.app, { clientId: c.clientId, clientSecret: renewed.body.client_secret }),
     ).resolves.toMatch(/^ey/)
   })
 
@@ -122,9 +122,9 @@ describe('revocation, introspection and secret rotation (issue 3, point 5)', () 
       .send({ overlap: 3600 })
     expect(res.status).toBe(200)
     expect(res.headers['cache-control']).toBe('no-store')
-    const fresh = { clientId: c.clientId, clientSecret: res.body.clientSecret as string }
+    const fresh = { clientId: c.clientId, clientSecret: res.body.client_secret as string }
     expect(fresh.clientSecret).not.toBe(c.clientSecret)
-    expect(Date.parse(res.body.previousSecretValidUntil) - Date.now()).toBeGreaterThan(3_590_000)
+    expect(Date.parse(res.body.previous_secret_valid_until) - Date.now()).toBeGreaterThan(3_590_000)
     await expect(getToken(sandbox.app, c)).resolves.toMatch(/^ey/)
     await expect(getToken(sandbox.app, fresh)).resolves.toMatch(/^ey/)
     expect((await privileges(liveToken)).status).toBe(200)
@@ -138,14 +138,14 @@ describe('revocation, introspection and secret rotation (issue 3, point 5)', () 
     const weak = await request(sandbox.app)
       .post(`/__sandbox/clients/${c.clientId}/secret`)
       .set('authorization', `Bearer ${ADMIN}`)
-      .send({ secret: 'weak' })
+      .send({ new_client_secret: 'weak' })
     expect(weak.status).toBe(400)
     const res = await request(sandbox.app)
       .post(`/__sandbox/clients/${c.clientId}/secret`)
       .set('authorization', `Bearer ${ADMIN}`)
-      .send({ secret: 'New-Secret-2030!', overlap: 0 })
+      .send({ new_client_secret: 'New-Secret-2030!', overlap: 0 })
     expect(res.status).toBe(200)
-    expect(res.body).not.toHaveProperty('previousSecretValidUntil')
+    expect(res.body).not.toHaveProperty('previous_secret_valid_until')
     await expect(getToken(sandbox.app, c)).rejects.toThrow(/401/)
     await expect(
       getToken(sandbox.app, { clientId: c.clientId, clientSecret: 'New-Secret-2030!' }),

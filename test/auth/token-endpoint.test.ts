@@ -102,7 +102,7 @@ describe('POST /oauth/token (issue 3, point 2)', () => {
 
   it('answers invalid_grant when the right secret has expired', async () => {
     const past = new Date(Date.now() - 1000).toISOString()
-    const expired = await makeClient(sandbox.app, { secretExpiresAt: past })
+    const expired = await makeClient(sandbox.app, { secret_expires_at: past })
     const res = await token()
       .set('authorization', basicAuth(expired.clientId, expired.clientSecret))
       .type('form')

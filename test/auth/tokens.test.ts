@@ -92,7 +92,7 @@ describe('access tokens (issue 3, point 3)', () => {
   })
 
   it('makes every token of a single-use client single-use', async () => {
-    const once = await makeClient(sandbox.app, { singleUse: true, privileges: ['open_data'] })
+    const once = await makeClient(sandbox.app, { single_use: true, privileges: ['open_data'] })
     const token = await getToken(sandbox.app, once)
     expect((await privileges(sandbox.app, token)).status).toBe(200)
     expect((await privileges(sandbox.app, token)).status).toBe(401)
@@ -109,7 +109,7 @@ describe('access tokens (issue 3, point 3)', () => {
   })
 
   it('gives tokens the client lifetime', async () => {
-    const short = await makeClient(sandbox.app, { tokenLifetime: 10, privileges: ['open_data'] })
+    const short = await makeClient(sandbox.app, { token_lifetime: 10, privileges: ['open_data'] })
     const claims = decodeJwt(await getToken(sandbox.app, short))
     expect(claims.exp! - claims.iat!).toBe(10)
   })
@@ -131,7 +131,7 @@ describe('signing keys', () => {
     const state = `${tempFiles({})}/state.json`
     const first = await authSandbox({ state })
     const client = await makeClient(first.app, {
-      clientId: 'persistent',
+      client_id: 'persistent',
       privileges: ['open_data'],
     })
     const token = await getToken(first.app, client)
