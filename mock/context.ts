@@ -3,7 +3,9 @@ import type { RouteMatch } from './contract/router.js'
 import type { Contract, Operation } from './contract/types.js'
 import type { RequestParts, ValidationFailure } from './contract/validate-request.js'
 import type { ResolvedOptions } from './options.js'
+import type { Journal } from './journal/journal.js'
 import type { DataSources } from './resolve/resolve-stage.js'
+import type { FieldScopeTable } from './scope/scope-tree.js'
 import type { Store } from './store/store.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { SandboxClock } from './traffic/clock.js'
@@ -27,4 +29,8 @@ export interface SandboxContext {
   readonly data: DataSources
   /** Clients, tokens, keys, lockout and the auth event hook (see docs/auth.md). */
   readonly auth: AuthService
+  /** The access journal: one entry per request, token and auth failure (see docs/journal.md). */
+  readonly journal: Journal
+  /** Response fields tied to scopes, by operation id (minimisation; see docs/journal.md). */
+  readonly fieldScopes: FieldScopeTable
 }

@@ -12,8 +12,11 @@ import { createRequestValidator } from './contract/validate-request.js'
 import { createDataGenerator } from './data/generate-response.js'
 import { loadMagicIdentifiers } from './data/magic-identifiers.js'
 import { loadCases } from './fixtures/load-cases.js'
+import { journalAuthEvents } from './journal/journal-auth-events.js'
+import { openJournal } from './journal/open-journal.js'
 import { resolveOptions, type SandboxOptions } from './options.js'
 import { assemblePipeline, createApiHandler } from './pipeline.js'
+import { loadFieldScopes } from './scope/load-field-scopes.js'
 import { openStore } from './store/open-store.js'
 import { createSandboxClock } from './traffic/clock.js'
 
@@ -42,8 +45,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(options)
   const contract = await loadContract(opts.contract)
   const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
+  const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
   const store = await openStore(opts.state, opts.now, opts.log)
   const clock = createSandboxClock(store, opts.now)
+  const journal = await openJournal(opts)
   const ctx: SandboxContext = {
     options: opts,
     contract,
@@ -58,7 +63,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       generator: createDataGenerator(contract, { seed: opts.seed, documentBaseUrl: opts.publicUrl }),
     },
     auth: await createAuthService({ options: opts, contract, store, clock }),
+    journal,
+    fieldScopes,
   }
+  journalAuthEvents(ctx.auth.events, journal, clock)
   const handle = createApiHandler(ctx, assemblePipeline(ctx))
 
   const app = express()
@@ -102,6 +110,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
             s.closeAllConnections()
           })
         }
+        // After the server: connections it cut record their entries first.
+        await journal.close()
         await store.close()
       })()),
   }

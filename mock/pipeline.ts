@@ -8,6 +8,7 @@ import { answerPrivileges } from './auth/privileges-stage.js'
 import type { Exchange, Stage } from './http/exchange.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './resolve/resolve-stage.js'
+import { filterByScope } from './scope/filter-by-scope.js'
 import { StoreUnavailableError } from './store/store.js'
 
 const STORE_DOWN_DETAIL =
@@ -35,7 +36,7 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
       answerPrivileges(),
       resolveData(ctx, ctx.data),
     ],
-    response: [],
+    response: [filterByScope(ctx)],
   }
 }
 
@@ -62,6 +63,7 @@ export function openExchange(req: IncomingMessage, res: ServerResponse, ctx: San
 export function createApiHandler(ctx: SandboxContext, pipeline: Pipeline): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const ex = openExchange(req, res, ctx)
+    ctx.journal.watch(ex)
     try {
       for (const stage of pipeline.request) {
         await stage(ex)

@@ -4,7 +4,9 @@ import { SANDBOX_ERRORS } from '../errors.js'
 import { StoreUnavailableError } from '../store/store.js'
 import { registerClientRoutes } from './client-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
+import { registerJournalRoutes } from './journal-routes.js'
 import { registerKeyRoutes } from './key-routes.js'
+import { registerReportRoutes } from './report-routes.js'
 import { registerSecretRoutes } from './secret-routes.js'
 import { sendProblem } from './problem.js'
 
@@ -19,6 +21,8 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerClientRoutes(router, ctx)
   registerSecretRoutes(router, ctx)
   registerKeyRoutes(router, ctx)
+  registerJournalRoutes(router, ctx)
+  registerReportRoutes(router, ctx)
   router.use((_req, res) => {
     sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, 'No such admin endpoint. See docs/admin-api.md for the list.')
   })

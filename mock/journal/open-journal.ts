@@ -5,14 +5,16 @@ import { createFileJournalBackend } from './file-backend.js'
 import type { JournalBackend } from './journal-backend.js'
 import { createDisabledJournal, createJournal, type Journal } from './journal.js'
 import { createMemoryJournalBackend } from './memory-backend.js'
+import { openRedisJournalBackend } from './redis-backend.js'
 
-/** Builds the journal's backend for a Redis state; supplied by the Redis store. */
+/** Builds the journal's backend for a Redis state. Default: a stream in that Redis (`redis-backend.ts`). */
 export type RedisJournalFactory = (url: string) => Promise<JournalBackend>
 
 /**
  * Opens the journal the options ask for, beside the state: state `'memory'` keeps a bounded ring in
  * memory; a state file puts JSONL files in a `journal/` folder next to it (`.sandbox/journal/` for the
- * CLI's default `.sandbox/state.json`); a Redis state uses `redisJournal` when given.
+ * CLI's default `.sandbox/state.json`); a Redis state keeps it in a Redis stream that every replica
+ * shares (`redisJournal` replaces it, for tests).
  */
 export async function openJournal(
   options: ResolvedOptions,
@@ -32,14 +34,16 @@ export async function openJournal(
   if (state === 'memory') {
     backend = createMemoryJournalBackend(journal.memoryEntries)
   } else if (/^rediss?:\/\//.test(state)) {
-    if (redisJournal) {
-      backend = await redisJournal(state)
-    } else {
-      options.log(
-        'journal: no Redis journal backend yet; the journal is kept in memory on this replica',
-      )
-      backend = createMemoryJournalBackend(journal.memoryEntries)
-    }
+    // One stream shared by every replica, trimmed to memoryEntries and to the retention period.
+    const open: RedisJournalFactory =
+      redisJournal ??
+      ((url) =>
+        openRedisJournalBackend({
+          url,
+          maxEntries: journal.memoryEntries,
+          maxAgeMs: journal.retentionDays * 86_400_000,
+        }))
+    backend = await open(state)
   } else {
     backend = await createFileJournalBackend({
       dir: journalFolder(state),

@@ -95,7 +95,7 @@ function entryOf(
     entry.stalled = true
     if (typeof ban.until === 'string') entry.banUntil = ban.until
   }
-  if (notes.stalled) entry.stalled = true
+  if (stalledOnPurpose(notes)) entry.stalled = true
   if (Array.isArray(notes.fields)) entry.fields = notes.fields as string[]
   if (Array.isArray(notes.withheld)) entry.withheld = notes.withheld as string[]
   if (Array.isArray(notes.fieldScopes)) entry.fieldScopes = notes.fieldScopes as string[]
@@ -131,6 +131,17 @@ function peekJti(token: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * True when a stage withheld or slowed the answer on purpose: a held connection (ban, hang), the
+ * provider wait before a 504, scenario latency, a dribbled body (notes set by the traffic and scenario
+ * stages), or any stage that sets `notes.stalled`.
+ */
+function stalledOnPurpose(notes: Record<string, unknown>): boolean {
+  if (notes.stalled || notes.held || notes.effect === 'provider-timeout') return true
+  if (typeof notes.delayMs === 'number' && notes.delayMs > 0) return true
+  return typeof notes.fault === 'string' && /^(hang|dribbled)/.test(notes.fault)
 }
 
 const first = (v: string | string[] | undefined): string | undefined =>

@@ -1,0 +1,104 @@
+import type { Router } from 'express'
+import type { SandboxContext } from '../context.js'
+import { SANDBOX_ERRORS } from '../errors.js'
+import { parseInstant } from '../journal/journal-query.js'
+import { buildReport } from '../report/build-report.js'
+import { readCertification, startCertification } from '../report/certification.js'
+import { renderHtml } from '../report/render-html.js'
+import { renderJson } from '../report/render-json.js'
+import { renderJunit } from '../report/render-junit.js'
+import { resolveCaller } from '../traffic/admin-caller.js'
+import { UnknownScenarioError } from '../scenarios/scenario-service.js'
+import { journalOn, resolveJournalReader } from './journal-reader.js'
+import { sendProblem } from './problem.js'
+
+const RENDER = {
+  json: { type: 'application/json; charset=utf-8', render: renderJson },
+  junit: { type: 'application/xml; charset=utf-8', render: renderJunit },
+  html: { type: 'text/html; charset=utf-8', render: renderHtml },
+} as const
+
+/**
+ * The client-behaviour verdict and the certification run:
+ * - `GET /__sandbox/report?client=ID&format=json|junit|html[&from=&to=][&run=all]` judges a client's
+ *   run from the journal (admin: any client; a client: itself). By default the run is the client's
+ *   latest certification run when it has one, else its whole journal; `run=all` judges everything.
+ * - `POST /__sandbox/certification` (`{"client_id": "..."}` for the admin; a client: itself) arms
+ *   the `certification` scenario sequence from the client's next call and starts a new run.
+ */
+export function registerReportRoutes(router: Router, ctx: SandboxContext): void {
+  router.get('/report', async (req, res) => {
+    const format = (req.query.format ?? 'json') as string
+    if (!(format in RENDER))
+      return sendProblem(
+        res,
+        400,
+        SANDBOX_ERRORS.INVALID_REQUEST,
+        `format must be json, junit or html; got ${format}`,
+      )
+    const bounds: { from?: number; to?: number } = {}
+    for (const name of ['from', 'to'] as const) {
+      const raw = req.query[name]
+      if (raw === undefined) continue
+      const ms = typeof raw === 'string' ? parseInstant(raw) : undefined
+      if (ms === undefined)
+        return sendProblem(
+          res,
+          400,
+          SANDBOX_ERRORS.INVALID_REQUEST,
+          `${name} must be an ISO 8601 date-time or ms since the epoch`,
+        )
+      bounds[name] = ms
+    }
+    const reader = await resolveJournalReader(ctx, req, res)
+    if (!reader || !journalOn(ctx, res)) return
+    if (reader.clientId === undefined) {
+      return sendProblem(
+        res,
+        400,
+        SANDBOX_ERRORS.INVALID_REQUEST,
+        'Name the client to judge: /__sandbox/report?client=ID',
+      )
+    }
+    const run =
+      req.query.run === 'all' ? undefined : await readCertification(ctx.store, reader.clientId)
+    const report = await buildReport(
+      {
+        journal: ctx.journal,
+        contract: ctx.contract,
+        delayFactor: ctx.options.delayFactor,
+        now: ctx.options.now,
+      },
+      {
+        clientId: reader.clientId,
+        ...(run && bounds.from === undefined ? { from: run.startedAt, certification: run } : {}),
+        ...bounds,
+      },
+    )
+    const { type, render } = RENDER[format as keyof typeof RENDER]
+    res.status(200).type(type)
+    if (format === 'html')
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    res.send(render(report))
+  })
+
+  router.post('/certification', async (req, res) => {
+    const caller = await resolveCaller(ctx, req, res, { client: true })
+    if (!caller) return
+    try {
+      const run = await startCertification(ctx, caller.clientId!)
+      ctx.options.log(
+        `certification: ${caller.actor} started a certification run for client ${caller.clientId}`,
+      )
+      res.status(201).json(run)
+    } catch (err) {
+      if (!(err instanceof UnknownScenarioError)) throw err
+      sendProblem(
+        res,
+        409,
+        SANDBOX_ERRORS.CONFLICT,
+        `No "certification" scenario is loaded (known: ${err.known.join(', ')}); it ships in the bundled scenarios/ folder.`,
+      )
+    }
+  })
+}

@@ -1,0 +1,122 @@
+import type { SandboxContext } from '../context.js'
+import type { Stage } from '../http/exchange.js'
+import { formatPath, ITEM } from './schema-fields.js'
+import { ANY, type ScopeNode } from './scope-tree.js'
+
+/** What minimisation did to one answer. */
+export interface ScopeOutcome {
+  /** Dotted paths of the leaves left in the body (array items as `[]`), sorted. */
+  fields: string[]
+  /** Dotted paths of the fields removed, sorted. */
+  withheld: string[]
+  /** Scopes held that let through at least one field holding data (a non-null value somewhere), sorted. */
+  unlocking: string[]
+}
+
+type Json = Record<string, unknown>
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Removes from `body` (in place) every field whose scopes the holder has none of, and reports what it
+ * delivered. A `*` node applies to every array item or object value; an array met where the tree names
+ * a field of its items (no `*`) is walked through, so both spellings of a path work.
+ */
+export function applyScopes(
+  body: unknown,
+  root: ScopeNode,
+  held: ReadonlySet<string>,
+): ScopeOutcome {
+  const withheld = new Set<string>()
+  const unlocking = new Set<string>()
+  const visit = (value: unknown, node: ScopeNode, segments: string[]): void => {
+    if (Array.isArray(value)) {
+      const items = node.children.get(ANY) ?? node
+      if (items !== node && items.scopes && !items.scopes.some((s) => held.has(s))) {
+        if (value.length > 0) withheld.add(formatPath([...segments, ITEM]))
+        value.length = 0
+        return
+      }
+      for (const item of value) visit(item, items, [...segments, ITEM])
+      return
+    }
+    if (!isObject(value)) return
+    for (const key of Object.keys(value)) {
+      for (const child of [node.children.get(key), node.children.get(ANY)]) {
+        if (!child) continue
+        if (child.scopes) {
+          const granted = child.scopes.filter((s) => held.has(s))
+          if (granted.length === 0) {
+            delete value[key]
+            withheld.add(formatPath([...segments, key]))
+            break
+          }
+          if (hasData(value[key])) for (const s of granted) unlocking.add(s)
+        }
+        visit(value[key], child, [...segments, key])
+      }
+    }
+  }
+  visit(body, root, [])
+  return {
+    fields: leafPaths(body),
+    withheld: [...withheld].sort(),
+    unlocking: [...unlocking].sort(),
+  }
+}
+
+/** True when a value holds at least one non-null scalar (an object of nulls delivers nothing). */
+const hasData = (v: unknown): boolean =>
+  v !== null && v !== undefined && (typeof v !== 'object' || Object.values(v).some(hasData))
+
+/** Dotted paths of a JSON value's leaves (scalars, null, empty objects and arrays), array items as `[]`. */
+export function leafPaths(value: unknown): string[] {
+  const out = new Set<string>()
+  const walk = (v: unknown, segments: string[]): void => {
+    if (Array.isArray(v) && v.length > 0) for (const item of v) walk(item, [...segments, ITEM])
+    else if (isObject(v) && Object.keys(v).length > 0)
+      for (const [k, sub] of Object.entries(v)) walk(sub, [...segments, k])
+    else if (segments.length > 0) out.add(formatPath(segments))
+  }
+  walk(value, [])
+  return [...out].sort()
+}
+
+const isJson = (contentType: string | undefined): boolean =>
+  contentType === undefined || /[/+]json\b/i.test(contentType)
+
+/**
+ * Filter by scope (minimisation), a response stage: on a success answer of an operation that has
+ * scoped fields, removes the fields the credential lacks every scope of, and notes on the exchange
+ * the fields delivered (`notes.fields`), removed (`notes.withheld`) and the scopes that unlocked some
+ * (`notes.fieldScopes`). An operation without scoped fields costs one map lookup: its body, even a
+ * pre-serialised one, is never parsed. In plain-mock mode (`auth: false`) nothing is filtered.
+ */
+export function filterByScope(ctx: SandboxContext): Stage {
+  const table = ctx.fieldScopes
+  if (!ctx.options.auth || table.size === 0) return () => undefined
+  return (ex) => {
+    const reply = ex.reply
+    if (!reply || reply.status < 200 || reply.status >= 300 || !ex.operation) return
+    const root = table.get(ex.operation.id)
+    if (!root) return
+    let body: unknown
+    if (reply.body !== undefined) {
+      // Bodies may be shared (a cached answer): filter a copy.
+      body = structuredClone(reply.body)
+    } else if (typeof reply.raw === 'string' && isJson(reply.contentType)) {
+      try {
+        body = JSON.parse(reply.raw)
+      } catch {
+        return // not JSON after all: nothing to filter
+      }
+    } else {
+      return
+    }
+    const outcome = applyScopes(body, root, new Set(ex.identity?.scopes ?? []))
+    reply.body = body
+    delete reply.raw
+    ex.notes.fields = outcome.fields
+    if (outcome.withheld.length > 0) ex.notes.withheld = outcome.withheld
+    if (outcome.unlocking.length > 0) ex.notes.fieldScopes = outcome.unlocking
+  }
+}
