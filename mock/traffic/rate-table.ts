@@ -65,10 +65,19 @@ export function compileRateTable(
   base: RateTable = EMPTY_TABLE,
 ): RateTable | RateTableFault {
   if (!check(input)) {
-    const e = check.errors![0]!
+    const errors = check.errors!
+    // A failed oneOf says more than its first branch's complaint.
+    const e = errors.find((x) => x.keyword === 'oneOf') ?? errors[0]!
+    const pointer = e.instancePath || '/'
+    if (e.keyword === 'oneOf') {
+      const what = /^\/(window|ban)$/.test(pointer)
+        ? 'must be whole seconds or a duration such as "60s", "1m", "12h"'
+        : 'must be a limit (a whole number >= 0) or { limit, description }'
+      return { pointer, message: what }
+    }
     const extra =
       e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''
-    return { pointer: e.instancePath || '/', message: `${e.message ?? 'is invalid'}${extra}` }
+    return { pointer, message: `${e.message ?? 'is invalid'}${extra}` }
   }
   const t = input as RateTableInput
   const groups = new Map(base.groups)
