@@ -8,7 +8,9 @@ import type { DataSources } from './resolve/resolve-stage.js'
 import type { FieldScopeTable } from './scope/scope-tree.js'
 import type { Store } from './store/store.js'
 import type { AuthService } from './auth/auth-service.js'
+import type { ScenarioService } from './scenarios/scenario-service.js'
 import type { SandboxClock } from './traffic/clock.js'
+import type { TrafficService } from './traffic/traffic-service.js'
 
 /**
  * The services a sandbox is made of, built once by `createSandbox` and shared by every stage and
@@ -29,6 +31,10 @@ export interface SandboxContext {
   readonly data: DataSources
   /** Clients, tokens, keys, lockout and the auth event hook (see docs/auth.md). */
   readonly auth: AuthService
+  /** Rate-limit tables, bans, held connections, 429 periods (see docs/traffic.md). */
+  readonly traffic: TrafficService
+  /** The scenario catalogue, arming per client, and what scenarios left behind (see scenarios/README.md). */
+  readonly scenarios: ScenarioService
   /** The access journal: one entry per request, token and auth failure (see docs/journal.md). */
   readonly journal: Journal
   /** Response fields tied to scopes, by operation id (minimisation; see docs/journal.md). */

@@ -18,7 +18,11 @@ import { resolveOptions, type SandboxOptions } from './options.js'
 import { assemblePipeline, createApiHandler } from './pipeline.js'
 import { loadFieldScopes } from './scope/load-field-scopes.js'
 import { openStore } from './store/open-store.js'
+import { loadScenarios } from './scenarios/load-scenarios.js'
+import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './traffic/clock.js'
+import { loadRateTable } from './traffic/load-rate-table.js'
+import { createTrafficService } from './traffic/traffic-service.js'
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -45,6 +49,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(options)
   const contract = await loadContract(opts.contract)
   const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
+  const rateTable = await loadRateTable(opts.rateLimits, contract, opts.log)
+  const scenarios = await loadScenarios(opts.scenarios, opts.log)
   const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
   const store = await openStore(opts.state, opts.now, opts.log)
   const clock = createSandboxClock(store, opts.now)
@@ -63,6 +69,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       generator: createDataGenerator(contract, { seed: opts.seed, documentBaseUrl: opts.publicUrl }),
     },
     auth: await createAuthService({ options: opts, contract, store, clock }),
+    traffic: createTrafficService(opts, store, clock, rateTable),
+    scenarios: createScenarioService(scenarios, store, clock),
     journal,
     fieldScopes,
   }

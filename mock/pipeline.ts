@@ -9,6 +9,11 @@ import type { Exchange, Stage } from './http/exchange.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './resolve/resolve-stage.js'
 import { filterByScope } from './scope/filter-by-scope.js'
+import { applyScenario } from './scenarios/apply-scenario-stage.js'
+import { finishScenario } from './scenarios/finish-scenario-stage.js'
+import { markClockShift } from './traffic/clock-header-stage.js'
+import { holdBanned } from './traffic/hold-banned-stage.js'
+import { limitRate } from './traffic/limit-rate-stage.js'
 import { StoreUnavailableError } from './store/store.js'
 
 const STORE_DOWN_DETAIL =
@@ -30,13 +35,16 @@ export interface Pipeline {
 export function assemblePipeline(ctx: SandboxContext): Pipeline {
   return {
     request: [
+      holdBanned(ctx),
       routeRequest(ctx),
       authenticate(ctx),
       validateRequest(ctx),
+      limitRate(ctx),
       answerPrivileges(),
+      applyScenario(ctx),
       resolveData(ctx, ctx.data),
     ],
-    response: [filterByScope(ctx)],
+    response: [filterByScope(ctx), markClockShift(), finishScenario(ctx)],
   }
 }
 

@@ -3,11 +3,15 @@ import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { StoreUnavailableError } from '../store/store.js'
 import { registerClientRoutes } from './client-routes.js'
+import { registerBanRoutes } from './ban-routes.js'
+import { registerClockRoutes } from './clock-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
 import { registerJournalRoutes } from './journal-routes.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerReportRoutes } from './report-routes.js'
+import { registerScenarioRoutes } from './scenario-routes.js'
 import { registerSecretRoutes } from './secret-routes.js'
+import { registerTrafficRoutes } from './traffic-routes.js'
 import { sendProblem } from './problem.js'
 
 /**
@@ -21,6 +25,10 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerClientRoutes(router, ctx)
   registerSecretRoutes(router, ctx)
   registerKeyRoutes(router, ctx)
+  registerClockRoutes(router, ctx)
+  registerBanRoutes(router, ctx)
+  registerScenarioRoutes(router, ctx)
+  registerTrafficRoutes(router, ctx)
   registerJournalRoutes(router, ctx)
   registerReportRoutes(router, ctx)
   router.use((_req, res) => {
