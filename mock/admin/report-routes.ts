@@ -2,7 +2,7 @@ import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { parseInstant } from '../journal/journal-query.js'
-import { buildReport } from '../report/build-report.js'
+import { buildReport, VERDICT_HEADER } from '../report/build-report.js'
 import { readCertification, startCertification } from '../report/certification.js'
 import { renderHtml } from '../report/render-html.js'
 import { renderJson } from '../report/render-json.js'
@@ -77,6 +77,7 @@ export function registerReportRoutes(router: Router, ctx: SandboxContext): void 
     )
     const { type, render } = RENDER[format as keyof typeof RENDER]
     res.status(200).type(type)
+    res.setHeader(VERDICT_HEADER, report.verdict)
     if (format === 'html')
       res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
     res.send(render(report))

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { SandboxConfigError } from '../errors.js'
+import { registerReportCommands } from './report-command.js'
 import { registerServeCommand } from './serve-command.js'
 
 /** Exit code of a usage or configuration error (bad flag, bad contract, bad fixture). */
@@ -8,11 +9,14 @@ export const EXIT_USAGE = 2
 /** The `sandbox-twin` command line; every sub-command registers itself here. */
 export function buildProgram(): Command {
   const program = new Command('sandbox-twin')
-    .description('A sandbox twin of a production REST/JSON API: contract-driven, coherent fictitious data, real OAuth2, scripted production pushback.')
+    .description(
+      'A sandbox twin of a production REST/JSON API: contract-driven, coherent fictitious data, real OAuth2, scripted production pushback.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   registerServeCommand(program)
+  registerReportCommands(program)
   return program
 }
 
@@ -20,13 +24,17 @@ export function buildProgram(): Command {
 export function reportFailure(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0
-    process.stderr.write(`sandbox-twin: ${err.message.replace(/^error: /, '')}\n(run with --help for usage)\n`)
+    process.stderr.write(
+      `sandbox-twin: ${err.message.replace(/^error: /, '')}\n(run with --help for usage)\n`,
+    )
     return EXIT_USAGE
   }
   if (err instanceof SandboxConfigError) {
     process.stderr.write(`sandbox-twin: ${err.message}\n`)
     return EXIT_USAGE
   }
-  process.stderr.write(`sandbox-twin: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(
+    `sandbox-twin: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`,
+  )
   return 1
 }

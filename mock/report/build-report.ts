@@ -7,6 +7,9 @@ import { contractFacts } from './contract-facts.js'
 import { minimise, type Minimisation } from './minimisation.js'
 import type { Call, CheckResult, JudgeInput } from './report-types.js'
 
+/** Response header of `GET /__sandbox/report` carrying the verdict, whatever the format. */
+export const VERDICT_HEADER = 'sandbox-verdict'
+
 /** The verdict on one client's run. */
 export interface Report {
   /** Format id, bumped on incompatible changes. */

@@ -1,0 +1,132 @@
+import { Option, type Command } from 'commander'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { VERDICT_HEADER } from '../report/build-report.js'
+
+/** How the report and certify commands reach a running sandbox. */
+interface RemoteFlags {
+  url: string
+  client: string
+  adminToken?: string
+  clientSecret?: string
+}
+
+interface ReportFlags extends RemoteFlags {
+  format: 'json' | 'junit' | 'html'
+  from?: string
+  to?: string
+  all?: boolean
+  exitCode?: boolean
+}
+
+/** Exit code of `report --exit-code` when the verdict is `fail`. */
+export const EXIT_VERDICT_FAIL = 1
+
+const remoteOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--url <url>', 'base URL of the running sandbox')
+        .env('SANDBOX_URL')
+        .default('http://127.0.0.1:8080'),
+    )
+    .requiredOption('--client <id>', 'the sandbox client')
+    .addOption(
+      new Option('--admin-token <token>', 'admin token (any client)').env('SANDBOX_ADMIN_TOKEN'),
+    )
+    .addOption(
+      new Option(
+        '--client-secret <secret>',
+        "the client's own secret, instead of the admin token",
+      ).env('SANDBOX_CLIENT_SECRET'),
+    )
+
+function authorization(flags: RemoteFlags): string {
+  if (flags.adminToken) return `Bearer ${flags.adminToken}`
+  if (flags.clientSecret) {
+    return `Basic ${Buffer.from(`${encodeURIComponent(flags.client)}:${encodeURIComponent(flags.clientSecret)}`).toString('base64')}`
+  }
+  throw new SandboxConfigError(
+    SANDBOX_ERRORS.BAD_OPTION,
+    "give --admin-token (or SANDBOX_ADMIN_TOKEN), or the client's own --client-secret (or SANDBOX_CLIENT_SECRET)",
+  )
+}
+
+/** Calls the sandbox; a refusal or an unreachable sandbox becomes a one-line error. */
+async function call(flags: RemoteFlags, path: string, init: RequestInit = {}): Promise<Response> {
+  const url = `${flags.url.replace(/\/+$/, '')}${path}`
+  let res: Response
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: { authorization: authorization(flags), ...(init.headers as Record<string, string>) },
+    })
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message
+    throw new SandboxConfigError(
+      SANDBOX_ERRORS.BAD_OPTION,
+      `cannot reach the sandbox at ${flags.url} (${cause}); is it running? Pass --url or SANDBOX_URL.`,
+    )
+  }
+  if (res.ok) return res
+  const text = await res.text()
+  let detail = text
+  try {
+    detail = (JSON.parse(text) as { detail?: string }).detail ?? text
+  } catch {
+    // not a problem document: the text as it is
+  }
+  throw new SandboxConfigError(
+    SANDBOX_ERRORS.BAD_OPTION,
+    `${init.method ?? 'GET'} ${path} answered ${res.status}: ${detail}`,
+  )
+}
+
+/**
+ * `sandbox-twin report --client ID --format junit > report.xml`: fetches the verdict on a client's run
+ * from a running sandbox and prints it. `sandbox-twin certify --client ID`: starts a certification run
+ * (arms the `certification` scenario sequence) and prints where its report will be.
+ */
+export function registerReportCommands(program: Command): void {
+  remoteOptions(
+    program
+      .command('report')
+      .description("Print the verdict on a client's run (from the running sandbox's journal)."),
+  )
+    .addOption(
+      new Option('--format <format>', 'json, junit (for CI) or html (for a certification file)')
+        .choices(['json', 'junit', 'html'])
+        .default('json'),
+    )
+    .option(
+      '--from <time>',
+      'judge calls from this time (ISO 8601); default: the latest certification run, else everything',
+    )
+    .option('--to <time>', 'judge calls before this time (ISO 8601)')
+    .option('--all', 'judge the whole journal, not only the latest certification run')
+    .option('--exit-code', `exit with ${EXIT_VERDICT_FAIL} when the verdict is fail`)
+    .action(async (flags: ReportFlags) => {
+      const query = new URLSearchParams({ client: flags.client, format: flags.format })
+      if (flags.from) query.set('from', flags.from)
+      if (flags.to) query.set('to', flags.to)
+      if (flags.all) query.set('run', 'all')
+      const res = await call(flags, `/__sandbox/report?${query.toString()}`)
+      process.stdout.write(await res.text())
+      const verdict = res.headers.get(VERDICT_HEADER)
+      if (verdict) process.stderr.write(`sandbox-twin: verdict for ${flags.client}: ${verdict}\n`)
+      if (flags.exitCode && verdict === 'fail') process.exitCode = EXIT_VERDICT_FAIL
+    })
+
+  remoteOptions(
+    program
+      .command('certify')
+      .description(
+        'Start a certification run for a client: arms the certification scenario sequence from its next call.',
+      ),
+  ).action(async (flags: RemoteFlags) => {
+    const res = await call(flags, '/__sandbox/certification', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(flags.adminToken ? { client_id: flags.client } : {}),
+    })
+    process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`)
+  })
+}
