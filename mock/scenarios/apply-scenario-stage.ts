@@ -83,6 +83,14 @@ async function fire(
  * Calls are counted per client and trigger, so two clients never share a scenario's progress.
  */
 export function applyScenario(ctx: SandboxContext): Stage {
+  for (const entry of ctx.data.magic.entries) {
+    if (entry.scenario !== undefined && !ctx.scenarios.catalogue.has(entry.scenario)) {
+      const known = [...ctx.scenarios.catalogue.keys()].sort().join(', ')
+      ctx.options.log(
+        `warning: magic identifier ${entry.identifier} in ${ctx.data.magic.file} names scenario "${entry.scenario}", which no scenario file defines (known: ${known}); it gets its plain answer.`,
+      )
+    }
+  }
   return async (ex) => {
     const op = ex.operation!
     const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
