@@ -1,4 +1,5 @@
 import type { Router } from 'express'
+import { clientView } from '../auth/client-registry.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { resolveCaller } from '../traffic/admin-caller.js'
@@ -9,6 +10,7 @@ import { sendProblem } from './problem.js'
  * A client's traffic state, under `/__sandbox/`:
  * - `GET /traffic`: its bans (reason, end), its clock and the rate-limit table it runs under, for the
  *   client itself (own credentials) or the admin (`client_id`);
+ * - `GET /me`: the same with the client's account (as `GET /__sandbox/clients/{id}` shows it);
  * - `PUT /rate-limits` `{"client_id": "...", "rate_limits": {...} | "off" | null}`: the admin gives a
  *   client its own table (merged over the sandbox's), turns its limits off, or removes it (`null`).
  */
@@ -17,6 +19,18 @@ export function registerTrafficRoutes(router: Router, ctx: SandboxContext): void
     const caller = await resolveCaller(ctx, req, res, { client: true })
     if (!caller) return
     res.json({ client_id: caller.clientId, ...(await ctx.traffic.describe(caller.clientId!)) })
+  })
+
+  // The client's account page, as production's: who it is, plus its bans (reason, end), clock and
+  // limits. Registered after the auth routes: a `/me` of theirs, if any, answers first.
+  router.get('/me', async (req, res) => {
+    const caller = await resolveCaller(ctx, req, res, { client: true })
+    if (!caller) return
+    const client = await ctx.auth.getClient(caller.clientId!)
+    res.json({
+      ...(client ? clientView(client) : { client_id: caller.clientId }),
+      ...(await ctx.traffic.describe(caller.clientId!)),
+    })
   })
 
   router.put('/rate-limits', requireAdmin(ctx.options.adminToken), async (req, res) => {

@@ -104,6 +104,12 @@ describe('bans', () => {
       expect.objectContaining({ client_id: c.id, ip: '127.0.0.1', reason: 'ignored-429', until }),
     ])
     expect(own.body.held_connections).toBeUndefined()
+    const me = await h.admin('get', '/__sandbox/me').set('authorization', c.basic).expect(200)
+    expect(me.body).toMatchObject({
+      client_id: c.id,
+      privileges: expect.any(Array),
+      bans: [expect.objectContaining({ reason: 'ignored-429', until })],
+    })
     const traffic = await h
       .admin('get', '/__sandbox/traffic')
       .set('authorization', c.basic)
