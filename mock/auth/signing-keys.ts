@@ -43,9 +43,7 @@ export interface KeyRing {
 const KEYS = 'signing-keys'
 const POINTER = 'signing'
 const ALGORITHMS = new Set(['ES256', 'RS256', 'EdDSA'])
-/** Shortest time between two reloads from the store on an unknown `kid` (a flood of random kids). */
-const RELOAD_COOLDOWN = 10_000 // ms
-/** Age after which the cached ring is reloaded, to see rotations made by another replica. */
+/** Age after which the cached ring is reloaded, to drop keys retired by another replica. */
 const MAX_AGE = 30_000 // ms
 
 async function makeKey(alg: string, now: number): Promise<StoredKey> {
@@ -77,7 +75,6 @@ export async function openKeyRing(
   let activeKid = ''
   let jwks = ''
   let loadedAt = 0
-  let lastReload = -Infinity
 
   const load = async (): Promise<void> => {
     const t = now()
@@ -99,6 +96,8 @@ export async function openKeyRing(
     }
     ring = next
     activeKid = (await scope.get<string>(POINTER, 'active')) ?? ''
+    // A read, unlike `entries`, renews a Redis key's default TTL: the key in use never expires.
+    if (activeKid) await scope.get(KEYS, activeKid)
     jwks = JSON.stringify({ keys: [...ring.values()].map((k) => k.stored.publicJwk) })
     loadedAt = t
   }
@@ -130,9 +129,14 @@ export async function openKeyRing(
   const fresh = async (): Promise<void> => {
     if (now() - loadedAt > MAX_AGE) await load()
   }
+  // One read of the pointer: a rotation made on another replica signs and is published here at once.
+  const followPointer = async (): Promise<void> => {
+    if ((await scope.get<string>(POINTER, 'active')) !== activeKid) await load()
+    else await fresh()
+  }
   return {
     active: async () => {
-      await fresh()
+      await followPointer()
       const k = ring.get(activeKid)
       // The pointer names a key another replica dropped: make one rather than fail every token.
       if (!k) await install()
@@ -142,15 +146,16 @@ export async function openKeyRing(
     verificationKey: async (kid) => {
       await fresh()
       let k = ring.get(kid)
-      if (!k && now() - lastReload > RELOAD_COOLDOWN) {
-        lastReload = now()
+      // A kid this replica has not loaded: one read says whether another replica just made it, so
+      // its tokens verify here at once; a flood of random kids costs a read each, never a reload.
+      if (!k && (await scope.get<StoredKey>(KEYS, kid)) !== undefined) {
         await load()
         k = ring.get(kid)
       }
       return k ? { alg: k.stored.alg, publicKey: k.publicKey } : undefined
     },
     jwks: async () => {
-      await fresh()
+      await followPointer()
       return jwks
     },
     rotate: install,

@@ -1,0 +1,55 @@
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { firstError, INSEE_PATH } from '../auth/helpers.js'
+import { startReplicas, type Replica, type ReplicaSet } from './replicas.js'
+
+// Two sandbox processes on a Redis that fsyncs every write to its append-only file, stopped and
+// started again on the same port and folder in the middle of a run, as a Redis upgrade would be.
+let set: ReplicaSet
+let a: Replica
+let b: Replica
+beforeAll(async () => {
+  set = await startReplicas({ persist: true })
+  ;[a, b] = set.replicas as [Replica, Replica]
+})
+afterAll(() => set?.stop())
+
+const kids = async (replica: Replica): Promise<string[]> =>
+  ((await request(replica.url).get('/.well-known/jwks.json')).body.keys as Array<{ kid: string }>)
+    .map((k) => k.kid)
+    .sort()
+
+describe('a Redis restart in the middle of a run', () => {
+  it('loses no client, no signing key, no spent token and no rate count', async () => {
+    const client = await set.client({ label: 'survivor' })
+    const token = await a.token(client)
+    const spent = await b.token(client, { single_use: 'true' })
+    expect((await b.api(INSEE_PATH, spent)).status).toBe(200)
+    const before = await a.api(INSEE_PATH, token)
+    expect(before.status).toBe(200)
+    const keysBefore = await kids(a)
+    const clientsBefore = (await a.admin('get', '/__sandbox/clients')).body.clients
+
+    await set.redis.stop()
+    // While Redis is away: 503, in the contract's shape, on either replica; nothing crashes.
+    const down = await b.api(INSEE_PATH, token)
+    expect(down.status).toBe(503)
+    expect(firstError(down.body).code).toBe('00503')
+    expect((await request(a.url).get('/__sandbox/health')).status).toBe(503)
+    await set.redis.start()
+    await Promise.all([a.ready(), b.ready()])
+
+    expect((await b.admin('get', '/__sandbox/clients')).body.clients).toEqual(clientsBefore)
+    expect(await kids(b)).toEqual(keysBefore)
+    // The token signed before the restart still verifies; its window kept counting.
+    const after = await b.api(INSEE_PATH, token)
+    expect(after.status).toBe(200)
+    expect(Number(after.headers['ratelimit-remaining'])).toBe(
+      Number(before.headers['ratelimit-remaining']) - 1,
+    )
+    // The single-use token stays spent, and the client's secret still gets tokens.
+    expect((await a.api(INSEE_PATH, spent)).status).toBe(401)
+    expect((await a.api(INSEE_PATH, await a.token(client))).status).toBe(200)
+    for (const replica of [a, b]) expect(replica.cli.child.exitCode).toBeNull()
+  })
+})
