@@ -28,7 +28,8 @@ const NS = 'clock'
  * time-based rule reads it, so a CI job can live through a 12-hour ban in milliseconds.
  */
 export function createSandboxClock(store: Store, realNow: () => number): SandboxClock {
-  const offset = async (clientId: string): Promise<number> => (await store.scope(clientId).get<number>(NS, 'offset')) ?? 0
+  const offset = async (clientId: string): Promise<number> =>
+    (await store.scope(clientId).get<number>(NS, 'offset')) ?? 0
   const read = async (clientId: string): Promise<ClockReading> => {
     const o = await offset(clientId)
     return { clientId, offset: o, now: realNow() + o }
@@ -38,7 +39,8 @@ export function createSandboxClock(store: Store, realNow: () => number): Sandbox
     now: async (clientId) => realNow() + (await offset(clientId)),
     read,
     advance: async (clientId, ms) => {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('a clock only moves forward: give a positive duration')
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError('a clock only moves forward: give a positive duration')
       const scope = store.scope(clientId)
       await scope.set(NS, 'offset', (await offset(clientId)) + ms)
       return read(clientId)
@@ -52,7 +54,8 @@ export function createSandboxClock(store: Store, realNow: () => number): Sandbox
 
 /** Parses a duration: a number of seconds, or `90s`, `15m`, `12h`, `2d`, `1h30m`. Returns ms, or `undefined`. */
 export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined
   if (typeof value !== 'string' || !value.trim()) return undefined
   const text = value.trim()
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000
