@@ -116,7 +116,6 @@ export function applyScenario(ctx: SandboxContext): Stage {
           detail: `Scénario inconnu « ${prefer.scenario} » dans l’en-tête Prefer ; scénarios connus : ${known}.`,
         })
       }
-      ex.headers['preference-applied'] = `scenario=${scenario.name}`
       triggers.push({ scenario, key: `prefer:${scenario.name}` })
     } else if (prefer.code !== undefined) {
       const code = Number(prefer.code)
@@ -157,7 +156,11 @@ export function applyScenario(ctx: SandboxContext): Stage {
         continue
       }
       const rule = pickRule(t.scenario, facts, k, call.now)
-      if (rule) return fire(ctx, { ...call, scenario: t.scenario.name }, rule.effect, rule, k)
+      if (!rule) continue
+      // RFC 7240: say a preference was honoured only when it shaped the answer.
+      if (t.key.startsWith('prefer:'))
+        ex.headers['preference-applied'] = `scenario=${t.scenario.name}`
+      return fire(ctx, { ...call, scenario: t.scenario.name }, rule.effect, rule, k)
     }
   }
 }
