@@ -15,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
+    .configureHelp({ helpWidth: 110 })
   registerServeCommand(program)
   registerReportCommands(program)
   return program

@@ -17,8 +17,11 @@ describe('sandbox-twin CLI errors', () => {
     for (const flag of ['--port', '--host', '--contract', '--fixtures', '--scenarios', '--seed', '--state', '--admin-token', '--rate-limits', '--no-auth']) {
       expect(r.stdout).toContain(flag)
     }
-    expect(r.stdout).toContain('env: PORT')
-    expect(r.stdout).toContain('env: SANDBOX_ADMIN_TOKEN')
+    // Help text wraps at the terminal width: compare with white space folded.
+    const text = r.stdout.replace(/\s+/g, ' ')
+    expect(text).toContain('env: PORT')
+    expect(text).toContain('env: SANDBOX_ADMIN_TOKEN')
+    expect(text).toContain('env: SANDBOX_STATE')
   })
 
   it('exits 2 on an unknown flag', async () => {
@@ -44,7 +47,7 @@ describe('sandbox-twin CLI errors', () => {
   })
 
   it('exits 2 naming a fixture payload that contradicts the contract when --fixture-check error', async () => {
-    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/wrong.yaml': 'params: {siren: "418166096"}\nstatus: 200\npayload: \'{"data": 42}\'\n' })
+    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/wrong.yaml': 'params: {siren: "418166096"}\nstatus: 200\npayload: \'{"data": 42, "links": {}, "meta": {}}\'\n' })
     expectUsageError(await runCli(['serve', '--state', 'memory', '--fixtures', dir, '--fixture-check', 'error']), /fixture .*wrong\.yaml: payload at \/data must be object/)
   })
 
