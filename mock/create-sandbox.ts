@@ -54,7 +54,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
   const store = await openStore(opts.state, opts.now, opts.log)
   const clock = createSandboxClock(store, opts.now)
-  const journal = await openJournal(opts)
+  const journal = await openJournal(opts, undefined, clock)
   const ctx: SandboxContext = {
     options: opts,
     contract,

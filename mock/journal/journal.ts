@@ -35,6 +35,11 @@ export interface JournalServiceOptions {
   /** Real-time source, ms. */
   now: () => number
   log: (line: string) => void
+  /**
+   * A client's clock offset, ms: for entries whose exchange ended before any stage read it (a
+   * connection held for a ban is held before authentication). Default: none, such entries keep 0.
+   */
+  clockOffset?: (clientId: string) => Promise<number>
 }
 
 const HOUR = 3_600_000
@@ -64,6 +69,17 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
       options.log(`journal: pruning failed: ${err instanceof Error ? err.message : String(err)}`)
     })
   }
+  // Offsets still being read when the journal closes are awaited: their entries are not lost.
+  const reading = new Set<Promise<number>>()
+  const lookUp = options.clockOffset
+  const clockOffset = lookUp
+    ? (clientId: string): Promise<number> => {
+        const p = lookUp(clientId)
+        reading.add(p)
+        void p.finally(() => reading.delete(p)).catch(() => undefined)
+        return p
+      }
+    : undefined
   prune()
   const pruneTimer = setInterval(prune, HOUR)
   pruneTimer.unref()
@@ -71,7 +87,7 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   return {
     enabled: true,
     backend: backend.kind,
-    watch: (ex) => watchExchange(ex, options.now, record),
+    watch: (ex) => watchExchange(ex, options.now, record, clockOffset),
     record,
     query: async (filter, limit, cursor) => {
       await writer.flush()
@@ -86,6 +102,8 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
     close: async () => {
       clearInterval(pruneTimer)
       // Responses closed in this very tick (connections cut by the shutdown) record on their 'close'.
+      await new Promise((resolve) => setImmediate(resolve))
+      await Promise.allSettled([...reading])
       await new Promise((resolve) => setImmediate(resolve))
       await writer.close()
     },

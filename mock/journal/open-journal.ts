@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
+import type { SandboxClock } from '../traffic/clock.js'
 import { createFileJournalBackend } from './file-backend.js'
 import type { JournalBackend } from './journal-backend.js'
 import { createDisabledJournal, createJournal, type Journal } from './journal.js'
@@ -19,6 +20,7 @@ export type RedisJournalFactory = (url: string) => Promise<JournalBackend>
 export async function openJournal(
   options: ResolvedOptions,
   redisJournal?: RedisJournalFactory,
+  clock?: Pick<SandboxClock, 'offset'>,
 ): Promise<Journal> {
   const { journal, state } = options
   if (!journal.enabled) return createDisabledJournal()
@@ -50,7 +52,12 @@ export async function openJournal(
       rotateBytes: journal.rotateBytes,
     })
   }
-  return createJournal(backend, { ...journal, now: options.now, log: options.log })
+  return createJournal(backend, {
+    ...journal,
+    now: options.now,
+    log: options.log,
+    ...(clock ? { clockOffset: clock.offset } : {}),
+  })
 }
 
 /** Folder of the JSONL journal of a state file: `journal/` beside it. */

@@ -24,6 +24,7 @@ export function watchExchange(
   ex: Exchange,
   now: () => number,
   record: (entry: NewJournalEntry) => void,
+  clockOffset?: (clientId: string) => Promise<number>,
 ): void {
   const socket = ex.req.socket
   const bytesBefore = socket.bytesWritten
@@ -36,7 +37,15 @@ export function watchExchange(
       : clientGone
         ? 'client-closed'
         : 'server-closed'
-    record(entryOf(ex, now() - ex.receivedAt, outcome, socket.bytesWritten - bytesBefore))
+    const entry = entryOf(ex, now() - ex.receivedAt, outcome, socket.bytesWritten - bytesBefore)
+    // Held before authentication, the exchange never learnt its client's clock: read it now, so
+    // that the entry sits at its place on that clock among the client's other calls.
+    if (!clockOffset || ex.clockOffset !== 0 || !entry.clientId || !entry.banned)
+      return record(entry)
+    void clockOffset(entry.clientId).then(
+      (offset) => record({ ...entry, sandboxAt: new Date(ex.receivedAt + offset).toISOString() }),
+      () => record(entry),
+    )
   })
 }
 

@@ -11,7 +11,7 @@ export const retryAfterCheck: Check = {
   id: 'retry-after',
   title: 'honours Retry-After after a 429',
   rule:
-    'After a 429 carrying Retry-After R (seconds) in rate-limit group G at sandbox time t, no call in group G may ' +
+    'After a 429 carrying Retry-After R (seconds) in rate-limit group G at sandbox time t, received whole by the client, no call in group G may ' +
     'arrive from the end of that answer until t + R. Fails on any such call; not exercised when no 429 carried Retry-After.',
   judge({ calls }) {
     const failures = new Map<string, Evidence>()
@@ -19,7 +19,7 @@ export const retryAfterCheck: Check = {
     let seen = 0
     calls.forEach((c, i) => {
       const e = c.entry
-      if (e.status !== 429 || e.retryAfter === undefined) return
+      if (e.status !== 429 || e.retryAfter === undefined || e.outcome !== 'answered') return
       seen++
       const group = groupOf(e)
       const until = c.t + e.retryAfter * 1000

@@ -7,8 +7,9 @@ export const retryInCheck: Check = {
   id: 'retry-in',
   title: 'honours meta.retry_in after a 502',
   rule:
-    'After an error answer carrying meta.retry_in R (seconds) for resource K (operation and identifying parameters) ' +
-    'at sandbox time t, no call for K may arrive from the end of that answer until t + R. Fails on any such call; ' +
+    'After an error answer carrying meta.retry_in R (seconds) for resource K (operation and identifying parameters), ' +
+    'received whole by the client, ' +
+    'at sandbox time t: no call for K may arrive from the end of that answer until t + R. Fails on any such call; ' +
     'not exercised when no answer carried meta.retry_in.',
   judge({ calls }) {
     const failures = new Map<string, Evidence>()
@@ -16,7 +17,7 @@ export const retryInCheck: Check = {
     let seen = 0
     calls.forEach((c, i) => {
       const e = c.entry
-      if (e.retryIn === undefined) return
+      if (e.retryIn === undefined || e.outcome !== 'answered') return
       seen++
       const resource = resourceOf(e)
       const until = c.t + e.retryIn * 1000

@@ -172,3 +172,15 @@ describe('verdict check: stops calling when banned', () => {
     expect(judge(banCheck, [call(0)]).status).toBe('not-exercised')
   })
 })
+
+describe('verdict checks: answers the client never received', () => {
+  it('does not hold a 429 or a retry_in against a client that had already given up on the call', () => {
+    const lost = { outcome: 'client-closed' as const, clientClosed: true }
+    expect(
+      judge(retryAfterCheck, [call(0, { status: 429, retryAfter: 30, ...lost }), call(S)]).status,
+    ).toBe('not-exercised')
+    expect(
+      judge(retryInCheck, [call(0, { status: 502, retryIn: 30, ...lost }), call(S)]).status,
+    ).toBe('not-exercised')
+  })
+})
