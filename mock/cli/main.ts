@@ -4,5 +4,6 @@ import { buildProgram, reportFailure } from './program.js'
 try {
   await buildProgram().parseAsync(process.argv)
 } catch (err) {
-  process.exitCode = reportFailure(err)
+  // Exit now: a sandbox that failed half-built may hold a Redis connection that would keep it alive.
+  process.exit(reportFailure(err))
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { createSandbox, type Sandbox } from '../create-sandbox.js'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { DEFAULTS, type SandboxOptions } from '../options.js'
 import { printBanner } from './banner.js'
 import { intFlag, numberFlag } from './flags.js'
@@ -42,7 +43,12 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--delay-factor <x>', 'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms').default(1).argParser(numberFlag('--delay-factor')))
     .action(async (flags: ServeFlags) => {
       const sandbox = await createSandbox(toOptions(flags))
-      const { url } = await sandbox.listen(flags.port, flags.host)
+      const { url } = await sandbox.listen(flags.port, flags.host).catch(async (err: NodeJS.ErrnoException) => {
+        await sandbox.close()
+        if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES' && err.code !== 'EADDRNOTAVAIL') throw err
+        const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges this user lacks' : 'is not an address of this machine'
+        throw new SandboxConfigError(SANDBOX_ERRORS.BAD_OPTION, `cannot listen on ${flags.host}:${flags.port}: it ${why}. Choose another with --port or --host.`)
+      })
       printBanner(sandbox, url)
       closeOnSignals(sandbox)
     })

@@ -56,3 +56,18 @@ describe('sandbox-twin CLI errors', () => {
     expectUsageError(await runCli(['serve', '--state', join(dir, 'state.json')]), /state file .*state\.json cannot be used/)
   })
 })
+
+describe('sandbox-twin CLI listening errors', () => {
+  it('exits 2 and suggests --port when the port is taken', async () => {
+    const { createServer } = await import('node:net')
+    const blocker = createServer()
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const r = await runCli(['serve', '--state', 'memory', '--port', String(port)])
+      expectUsageError(r, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: it is already in use\\. Choose another with --port`))
+    } finally {
+      blocker.close()
+    }
+  })
+})
