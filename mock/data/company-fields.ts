@@ -2,6 +2,7 @@
  * Values of company fields (identifiers, names, legal form, activity, headcount, dates, status),
  * read from the subject: the legal unit or the establishment the field talks about.
  */
+import type { Company, Establishment } from './company.js'
 import type { FieldRequest } from './generation-types.js'
 import { nafWithoutDot } from './nomenclatures.js'
 import type { Subject } from './subject.js'
@@ -10,30 +11,153 @@ import { writeDate } from './values.js'
 /** Names of objects that hold a company's or an establishment's own fields. */
 const ORG_OBJECTS =
   /^(|data|unite_legale|identite_entreprise|entreprise|personne_morale|etablissements?|siege_social|filiales|composition_reseau|reseaux_affiliation|etablissement_principal)$/
+const GROUPS =
+  /forme_juridique|categorie_juridique|activite|code_ape|code_naf|^naf$|^ape$|tranche_effectif|capital|_attributs$/
+
+/** What a rule reads: the company, the establishment, and whether the field is the unit's. */
+interface Scope {
+  c: Company
+  e: Establishment
+  unit: boolean
+  req: FieldRequest
+  p: string
+}
+type Rule = (s: Scope) => readonly unknown[] | undefined
+
+const rule = (keys: string[], fn: Rule): [string, Rule][] => keys.map((k) => [k, fn])
+const own = (s: Scope): Company | Establishment => (s.unit ? s.c : s.e)
+
+/** Plain company fields by key: a table, so a field that is not one costs a single lookup. */
+const RULES = new Map<string, Rule>([
+  ...rule(['siren', 'numero_siren', 'siren_unite_legale'], ({ c }) => [c.siren]),
+  ...rule(['siret', 'numero_siret'], ({ e }) => [e.siret]),
+  ...rule(['nic'], ({ e }) => [e.nic]),
+  ...rule(['siret_siege_social', 'siret_siege', 'siret_du_siege'], ({ c }) => [c.siretSiege]),
+  ...rule(['nic_siege'], ({ c }) => [c.nicSiege]),
+  ...rule(['raison_sociale', 'denomination', 'nom_entreprise', 'nom_raison_sociale'], ({ c }) => [
+    c.denomination,
+  ]),
+  ...rule(['nom'], ({ c, e, unit, p }) =>
+    ORG_OBJECTS.test(p) ? [unit ? c.denomination : (e.enseigne ?? c.denomination)] : undefined,
+  ),
+  ...rule(['sigle'], ({ c }) => [c.sigle]),
+  ...rule(['nom_commercial'], ({ c }) => [c.nomCommercial]),
+  ...rule(['enseigne'], ({ c, e, unit }) => [unit ? c.nomCommercial : e.enseigne]),
+  ...rule(['forme_juridique'], ({ c }) => [
+    c.formeJuridique.short,
+    c.formeJuridique.libelle,
+    c.formeJuridique.code,
+  ]),
+  ...rule(['categorie_juridique', 'code_forme_juridique', 'code_categorie_juridique'], ({ c }) => [
+    c.formeJuridique.code,
+  ]),
+  ...rule(['libelle_forme_juridique', 'libelle_categorie_juridique'], ({ c }) => [
+    c.formeJuridique.libelle,
+  ]),
+  ...rule(['code_naf', 'code_ape', 'naf', 'ape', 'code_activite_principale'], (s) => [
+    own(s).activite.code,
+    nafWithoutDot(own(s).activite.code),
+  ]),
+  ...rule(
+    [
+      'activite_principale',
+      'activite',
+      'libelle_activite_principale',
+      'libelle_naf',
+      'libelle_ape',
+      'activite_principales_objet_social',
+    ],
+    (s) => [own(s).activite.libelle],
+  ),
+  ...rule(['categorie_entreprise'], ({ c }) => [c.categorieEntreprise]),
+  // A unit is A(ctive) or C(eased), an establishment A or F(ermé): offer both, the enum picks.
+  ...rule(['etat_administratif'], ({ c, e, unit }) =>
+    unit
+      ? [c.etatAdministratif, c.etatAdministratif === 'C' ? 'F' : 'A']
+      : [e.etatAdministratif, e.etatAdministratif === 'F' ? 'C' : 'A'],
+  ),
+  ...rule(['date_creation', 'date_debut_activite'], (s) => [
+    writeDate(own(s).dateCreation, s.req.node),
+  ]),
+  ...rule(['date_immatriculation', 'date_immatriculation_rne'], ({ c, req }) => [
+    writeDate(c.dateCreation, req.node),
+  ]),
+  ...rule(['date_cessation', 'date_radiation', 'date_dissolution'], ({ c, req }) => [
+    writeDate(c.dateCessation, req.node),
+  ]),
+  ...rule(['date_fermeture'], ({ c, e, unit, req }) => [
+    writeDate(unit ? c.dateCessation : e.dateFermeture, req.node),
+  ]),
+  ...rule(['siege_social', 'siege', 'est_siege'], ({ e }) => [e.siege]),
+  ...rule(['type_etablissement'], ({ e }) =>
+    e.siege ? ['Siège et principal', 'Siège', 'SIEGE'] : ['Secondaire', 'SECONDAIRE'],
+  ),
+  ...rule(['statut'], ({ e, unit }) =>
+    unit
+      ? undefined
+      : e.etatAdministratif === 'A'
+        ? ['actif', 'active', 'A']
+        : ['fermé', 'ferme', 'F'],
+  ),
+  ...rule(['actif', 'active', 'etat'], (s) => [own(s).etatAdministratif === 'A']),
+  ...rule(['diffusable_commercialement', 'diffusion_commerciale', 'diffusion_insee'], () => [true]),
+  ...rule(['status_diffusion', 'statut_diffusion'], ({ c }) => [c.statusDiffusion]),
+  ...rule(['economie_sociale_et_solidaire'], ({ c }) => [c.economieSocialeEtSolidaire]),
+  ...rule(['effectif', 'effectifs', 'effectif_salarie', 'nombre_salaries'], (s) => [
+    own(s).effectif,
+  ]),
+  ...rule(['tranche_effectif', 'tranche_effectif_salarie'], (s) => [own(s).trancheEffectif.code]),
+  ...rule(['capital', 'capital_social', 'montant_capital'], ({ c }) => [c.capitalSocial]),
+  // One figure per fiscal year: around the company's turnover, not equal to it.
+  ...rule(['chiffre_affaires'], ({ c, req }) => [
+    Math.round(c.chiffreAffaires * req.ctx.faker.number.float({ min: 0.85, max: 1.15 })),
+  ]),
+  ...rule(
+    [
+      'tva_number',
+      'numero_tva',
+      'numero_tva_intracommunautaire',
+      'tva_intracommunautaire',
+      'numero_tva_intra',
+      'vat_number',
+    ],
+    ({ c }) => [c.vatNumber],
+  ),
+  ...rule(['rna', 'numero_rna', 'rna_id', 'id_rna'], ({ c }) => [c.rna]),
+  ...rule(['email', 'courriel', 'mail'], ({ c }) => [c.email]),
+  ...rule(['telephone', 'tel'], ({ c }) => [c.telephone]),
+  ...rule(['site_web', 'site_internet', 'website'], ({ c }) => [c.siteWeb]),
+  // Only where the schema lists the two kinds: `type` means many things elsewhere.
+  ...rule(['type'], ({ c, req }) => (req.node.enum?.includes(c.type) ? [c.type] : undefined)),
+  ...rule(['associe_unique'], ({ c }) => [
+    c.formeJuridique.short === 'SASU' || c.formeJuridique.short === 'EURL',
+  ]),
+  ...rule(['redirect_from_siren', 'redirect_from_siret'], () => [null]),
+])
 
 /** Suggestions for a company or establishment field, or `undefined` when the key says nothing. */
 export function companyFields(req: FieldRequest, s: Subject): readonly unknown[] | undefined {
   const k = req.key.toLowerCase()
   const p = req.parentKey.toLowerCase()
-  return groupField(s, k, p) ?? plainField(req, s, k, p)
+  const scope: Scope = { c: s.company, e: s.establishment, unit: s.level === 'unit', req, p }
+  return (GROUPS.test(p) ? groupField(scope, k) : undefined) ?? RULES.get(k)?.(scope)
 }
 
 /** Fields of a sub-object: `forme_juridique.code`, `activite_principale.libelle`, `tranche_effectif.de`... */
-function groupField(s: Subject, k: string, p: string): readonly unknown[] | undefined {
-  const c = s.company
-  const unit = s.level === 'unit'
+function groupField(s: Scope, k: string): readonly unknown[] | undefined {
+  const { c, p } = s
   if (/forme_juridique|categorie_juridique/.test(p)) {
     if (k === 'code') return [c.formeJuridique.code, c.formeJuridique.short]
     if (k === 'libelle' || k === 'valeur' || k === 'intitule') return [c.formeJuridique.libelle]
   }
   if (/^(activite_principale(_naf_rev2)?|code_ape|code_naf|naf|ape|activite)$/.test(p)) {
-    const activity = unit ? c.activite : s.establishment.activite
+    const activity = own(s).activite
     if (k === 'code') return [activity.code, nafWithoutDot(activity.code)]
     if (k === 'libelle' || k === 'intitule') return [activity.libelle]
     if (k === 'nomenclature') return ['NAFRev2']
   }
   if (/tranche_effectif/.test(p)) {
-    const band = unit ? c.trancheEffectif : s.establishment.trancheEffectif
+    const band = own(s).trancheEffectif
     if (k === 'code') return [band.code]
     if (k === 'intitule' || k === 'libelle') return [band.intitule]
     if (k === 'date_reference' || k === 'annee') return [band.annee, Number(band.annee)]
@@ -47,159 +171,4 @@ function groupField(s: Subject, k: string, p: string): readonly unknown[] | unde
   if (p === 'personne_morale_attributs' && c.type === 'personne_physique') return [null]
   if (p === 'personne_physique_attributs' && c.type === 'personne_morale') return [null]
   return undefined
-}
-
-function plainField(
-  req: FieldRequest,
-  s: Subject,
-  k: string,
-  p: string,
-): readonly unknown[] | undefined {
-  const c = s.company
-  const e = s.establishment
-  const unit = s.level === 'unit'
-  const node = req.node
-  switch (k) {
-    case 'siren':
-    case 'numero_siren':
-    case 'siren_unite_legale':
-      return [c.siren]
-    case 'siret':
-    case 'numero_siret':
-      return [e.siret]
-    case 'nic':
-      return [e.nic]
-    case 'siret_siege_social':
-    case 'siret_siege':
-    case 'siret_du_siege':
-      return [c.siretSiege]
-    case 'nic_siege':
-      return [c.nicSiege]
-    case 'raison_sociale':
-    case 'denomination':
-    case 'nom_entreprise':
-    case 'nom_raison_sociale':
-      return [c.denomination]
-    case 'nom':
-      return ORG_OBJECTS.test(p)
-        ? [unit ? c.denomination : (e.enseigne ?? c.denomination)]
-        : undefined
-    case 'sigle':
-      return [c.sigle]
-    case 'nom_commercial':
-      return [c.nomCommercial]
-    case 'enseigne':
-      return [unit ? c.nomCommercial : e.enseigne]
-    case 'forme_juridique':
-      return [c.formeJuridique.short, c.formeJuridique.libelle, c.formeJuridique.code]
-    case 'categorie_juridique':
-    case 'code_forme_juridique':
-    case 'code_categorie_juridique':
-      return [c.formeJuridique.code]
-    case 'libelle_forme_juridique':
-    case 'libelle_categorie_juridique':
-      return [c.formeJuridique.libelle]
-    case 'code_naf':
-    case 'code_ape':
-    case 'naf':
-    case 'ape':
-    case 'code_activite_principale':
-      return [(unit ? c : e).activite.code, nafWithoutDot((unit ? c : e).activite.code)]
-    case 'activite_principale':
-    case 'activite':
-    case 'libelle_activite_principale':
-    case 'libelle_naf':
-    case 'libelle_ape':
-    case 'activite_principales_objet_social':
-      return [(unit ? c : e).activite.libelle]
-    case 'categorie_entreprise':
-      return [c.categorieEntreprise]
-    case 'etat_administratif':
-      return unit
-        ? [c.etatAdministratif, c.etatAdministratif === 'C' ? 'F' : 'A']
-        : [e.etatAdministratif, e.etatAdministratif === 'F' ? 'C' : 'A']
-    case 'date_creation':
-    case 'date_debut_activite':
-      return [writeDate(unit ? c.dateCreation : e.dateCreation, node)]
-    case 'date_immatriculation':
-    case 'date_immatriculation_rne':
-      return [writeDate(c.dateCreation, node)]
-    case 'date_cessation':
-    case 'date_radiation':
-      return [writeDate(c.dateCessation, node)]
-    case 'date_fermeture':
-      return [writeDate(unit ? c.dateCessation : e.dateFermeture, node)]
-    case 'siege_social':
-    case 'siege':
-    case 'est_siege':
-      return [e.siege]
-    case 'type_etablissement':
-      return e.siege ? ['Siège et principal', 'Siège', 'SIEGE'] : ['Secondaire', 'SECONDAIRE']
-    case 'statut':
-      return unit
-        ? undefined
-        : e.etatAdministratif === 'A'
-          ? ['actif', 'active', 'A']
-          : ['fermé', 'ferme', 'F']
-    case 'actif':
-    case 'active':
-    case 'etat':
-      return [(unit ? c.etatAdministratif : e.etatAdministratif) === 'A']
-    case 'diffusable_commercialement':
-    case 'diffusion_commerciale':
-    case 'diffusion_insee':
-      return [true]
-    case 'status_diffusion':
-    case 'statut_diffusion':
-      return [c.statusDiffusion]
-    case 'economie_sociale_et_solidaire':
-      return [c.economieSocialeEtSolidaire]
-    case 'effectif':
-    case 'effectifs':
-    case 'effectif_salarie':
-    case 'nombre_salaries':
-      return [unit ? c.effectif : e.effectif]
-    case 'tranche_effectif':
-    case 'tranche_effectif_salarie':
-      return [(unit ? c : e).trancheEffectif.code]
-    case 'capital':
-    case 'capital_social':
-    case 'montant_capital':
-      return [c.capitalSocial]
-    case 'chiffre_affaires':
-      return [Math.round(c.chiffreAffaires * req.ctx.faker.number.float({ min: 0.85, max: 1.15 }))]
-    case 'tva_number':
-    case 'numero_tva':
-    case 'numero_tva_intracommunautaire':
-    case 'tva_intracommunautaire':
-    case 'numero_tva_intra':
-    case 'vat_number':
-      return [c.vatNumber]
-    case 'rna':
-    case 'numero_rna':
-    case 'rna_id':
-    case 'id_rna':
-      return [c.rna]
-    case 'email':
-    case 'courriel':
-    case 'mail':
-      return [c.email]
-    case 'telephone':
-    case 'tel':
-      return [c.telephone]
-    case 'site_web':
-    case 'site_internet':
-    case 'website':
-      return [c.siteWeb]
-    case 'type':
-      // Only where the schema lists the two kinds: `type` means many things elsewhere.
-      return node.enum?.includes(c.type) ? [c.type] : undefined
-    case 'associe_unique':
-      return [c.formeJuridique.short === 'SASU' || c.formeJuridique.short === 'EURL']
-    case 'redirect_from_siren':
-    case 'redirect_from_siret':
-      return [null]
-    default:
-      return undefined
-  }
 }

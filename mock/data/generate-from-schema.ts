@@ -51,6 +51,7 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
     maxDepth: options.maxDepth ?? 8,
     ...(options.resolve ? { resolve: options.resolve } : {}),
     locals: new Map(),
+    objects: [],
   }
 }
 
@@ -59,10 +60,10 @@ interface Place {
   key: string
   parentKey: string
   siblings: readonly string[]
-  index?: number
+  index: number | undefined
 }
 
-const ROOT: Place = { key: '', parentKey: '', siblings: [] }
+const ROOT: Place = { key: '', parentKey: '', siblings: [], index: undefined }
 /** Past `maxDepth + HARD_STOP`, even required children are cut short: recursion must end. */
 const HARD_STOP = 4
 
@@ -93,26 +94,39 @@ function walkObject(
   const out: Record<string, unknown> = {}
   const depth = ctx.path.length
   if (depth > ctx.maxDepth + HARD_STOP) return out
-  const names = node.properties.map(([name]) => name)
+  const names = node.names
+  ctx.objects.push(out)
   for (const [name, child] of node.properties) {
     const required = node.required.has(name)
     if (!required && (depth >= ctx.maxDepth || child.writeOnly === true)) continue
     ctx.path.push(name)
-    out[name] = walk(nodeOf(child), ctx, { key: name, parentKey: place.key, siblings: names })
+    out[name] = walk(nodeOf(child), ctx, {
+      key: name,
+      parentKey: place.key,
+      siblings: names,
+      index: undefined,
+    })
     ctx.path.pop()
   }
   // Required names without a schema, and room left by minProperties, get values of `additionalProperties`.
   const extra = typeof node.additional === 'object' ? node.additional : {}
-  const wanted = [...node.required].filter((name) => !(name in out))
-  const allowed = node.additional !== false
-  let free = allowed && node.properties.length === 0 && typeof node.additional === 'object' ? 1 : 0
-  free = Math.max(free, (node.minProperties ?? 0) - Object.keys(out).length - wanted.length)
+  const wanted = node.unlisted.length ? [...node.unlisted] : []
+  let free = node.properties.length === 0 && typeof node.additional === 'object' ? 1 : 0
+  if (node.minProperties !== undefined && node.additional !== false) {
+    free = Math.max(free, node.minProperties - Object.keys(out).length - wanted.length)
+  }
   for (let i = 0; i < free; i++) wanted.push(`${ctx.faker.lorem.word()}_${i + 1}`)
   for (const name of wanted) {
     ctx.path.push(name)
-    out[name] = walk(nodeOf(extra), ctx, { key: name, parentKey: place.key, siblings: names })
+    out[name] = walk(nodeOf(extra), ctx, {
+      key: name,
+      parentKey: place.key,
+      siblings: names,
+      index: undefined,
+    })
     ctx.path.pop()
   }
+  ctx.objects.pop()
   return out
 }
 
@@ -128,26 +142,36 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
     ? min
     : clamp(natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) }))
   const out: unknown[] = []
-  const seen = new Set<string>()
+  const seen = node.uniqueItems ? new Set<string>() : undefined
   for (let i = 0; i < count; i++) {
     const item = node.prefixItems?.[i] ?? node.items ?? {}
     ctx.path.push(i)
-    let value = walk(nodeOf(item), ctx, { ...place, index: i })
+    const at: Place = {
+      key: place.key,
+      parentKey: place.parentKey,
+      siblings: place.siblings,
+      index: i,
+    }
+    let value = walk(nodeOf(item), ctx, at)
     // uniqueItems: a few redraws, then stop short (never below minItems).
-    for (let tries = 0; node.uniqueItems && seen.has(JSON.stringify(value)) && tries < 5; tries++) {
-      value = walk(nodeOf(item), ctx, { ...place, index: i + count * (tries + 1) })
+    for (let tries = 0; seen?.has(JSON.stringify(value)) && tries < 5; tries++) {
+      value = walk(nodeOf(item), ctx, { ...at, index: i + count * (tries + 1) })
     }
     ctx.path.pop()
-    const key = JSON.stringify(value)
-    if (node.uniqueItems && seen.has(key) && out.length >= min) break
-    seen.add(key)
+    if (seen) {
+      const key = JSON.stringify(value)
+      if (seen.has(key) && out.length >= min) break
+      seen.add(key)
+    }
     out.push(value)
   }
   return out
 }
 
 function request(node: SchemaNode, ctx: GenerationContext, place: Place): FieldRequest {
-  return { ...place, node, ctx }
+  // Spelled out: an object spread here is the generator's hottest line (megamorphic clone).
+  const { key, parentKey, siblings, index } = place
+  return { key, parentKey, siblings, index, node, ctx }
 }
 
 function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
@@ -160,6 +184,16 @@ function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
   }
   switch (node.types[0]) {
     case 'string':
+      // Nothing tells what this text would hold: a nullable one is better null than lorem ipsum.
+      if (
+        node.nullable &&
+        node.example === undefined &&
+        !node.format &&
+        !node.pattern &&
+        !node.minLength
+      ) {
+        return null
+      }
       return stringFor(node, ctx, place.key)
     case 'integer':
     case 'number':

@@ -10,6 +10,7 @@ import { createGenerationContext, generateFromSchema } from './generate-from-sch
 import type { FieldResolver, GenerationEntity } from './generation-types.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { createSeededFaker } from './seeded.js'
+import { hasSibling } from './sibling-names.js'
 
 export interface DataGeneratorOptions {
   /** Seed of the data set: change it to get other companies. */
@@ -109,6 +110,9 @@ function responseSchema(op: Operation, status: string): JsonSchema | undefined {
   return undefined
 }
 
+const EXPIRES = /expires_in$/i
+const DOCUMENT_URL = /^(document_)?url$/i
+
 /**
  * Fields that depend on the request rather than on the company: document links point at the
  * sandbox's own document route, and `annee`/`mois` repeat the year and month asked for.
@@ -123,11 +127,11 @@ function requestResolver(
     id?.value ?? Object.values(params).find((v) => /^[A-Za-z0-9_.-]+$/.test(v)) ?? 'document'
   return (req) => {
     const k = req.key.toLowerCase()
-    const documentish = req.siblings.some((s) => /expires_in$/i.test(s))
+    const documentish = hasSibling(req.siblings, EXPIRES)
     if (k === 'document_url' || (k === 'url' && documentish)) {
       return [documentUrl(options.documentBaseUrl, op.id, identifier)]
     }
-    if (/expires_in$/.test(k) && req.siblings.some((s) => /^(document_)?url$/i.test(s))) {
+    if (/expires_in$/.test(k) && hasSibling(req.siblings, DOCUMENT_URL)) {
       const ex = req.node.example
       return [typeof ex === 'number' && Number.isInteger(ex) && ex > 0 ? ex : 86_400]
     }

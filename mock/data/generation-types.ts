@@ -21,7 +21,7 @@ export interface FieldRequest {
   /** Property names of the enclosing object, to read context (a `nom` beside a `prenom`...). */
   siblings: readonly string[]
   /** Position, when the value is an array item. */
-  index?: number
+  index?: number | undefined
   node: SchemaNode
   ctx: GenerationContext
 }
@@ -42,6 +42,11 @@ export interface GenerationContext {
   maxDepth: number
   /** Caller's resolver, asked before any built-in heuristic. */
   resolve?: FieldResolver
-  /** Companies and persons drawn for parts of the body that are not the entity, by object path. */
-  locals: Map<string, unknown>
+  /**
+   * Memo of one generation: companies and persons drawn for the parts of the body that are not
+   * the entity (by object path), subjects of the objects being built (by object).
+   */
+  locals: Map<unknown, unknown>
+  /** Objects being built, outermost first: what is already generated around a field. */
+  objects: Record<string, unknown>[]
 }

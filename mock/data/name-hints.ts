@@ -6,7 +6,8 @@
 import type { FieldRequest } from './generation-types.js'
 import { vatNumber } from './identifiers.js'
 import { personEmail } from './person-fields.js'
-import { REFERENCE_DATE } from './seeded.js'
+import { drawLastName } from './person.js'
+import { REFERENCE_DATE, randomDigits } from './seeded.js'
 import type { Subject } from './subject.js'
 import { dateAround, writeDate } from './values.js'
 
@@ -43,6 +44,8 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
     const month = faker.number.int({ min: 1, max: 12 })
     return [String(month).padStart(2, '0'), month]
   }
+  const counted = countOf(req, k)
+  if (counted !== undefined) return [counted]
   if (PERCENT.test(k))
     return numeric(req, faker.number.float({ min: 0, max: 100, fractionDigits: 2 }))
   if (COUNT.test(k)) return [faker.number.int({ min: 0, max: 20 })]
@@ -62,7 +65,7 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   }
   if (/siren/.test(k)) return [s.company.siren]
   if (/siret/.test(k)) return [s.establishment.siret]
-  if (/(^|_)rna($|_)/.test(k)) return [`W${faker.string.numeric(9)}`]
+  if (/(^|_)rna($|_)/.test(k)) return [`W${randomDigits(faker, 9)}`]
   if (/eori/.test(k)) return [`FR${s.establishment.siret}`]
   if (/tva|vat/.test(k)) return [vatNumber(s.company.siren)]
   if (/uuid|guid/.test(k)) return [faker.string.uuid()]
@@ -72,7 +75,32 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   if (/^(langue|lang|language|locale)$/.test(k)) return ['fr', 'fr-FR']
   if (/^(prenoms?|first_?name|given_name)$/.test(k)) return [faker.person.firstName()]
   if (/^(nom|last_?name|family_name|surname)$/.test(k) && s.personContext)
-    return [s.person?.nom ?? faker.person.lastName()]
+    return [s.person?.nom ?? drawLastName(faker).toUpperCase()]
+  return undefined
+}
+
+/**
+ * Counts that must agree with what is generated around them: `nombre_filiales` is the length of
+ * the sibling `filiales`, `meta.count` the length of the body's `data`, `total` the sum of the
+ * numbers beside it (`hommes` + `femmes`).
+ */
+function countOf(req: FieldRequest, k: string): number | undefined {
+  const objects = req.ctx.objects
+  const around = [objects[objects.length - 1], objects[objects.length - 2]]
+  const named = /^(?:nombre|nb)_(.+)$|^(.+)_count$/.exec(k)
+  const target = named?.[1] ?? named?.[2]
+  for (const o of around) {
+    const list = target ? o?.[target] : undefined
+    if (Array.isArray(list)) return list.length
+  }
+  if (req.parentKey === 'meta' && (COUNT.test(k) || named)) {
+    const data = around[1]?.data
+    if (Array.isArray(data)) return data.length
+  }
+  if (k === 'total' && around[0]) {
+    const numbers = Object.values(around[0]).filter((v): v is number => typeof v === 'number')
+    if (numbers.length >= 2) return numbers.reduce((a, b) => a + b, 0)
+  }
   return undefined
 }
 
@@ -91,7 +119,7 @@ function positiveExample(req: FieldRequest): number | undefined {
 /** A French phone number shaped like the example: `0123456789`, `01 23 45 67 89` or `+33 1...`. */
 function phone(req: FieldRequest): string {
   const { faker } = req.ctx
-  const digits = `${faker.helpers.arrayElement(['1', '2', '3', '4', '5', '6', '7', '9'])}${faker.string.numeric(8)}`
+  const digits = `${faker.helpers.arrayElement(['1', '2', '3', '4', '5', '6', '7', '9'])}${randomDigits(faker, 8)}`
   const ex = typeof req.node.example === 'string' ? req.node.example : ''
   if (ex.startsWith('+33'))
     return ex.includes(' ')

@@ -30,6 +30,15 @@ export interface PersonOptions {
 export const stripAccents = (text: string): string =>
   text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
 
+/**
+ * A family name from the locale's list: faker's `person.lastName()` expands a weighted template for
+ * the same result, ten times slower.
+ */
+export function drawLastName(faker: Faker): string {
+  const list = faker.rawDefinitions.person?.last_name?.generic
+  return list?.length ? list[faker.number.int(list.length - 1)]! : faker.person.lastName()
+}
+
 /** Draws a person whose age lies within the options' bounds at the reference date. */
 export function createPerson(faker: Faker, options: PersonOptions = {}): Person {
   const { minAge = 25, maxAge = 70, fonction = null } = options
@@ -42,7 +51,7 @@ export function createPerson(faker: Faker, options: PersonOptions = {}): Person 
     if (!prenoms.includes(name)) prenoms.push(name)
   }
   return {
-    nom: stripAccents(faker.person.lastName()).toUpperCase(),
+    nom: stripAccents(drawLastName(faker)).toUpperCase(),
     prenoms,
     sexe,
     dateNaissance: isoDay(pastDate(faker, maxAge, maxAge - minAge)),

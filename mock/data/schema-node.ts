@@ -28,7 +28,11 @@ export interface SchemaNode {
   multipleOf?: number
   example?: unknown
   properties: [string, JsonSchema][]
+  /** Property names, in order; one array per node (fields use it to look at their siblings). */
+  names: string[]
   required: Set<string>
+  /** Required names that `properties` does not describe. */
+  unlisted: string[]
   /** `additionalProperties` (or `unevaluatedProperties`) when it is a schema or a boolean. */
   additional?: JsonSchema | boolean
   minProperties?: number
@@ -104,7 +108,11 @@ function readNode(s: JsonSchema): SchemaNode {
     multipleOf: num(s.multipleOf),
     example,
     properties: isObj(s.properties) ? (Object.entries(s.properties) as [string, JsonSchema][]) : [],
+    names: isObj(s.properties) ? Object.keys(s.properties) : [],
     required: new Set(Array.isArray(s.required) ? (s.required as string[]) : []),
+    unlisted: Array.isArray(s.required)
+      ? (s.required as string[]).filter((name) => !isObj(s.properties) || !(name in s.properties))
+      : [],
     additional: readAdditional(s),
     minProperties: num(s.minProperties),
     ...(isObj(s.items) ? { items: s.items } : {}),

@@ -10,6 +10,8 @@ import { companyFor, establishmentFor, type Company, type Establishment } from '
 import type { FieldRequest, GenerationContext } from './generation-types.js'
 import { luhnComplete, siretFrom } from './identifiers.js'
 import { createPerson, type Person } from './person.js'
+import { deriveSeed } from './seeded.js'
+import { hasSibling } from './sibling-names.js'
 
 export interface Subject {
   /** True when the fields describe the company the request names. */
@@ -34,10 +36,22 @@ const PEOPLE_ARRAYS = /dirigeant|mandataire|representant|beneficiaire|associe|ge
 const PERSON_FIELDS =
   /^(prenoms?|prenom_usuel|prenom_\d|nom_usage|nom_naissance|date_naissance|sexe|civilite)$/
 const PERSON_PARENTS =
-  /personne_physique|dirigeant|representant|mandataire|beneficiaire|contact|^personne$|^naissance$/
+  /personne_physique|dirigeant|representant|mandataire|beneficiaire|contact|^personne$|^naissance$|^date_naissance$/
 
 /** The subject of the field `req` describes. */
 export function subjectOf(req: FieldRequest): Subject {
+  // Every field of one object has the same subject: read it once per object being built.
+  const parent = req.index === undefined ? req.ctx.objects[req.ctx.objects.length - 1] : undefined
+  if (!parent) return readSubject(req)
+  let subject = req.ctx.locals.get(parent) as Subject | undefined
+  if (!subject) {
+    subject = readSubject(req)
+    req.ctx.locals.set(parent, subject)
+  }
+  return subject
+}
+
+function readSubject(req: FieldRequest): Subject {
   const { ctx } = req
   const end = ctx.path.length - (req.index !== undefined ? 2 : 1)
   const entity = ctx.entity
@@ -67,8 +81,7 @@ export function subjectOf(req: FieldRequest): Subject {
     }
   }
   const company = entity.company
-  const personal =
-    req.siblings.some((s) => PERSON_FIELDS.test(s)) || PERSON_PARENTS.test(req.parentKey)
+  const personal = hasSibling(req.siblings, PERSON_FIELDS) || PERSON_PARENTS.test(req.parentKey)
   const officer = person !== undefined
   if (person === undefined) {
     if (personal && listIndex !== undefined)
@@ -96,6 +109,27 @@ export function nthSiret(company: Company, n: number): string {
   return company.etablissements[n] ?? siretFrom(company.siren, String(100 + n * 7).padStart(4, '0'))
 }
 
+/**
+ * Other companies (subsidiaries, shareholders, network members) come from a pool of this many
+ * SIRENs per seed: bodies stay fast (the pool's companies are cached) and the same companies turn
+ * up across operations, as in a real register.
+ */
+const OTHER_COMPANIES = 500
+const pool = new Map<string, string>()
+
+/** The n-th SIREN of a seed's pool of other companies. */
+export function otherSiren(seed: number, n: number): string {
+  const key = `${seed}:${n}`
+  let siren = pool.get(key)
+  if (!siren) {
+    siren = luhnComplete(
+      String(10_000_000 + (deriveSeed(seed, 'other-company', String(n)) % 89_999_999)),
+    )
+    pool.set(key, siren)
+  }
+  return siren
+}
+
 /** Path of the nearest enclosing array item, where an "other" subject is anchored. */
 function anchorOf(ctx: GenerationContext, end: number): string {
   let last = 0
@@ -108,10 +142,10 @@ function other(ctx: GenerationContext, req: FieldRequest, end: number): Subject 
   const key = `other:${anchorOf(ctx, req.index !== undefined ? ctx.path.length : end)}`
   let subject = ctx.locals.get(key) as Subject | undefined
   if (!subject) {
-    const siren = luhnComplete(
-      `${ctx.faker.number.int({ min: 1, max: 9 })}${ctx.faker.string.numeric(7)}`,
+    const company = companyFor(
+      otherSiren(ctx.seed, ctx.faker.number.int(OTHER_COMPANIES - 1)),
+      ctx.seed,
     )
-    const company = companyFor(siren, ctx.seed)
     const establishment = siegeOf(company, ctx)
     const person = company.personnePhysique ?? createPerson(ctx.faker)
     subject = {
@@ -126,7 +160,7 @@ function other(ctx: GenerationContext, req: FieldRequest, end: number): Subject 
     ctx.locals.set(key, subject)
   }
   const personContext =
-    req.siblings.some((s) => PERSON_FIELDS.test(s)) || PERSON_PARENTS.test(req.parentKey)
+    hasSibling(req.siblings, PERSON_FIELDS) || PERSON_PARENTS.test(req.parentKey)
   return personContext ? { ...subject, personContext } : subject
 }
 

@@ -5,7 +5,7 @@
 import type { Faker } from '@faker-js/faker'
 import { luhnComplete } from './identifiers.js'
 import type { SchemaNode } from './schema-node.js'
-import { REFERENCE_DATE, isoDay } from './seeded.js'
+import { REFERENCE_DATE, isoDay, randomDigits } from './seeded.js'
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 
@@ -125,7 +125,7 @@ export function matchCase(value: string, example: unknown): string {
 export function varyExample(example: string, faker: Faker): string {
   if (/^\d{9}$|^\d{14}$/.test(example)) {
     return luhnComplete(
-      `${faker.number.int({ min: 1, max: 9 })}${faker.string.numeric(example.length - 2)}`,
+      `${faker.number.int({ min: 1, max: 9 })}${randomDigits(faker, example.length - 2)}`,
     )
   }
   return example.replace(/\d/g, () => String(faker.number.int(9)))
