@@ -33,6 +33,11 @@ export function toAjvSchema(schema: unknown, seen = new WeakMap<object, unknown>
   seen.set(schema, out)
   for (const [key, value] of Object.entries(src)) {
     if (key === 'example' || key === 'examples' || key.startsWith('x-')) continue
+    if (key === 'type') {
+      const type = normaliseType(value)
+      if (type !== undefined) out.type = type
+      continue
+    }
     if (key === 'exclusiveMinimum' && typeof value === 'boolean') {
       if (value && typeof src.minimum === 'number') out.exclusiveMinimum = src.minimum
       continue
@@ -50,6 +55,25 @@ export function toAjvSchema(schema: unknown, seen = new WeakMap<object, unknown>
     out[key] = toAjvSchema(value, seen)
   }
   return out
+}
+
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'])
+
+/**
+ * Real contracts carry types JSON Schema lacks (API Entreprise writes `type: date`): a date-like name
+ * means a string, any other unknown name constrains nothing rather than breaking the whole schema.
+ */
+function normaliseType(value: unknown): unknown {
+  const one = (t: unknown): string | undefined => {
+    if (typeof t !== 'string') return undefined
+    if (JSON_TYPES.has(t)) return t
+    return /^date|time/i.test(t) ? 'string' : undefined
+  }
+  if (Array.isArray(value)) {
+    const types = value.map(one)
+    return types.every((t) => t !== undefined) ? types : undefined
+  }
+  return one(value)
 }
 
 /** Compiles a contract schema once and memoises the validator by schema identity. */
