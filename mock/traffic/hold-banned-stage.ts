@@ -38,7 +38,11 @@ export function holdBanned(ctx: SandboxContext): Stage {
     const clientId = peekClientId(ex.req)
     if (clientId === undefined) return
     checked.set(ex, clientId)
-    const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => ctx.clock.now(clientId))
+    const ban = await ctx.traffic.bans.active(clientId, ex.ip, async () => {
+      // Read only when a ban is on record; kept on the exchange so the journal dates it on the client's clock.
+      ex.clockOffset = await ctx.clock.offset(clientId)
+      return ex.receivedAt + ex.clockOffset
+    })
     if (ban) holdForBan(ctx, ex, ban)
   }
 }
