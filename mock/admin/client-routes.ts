@@ -27,8 +27,18 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
   const ip = (req: Request): string => req.socket.remoteAddress ?? 'unknown'
 
   router.post('/clients', admin, async (req, res) => {
-    const parsed = parseClientInput(req.body ?? {}, 'create', inputOptions)
+    const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
+    const parsed = parseClientInput(body, 'create', inputOptions)
     if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
+    const tableFault =
+      rateLimits === undefined ? undefined : ctx.traffic.checkClientTable(rateLimits)
+    if (tableFault)
+      return sendProblem(
+        res,
+        400,
+        SANDBOX_ERRORS.INVALID_REQUEST,
+        `rate_limits at ${tableFault.pointer || '/'}: ${tableFault.message}`,
+      )
     const { clientId = `cli_${randomBytes(8).toString('hex')}`, secret, settings } = parsed.input
     const made = await ctx.auth.clients.create(
       clientId,
@@ -42,6 +52,8 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
         SANDBOX_ERRORS.CONFLICT,
         `Client id ${clientId} is taken: choose another, or omit client_id.`,
       )
+    // A client may carry its own rate-limit table (checked above), or "off".
+    if (rateLimits !== undefined) await ctx.traffic.setClientTable(clientId, rateLimits)
     ctx.auth.events.emit({
       type: 'client',
       clientId,
@@ -68,10 +80,23 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
 
   router.patch('/clients/:id', admin, async (req, res) => {
     const id = String(req.params.id)
-    const parsed = parseClientInput(req.body ?? {}, 'update', inputOptions)
+    const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
+    const parsed = parseClientInput(body, 'update', inputOptions)
     if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
+    const tableFault =
+      rateLimits === undefined || rateLimits === null
+        ? undefined
+        : ctx.traffic.checkClientTable(rateLimits)
+    if (tableFault)
+      return sendProblem(
+        res,
+        400,
+        SANDBOX_ERRORS.INVALID_REQUEST,
+        `rate_limits at ${tableFault.pointer || '/'}: ${tableFault.message}`,
+      )
     const client = await ctx.auth.clients.update(id, parsed.input.settings)
     if (!client) return noSuchClient(res, id)
+    if (rateLimits !== undefined) await ctx.traffic.setClientTable(id, rateLimits)
     ctx.auth.events.emit({
       type: 'client',
       clientId: id,

@@ -95,7 +95,8 @@ export function createTrafficService(
     if (!own) return table
     if (!compiled.has(own.hash)) {
       const t = compile(own.input, `client ${clientId}`)
-      compiled.set(own.hash, t && !isRateTableFault(t) ? t : table)
+      // `off` compiles to no table at all: no limit for that client.
+      compiled.set(own.hash, t === undefined ? undefined : isRateTableFault(t) ? table : t)
     }
     return compiled.get(own.hash)
   }
