@@ -13,9 +13,12 @@ import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const args = parseArgs(process.argv.slice(2))
-const contract = process.env.SANDBOX_REAL_CONTRACT ?? resolve(root, '../shared/contracts/api_entreprise.yaml')
+const contract =
+  process.env.SANDBOX_REAL_CONTRACT ?? resolve(root, '../shared/contracts/api_entreprise.yaml')
 if (!existsSync(contract)) {
-  console.error(`bench: the real contract is missing (${contract}); set SANDBOX_REAL_CONTRACT or keep ../shared beside the repository.`)
+  console.error(
+    `bench: the real contract is missing (${contract}); set SANDBOX_REAL_CONTRACT or keep ../shared beside the repository.`,
+  )
   process.exit(2)
 }
 
@@ -48,7 +51,11 @@ function peakRss(pid) {
 /** Starts a server process and waits until `probe` answers 200; returns the time it took. */
 async function startServer(name, command, argv, probe, env = {}) {
   const started = performance.now()
-  const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, argv, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let log = ''
   child.stdout.on('data', (c) => (log += c))
   child.stderr.on('data', (c) => (log += c))
@@ -75,10 +82,19 @@ function stop(child) {
 
 function load(url, headers) {
   return new Promise((done, fail) => {
-    autocannon({ url, headers, connections: args.connections, duration: args.duration }, (err, r) => {
-      if (err) return fail(err)
-      done({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts })
-    })
+    autocannon(
+      { url, headers, connections: args.connections, duration: args.duration },
+      (err, r) => {
+        if (err) return fail(err)
+        done({
+          rps: r.requests.average,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          non2xx: r.non2xx,
+          errors: r.errors + r.timeouts,
+        })
+      },
+    )
   })
 }
 
@@ -88,28 +104,44 @@ async function measure(s) {
   const port = await freePort()
   const setup = s.before ? await s.before() : {}
   const runs = []
-  for (let i = 0; i < args.runs; i++) {
-    const { command, argv, env } = s.server(port, contract, setup)
-    const request = await s.request(`http://127.0.0.1:${port}`, setup)
-    const server = await startServer(s.name, command, argv, request, env)
-    try {
-      if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
-      const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
-      const r = await load(req.url, req.headers)
-      runs.push({ ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) })
-    } finally {
-      await stop(server.child)
+  try {
+    for (let i = 0; i < args.runs; i++) {
+      const { command, argv, env } = s.server(port, contract, setup)
+      const request = await s.request(`http://127.0.0.1:${port}`, setup)
+      const server = await startServer(s.name, command, argv, request, env)
+      try {
+        if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
+        const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
+        const r = await load(req.url, req.headers)
+        runs.push({ ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) })
+      } finally {
+        await stop(server.child)
+      }
     }
+  } finally {
+    // Even when a run failed: a variant's Redis must not outlive the bench.
+    if (s.after) await s.after(setup)
   }
-  if (s.after) await s.after(setup)
   const pick = (k) => median(runs.map((r) => r[k]))
-  return { name: s.name, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), readyMs: pick('readyMs'), rssMb: pick('rssMb'), non2xx: pick('non2xx'), errors: pick('errors'), runs: runs.length }
+  return {
+    name: s.name,
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p99: pick('p99'),
+    readyMs: pick('readyMs'),
+    rssMb: pick('rssMb'),
+    non2xx: pick('non2xx'),
+    errors: pick('errors'),
+    runs: runs.length,
+  }
 }
 
 const selected = scenarios(root).filter((s) => !args.only || args.only.includes(s.name))
 const results = []
 for (const s of selected) {
-  process.stderr.write(`bench: ${s.name} (${args.runs} × ${args.duration} s, ${args.connections} connections)\n`)
+  process.stderr.write(
+    `bench: ${s.name} (${args.runs} × ${args.duration} s, ${args.connections} connections)\n`,
+  )
   try {
     results.push(await measure(s))
   } catch (err) {
@@ -119,11 +151,30 @@ for (const s of selected) {
 
 const by = Object.fromEntries(results.map((r) => [r.name, r]))
 const ratio = (a, b) => (by[a]?.rps && by[b]?.rps ? (by[a].rps / by[b].rps).toFixed(2) : 'n/a')
-console.log(`\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each (medians), ${args.duration} s, ${args.connections} connections`)
-console.log('name'.padEnd(28) + 'req/s'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'ready ms'.padStart(10) + 'peak RSS MB'.padStart(13) + 'non-2xx'.padStart(9))
+console.log(
+  `\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each (medians), ${args.duration} s, ${args.connections} connections`,
+)
+console.log(
+  'name'.padEnd(28) +
+    'req/s'.padStart(9) +
+    'p50 ms'.padStart(8) +
+    'p99 ms'.padStart(8) +
+    'ready ms'.padStart(10) +
+    'peak RSS MB'.padStart(13) +
+    'non-2xx'.padStart(9),
+)
 for (const r of results) {
   if (r.error) console.log(`${r.name.padEnd(28)} failed: ${r.error}`)
-  else console.log(r.name.padEnd(28) + String(Math.round(r.rps)).padStart(9) + String(r.p50).padStart(8) + String(r.p99).padStart(8) + String(Math.round(r.readyMs)).padStart(10) + String(r.rssMb).padStart(13) + String(r.non2xx).padStart(9))
+  else
+    console.log(
+      r.name.padEnd(28) +
+        String(Math.round(r.rps)).padStart(9) +
+        String(r.p50).padStart(8) +
+        String(r.p99).padStart(8) +
+        String(Math.round(r.readyMs)).padStart(10) +
+        String(r.rssMb).padStart(13) +
+        String(r.non2xx).padStart(9),
+    )
 }
 const comparisons = [
   ['sandbox (no auth) / prism static', ratio('sandbox-noauth', 'prism-static'), 'bar >= 5'],
@@ -134,6 +185,10 @@ const comparisons = [
   ['redis store / embedded store', ratio('sandbox-redis', 'sandbox-full'), ''],
 ]
 console.log('\nratios (req/s, same request, same run):')
-for (const [label, value, bar] of comparisons) console.log(`  ${label.padEnd(38)} ${String(value).padStart(6)}  ${bar}`)
+for (const [label, value, bar] of comparisons)
+  console.log(`  ${label.padEnd(38)} ${String(value).padStart(6)}  ${bar}`)
 mkdirSync(resolve(root, 'bench/results'), { recursive: true })
-writeFileSync(resolve(root, 'bench/results/latest.json'), JSON.stringify({ at: new Date().toISOString(), args, results, comparisons }, null, 2))
+writeFileSync(
+  resolve(root, 'bench/results/latest.json'),
+  JSON.stringify({ at: new Date().toISOString(), args, results, comparisons }, null, 2),
+)

@@ -1,9 +1,11 @@
 // The servers and requests `bench/run.mjs` measures. Every sandbox variant serves the real contract
 // and answers the same request as Prism: a legal unit by SIREN with the traceability parameters.
 import { spawn, spawnSync } from 'node:child_process'
+import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 
-const PATH = '/v3/insee/sirene/unites_legales/418166096?context=bench&recipient=13002526500013&object=bench'
+const PATH =
+  '/v3/insee/sirene/unites_legales/418166096?context=bench&recipient=13002526500013&object=bench'
 const ADMIN = 'bench-admin-token-0123456789abcdef'
 
 /** Gets a real access token from a running sandbox: a client created by the admin API, then /oauth/token. */
@@ -11,14 +13,23 @@ async function token(base) {
   const created = await fetch(`${base}/__sandbox/clients`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ label: 'bench', privileges: ['unites_legales'], token_lifetime: 3600 }),
+    body: JSON.stringify({
+      label: 'bench',
+      privileges: ['unites_legales_etablissements_insee'],
+      token_lifetime: 3600,
+    }),
   })
-  if (!created.ok) throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
+  if (!created.ok)
+    throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
   const client = await created.json()
   const res = await fetch(`${base}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    }),
   })
   if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`)
   return (await res.json()).access_token
@@ -32,7 +43,17 @@ function sandbox(root, name, flags, { authenticated = false, before, after } = {
     after,
     server: (port, contract, setup) => ({
       command: process.execPath,
-      argv: [resolve(root, 'dist/mock/cli/main.js'), 'serve', '--port', String(port), '--contract', contract, '--admin-token', ADMIN, ...flags(setup)],
+      argv: [
+        resolve(root, 'dist/mock/cli/main.js'),
+        'serve',
+        '--port',
+        String(port),
+        '--contract',
+        contract,
+        '--admin-token',
+        ADMIN,
+        ...flags(setup),
+      ],
     }),
     // Before the token exists, readiness is probed on the health endpoint; the load uses the API call.
     request: async (base, _setup, forLoad) =>
@@ -43,7 +64,8 @@ function sandbox(root, name, flags, { authenticated = false, before, after } = {
       ? async (base) => {
           bearer = await token(base)
           const check = await fetch(base + PATH, { headers: { authorization: `Bearer ${bearer}` } })
-          if (check.status !== 200) throw new Error(`authenticated probe answered ${check.status}: ${await check.text()}`)
+          if (check.status !== 200)
+            throw new Error(`authenticated probe answered ${check.status}: ${await check.text()}`)
         }
       : undefined,
   }
@@ -61,20 +83,52 @@ function prism(root, name, dynamic) {
   }
 }
 
-/** A Redis server on a free port for the Redis-store variant, stopped afterwards. */
+/**
+ * A Redis server for the Redis-store variant: a child of the bench (never daemonized, so it cannot
+ * outlive it), on loopback and a free port, no persistence; ready when it says so, stopped afterwards.
+ */
 function redis() {
+  let child
   return {
     before: async () => {
-      const port = 6400 + Math.floor(Math.random() * 500)
-      const r = spawnSync('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'yes'])
-      if (r.status !== 0) throw new Error('redis-server is not installed (apt-get install -y redis-server)')
-      await new Promise((done) => setTimeout(done, 300))
+      const probe = spawnSync('redis-server', ['--version'])
+      if (probe.error || probe.status !== 0)
+        throw new Error('redis-server is not installed (apt-get install -y redis-server)')
+      const port = await freePort()
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      process.once('exit', () => child?.kill('SIGKILL'))
+      await new Promise((ready, fail) => {
+        let out = ''
+        child.stdout.on('data', (c) => {
+          out += c
+          if (out.includes('Ready to accept connections')) ready()
+        })
+        child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${out}`)))
+      })
       return { redisPort: port }
     },
-    after: async ({ redisPort }) => {
-      spawn('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave'])
+    after: async () => {
+      if (!child || child.exitCode !== null) return
+      const exited = new Promise((done) => child.once('exit', done))
+      child.kill('SIGTERM')
+      await exited
     },
   }
+}
+
+/** A free loopback port. */
+function freePort() {
+  return new Promise((done, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => done(port))
+    })
+    s.once('error', fail)
+  })
 }
 
 export function scenarios(root) {
@@ -82,10 +136,34 @@ export function scenarios(root) {
   return [
     prism(root, 'prism-static', false),
     prism(root, 'prism-dynamic', true),
-    sandbox(root, 'sandbox-noauth', () => ['--state', 'memory', '--no-auth', '--rate-limits', 'off', '--no-journal']),
-    sandbox(root, 'sandbox-auth', () => ['--state', 'memory', '--rate-limits', 'off', '--no-journal'], { authenticated: true }),
-    sandbox(root, 'sandbox-traffic', () => ['--state', 'memory', '--rate-limits', highLimits, '--no-journal'], { authenticated: true }),
-    sandbox(root, 'sandbox-full', () => ['--state', 'memory', '--rate-limits', highLimits], { authenticated: true }),
-    sandbox(root, 'sandbox-redis', (s) => ['--state', `redis://127.0.0.1:${s.redisPort}/0`, '--rate-limits', highLimits], { authenticated: true, ...redis() }),
+    sandbox(root, 'sandbox-noauth', () => [
+      '--state',
+      'memory',
+      '--no-auth',
+      '--rate-limits',
+      'off',
+      '--no-journal',
+    ]),
+    sandbox(
+      root,
+      'sandbox-auth',
+      () => ['--state', 'memory', '--rate-limits', 'off', '--no-journal'],
+      { authenticated: true },
+    ),
+    sandbox(
+      root,
+      'sandbox-traffic',
+      () => ['--state', 'memory', '--rate-limits', highLimits, '--no-journal'],
+      { authenticated: true },
+    ),
+    sandbox(root, 'sandbox-full', () => ['--state', 'memory', '--rate-limits', highLimits], {
+      authenticated: true,
+    }),
+    sandbox(
+      root,
+      'sandbox-redis',
+      (s) => ['--state', `redis://127.0.0.1:${s.redisPort}/0`, '--rate-limits', highLimits],
+      { authenticated: true, ...redis() },
+    ),
   ]
 }

@@ -42,7 +42,11 @@ export class SandboxConfigError extends Error {
   /** The file at fault, when there is one. */
   readonly file?: string
 
-  constructor(code: SandboxErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(
+    code: SandboxErrorCode,
+    message: string,
+    options: { file?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     if (options.file !== undefined) this.file = options.file

@@ -203,25 +203,32 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   if (!Number.isSafeInteger(seed)) fail(`option seed must be a whole number, got ${String(seed)}`)
   const tokens = merge('tokens', DEFAULTS.tokens as TokenOptions, options.tokens)
   if (tokens.lifetime < tokens.minLifetime) {
-    fail(`option tokens.lifetime (${tokens.lifetime} s) is below tokens.minLifetime (${tokens.minLifetime} s)`)
+    fail(
+      `option tokens.lifetime (${tokens.lifetime} s) is below tokens.minLifetime (${tokens.minLifetime} s)`,
+    )
   }
   const fixtureCheck = options.fixtureCheck ?? DEFAULTS.fixtureCheck
   if (fixtureCheck !== 'warn' && fixtureCheck !== 'error') {
     fail(`option fixtureCheck must be 'warn' or 'error', got ${String(fixtureCheck)}`)
   }
   const publicUrl = (options.publicUrl ?? DEFAULTS.publicUrl).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^/]+/.test(publicUrl)) fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
+  if (!/^https?:\/\/[^/]+/.test(publicUrl))
+    fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
   const resolved: ResolvedOptions = {
     contract: resolve(options.contract ?? DEFAULTS.contract),
     fixtures: resolve(options.fixtures ?? DEFAULTS.fixtures),
     fixtureCheck,
-    scenarios: [DEFAULTS.bundledScenarios, ...(options.scenarios ? [resolve(options.scenarios)] : [])],
+    scenarios: [
+      DEFAULTS.bundledScenarios,
+      ...(options.scenarios ? [resolve(options.scenarios)] : []),
+    ],
     seed,
     state: options.state ?? DEFAULTS.state,
     adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
     auth: options.auth ?? DEFAULTS.auth,
     publicUrl,
-    rateLimits: options.rateLimits === 'off' ? 'off' : resolve(options.rateLimits ?? DEFAULTS.rateLimits),
+    rateLimits:
+      options.rateLimits === 'off' ? 'off' : resolve(options.rateLimits ?? DEFAULTS.rateLimits),
     privileges: resolve(options.privileges ?? DEFAULTS.privileges),
     fieldScopes: resolve(options.fieldScopes ?? DEFAULTS.fieldScopes),
     magicIdentifiers: resolve(options.magicIdentifiers ?? DEFAULTS.magicIdentifiers),

@@ -49,7 +49,11 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
 }
 
 /** Opens an exchange for a request that reached the API (not the admin surface). */
-export function openExchange(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Exchange {
+export function openExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: SandboxContext,
+): Exchange {
   const url = req.url ?? '/'
   const q = url.indexOf('?')
   return {
@@ -68,7 +72,10 @@ export function openExchange(req: IncomingMessage, res: ServerResponse, ctx: San
 }
 
 /** Runs a pipeline on a request: request stages until a reply, then response stages, then send. */
-export function createApiHandler(ctx: SandboxContext, pipeline: Pipeline): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createApiHandler(
+  ctx: SandboxContext,
+  pipeline: Pipeline,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const ex = openExchange(req, res, ctx)
     ctx.journal.watch(ex)
@@ -90,8 +97,12 @@ export function createApiHandler(ctx: SandboxContext, pipeline: Pipeline): (req:
         return sendReply(ex)
       }
       // The cause goes to the operator's log, never into the answer.
-      ctx.options.log(`error: ${ex.method} ${ex.path}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
-      const e = ctx.errors(ex.operation, 500, { detail: 'Erreur interne du bac à sable ; le détail est dans son journal.' })
+      ctx.options.log(
+        `error: ${ex.method} ${ex.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      )
+      const e = ctx.errors(ex.operation, 500, {
+        detail: 'Erreur interne du bac à sable ; le détail est dans son journal.',
+      })
       ex.reply = { status: 500, body: e.body, ...(e.code ? { code: e.code } : {}) }
     }
     sendReply(ex)

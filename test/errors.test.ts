@@ -7,7 +7,9 @@ describe('sandbox error codes', () => {
   const doc = readFileSync(resolve(import.meta.dirname, '../docs/errors.md'), 'utf8')
 
   it('documents every code in docs/errors.md', () => {
-    const undocumented = Object.values(SANDBOX_ERRORS).filter((code) => !doc.includes(`| \`${code}\` |`))
+    const undocumented = Object.values(SANDBOX_ERRORS).filter(
+      (code) => !doc.includes(`| \`${code}\` |`),
+    )
     expect(undocumented).toEqual([])
   })
 

@@ -32,13 +32,19 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerJournalRoutes(router, ctx)
   registerReportRoutes(router, ctx)
   router.use((_req, res) => {
-    sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, 'No such admin endpoint. See docs/admin-api.md for the list.')
+    sendProblem(
+      res,
+      404,
+      SANDBOX_ERRORS.NOT_FOUND,
+      'No such admin endpoint. See docs/admin-api.md for the list.',
+    )
   })
   // A route whose store call failed because Redis is down: 503, not the app's generic error answer.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof StoreUnavailableError)) return next(err)
     res.set('retry-after', '5')
-    const detail = 'The state store (Redis) is unreachable. Retry once GET /__sandbox/health says ready.'
+    const detail =
+      'The state store (Redis) is unreachable. Retry once GET /__sandbox/health says ready.'
     sendProblem(res, 503, SANDBOX_ERRORS.STORE_UNAVAILABLE, detail)
   })
   return router

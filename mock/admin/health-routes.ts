@@ -9,7 +9,11 @@ export function registerHealthRoutes(router: Router, ctx: SandboxContext, starte
       status: ready ? 'ok' : 'not-ready',
       ready,
       store: ctx.store.kind,
-      contract: { title: ctx.contract.title, version: ctx.contract.version, operations: ctx.contract.operations.length },
+      contract: {
+        title: ctx.contract.title,
+        version: ctx.contract.version,
+        operations: ctx.contract.operations.length,
+      },
       uptime: Math.round((ctx.options.now() - startedAt) / 1000),
     })
   })

@@ -15,12 +15,17 @@ const SAMPLE: Record<string, string> = {
 /** A GET operation worth showing first: one with a SIREN, else the first GET. */
 function firstCallOperation(ops: readonly Operation[]): Operation | undefined {
   const gets = ops.filter((o) => o.method === 'get' && !o.deprecated)
-  return gets.find((o) => o.parameters.some((p) => p.name === 'siren') && !o.path.includes('diffusibles')) ?? gets[0]
+  return (
+    gets.find(
+      (o) => o.parameters.some((p) => p.name === 'siren') && !o.path.includes('diffusibles'),
+    ) ?? gets[0]
+  )
 }
 
 /** The path and query of a valid call to `op`, filled with sample or example values. */
 export function sampleCallPath(op: Operation): string {
-  const value = (name: string, examples: unknown[]): string => SAMPLE[name] ?? String(examples[0] ?? 'x')
+  const value = (name: string, examples: unknown[]): string =>
+    SAMPLE[name] ?? String(examples[0] ?? 'x')
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const p = op.parameters.find((q) => q.name === name && q.in === 'path')
     return encodeURIComponent(value(name, p?.examples ?? []))

@@ -15,7 +15,8 @@ export function intFlag(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
 export function numberFlag(name: string) {
   return (value: string): number => {
     const n = Number(value)
-    if (!value.trim() || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0.`)
+    if (!value.trim() || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${name} must be a number >= 0.`)
     return n
   }
 }

@@ -27,28 +27,101 @@ interface ServeFlags {
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Serve the contract with coherent fictitious data, OAuth2 tokens and scripted production pushback.')
-    .addOption(new Option('--port <n>', 'TCP port to listen on').env('PORT').default(8080).argParser(intFlag('--port', 0, 65535)))
-    .addOption(new Option('--host <address>', 'address to listen on (the Docker image uses 0.0.0.0)').default('127.0.0.1'))
-    .addOption(new Option('--contract <file>', 'OpenAPI 3.0/3.1 contract, YAML or JSON (default: the bundled API-Entreprise-shaped twin)'))
-    .addOption(new Option('--fixtures <dir>', 'fixture cases, one folder per operation id (staging format: params, status, payload)'))
-    .addOption(new Option('--fixture-check <mode>', 'a fixture payload that contradicts the contract: warn or error').choices(['warn', 'error']).default('warn'))
+    .description(
+      'Serve the contract with coherent fictitious data, OAuth2 tokens and scripted production pushback.',
+    )
+    .addOption(
+      new Option('--port <n>', 'TCP port to listen on')
+        .env('PORT')
+        .default(8080)
+        .argParser(intFlag('--port', 0, 65535)),
+    )
+    .addOption(
+      new Option(
+        '--host <address>',
+        'address to listen on (the Docker image uses 0.0.0.0)',
+      ).default('127.0.0.1'),
+    )
+    .addOption(
+      new Option(
+        '--contract <file>',
+        'OpenAPI 3.0/3.1 contract, YAML or JSON (default: the bundled API-Entreprise-shaped twin)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--fixtures <dir>',
+        'fixture cases, one folder per operation id (staging format: params, status, payload)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--fixture-check <mode>',
+        'a fixture payload that contradicts the contract: warn or error',
+      )
+        .choices(['warn', 'error'])
+        .default('warn'),
+    )
     .addOption(new Option('--scenarios <dir>', 'extra scenario files, added to the bundled ones'))
-    .addOption(new Option('--seed <n>', 'seed of all generated data').default(DEFAULTS.seed).argParser(intFlag('--seed', 0, 2 ** 31 - 1)))
-    .addOption(new Option('--state <file|memory|redis-url>', 'where state lives: a lowdb file, memory, or redis://host:port/db').env('SANDBOX_STATE').default('.sandbox/state.json'))
-    .addOption(new Option('--admin-token <token>', 'admin token for /__sandbox/ (default: generated and printed)').env('SANDBOX_ADMIN_TOKEN'))
-    .addOption(new Option('--public-url <url>', 'base URL clients reach the sandbox at, used in document links (default: http://<host>:<port>)'))
-    .addOption(new Option('--rate-limits <file|off>', 'rate-limit table, or off (default: the bundled API Entreprise table)'))
+    .addOption(
+      new Option('--seed <n>', 'seed of all generated data')
+        .default(DEFAULTS.seed)
+        .argParser(intFlag('--seed', 0, 2 ** 31 - 1)),
+    )
+    .addOption(
+      new Option(
+        '--state <file|memory|redis-url>',
+        'where state lives: a lowdb file, memory, or redis://host:port/db',
+      )
+        .env('SANDBOX_STATE')
+        .default('.sandbox/state.json'),
+    )
+    .addOption(
+      new Option(
+        '--admin-token <token>',
+        'admin token for /__sandbox/ (default: generated and printed)',
+      ).env('SANDBOX_ADMIN_TOKEN'),
+    )
+    .addOption(
+      new Option(
+        '--public-url <url>',
+        'base URL clients reach the sandbox at, used in document links (default: http://<host>:<port>)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--rate-limits <file|off>',
+        'rate-limit table, or off (default: the bundled API Entreprise table)',
+      ),
+    )
     .addOption(new Option('--no-auth', 'serve operations without tokens, like a plain mock'))
-    .addOption(new Option('--delay-factor <x>', 'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms').default(1).argParser(numberFlag('--delay-factor')))
+    .addOption(
+      new Option(
+        '--delay-factor <x>',
+        'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms',
+      )
+        .default(1)
+        .argParser(numberFlag('--delay-factor')),
+    )
     .action(async (flags: ServeFlags) => {
       const sandbox = await createSandbox(toOptions(flags))
-      const { url } = await sandbox.listen(flags.port, flags.host).catch(async (err: NodeJS.ErrnoException) => {
-        await sandbox.close()
-        if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES' && err.code !== 'EADDRNOTAVAIL') throw err
-        const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges this user lacks' : 'is not an address of this machine'
-        throw new SandboxConfigError(SANDBOX_ERRORS.BAD_OPTION, `cannot listen on ${flags.host}:${flags.port}: it ${why}. Choose another with --port or --host.`)
-      })
+      const { url } = await sandbox
+        .listen(flags.port, flags.host)
+        .catch(async (err: NodeJS.ErrnoException) => {
+          await sandbox.close()
+          if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES' && err.code !== 'EADDRNOTAVAIL')
+            throw err
+          const why =
+            err.code === 'EADDRINUSE'
+              ? 'is already in use'
+              : err.code === 'EACCES'
+                ? 'needs privileges this user lacks'
+                : 'is not an address of this machine'
+          throw new SandboxConfigError(
+            SANDBOX_ERRORS.BAD_OPTION,
+            `cannot listen on ${flags.host}:${flags.port}: it ${why}. Choose another with --port or --host.`,
+          )
+        })
       printBanner(sandbox, url)
       closeOnSignals(sandbox)
     })
@@ -62,7 +135,10 @@ function toOptions(flags: ServeFlags): SandboxOptions {
     fixtureCheck: flags.fixtureCheck,
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),
     seed: flags.seed,
-    state: flags.state === 'memory' || /^rediss?:\/\//.test(flags.state) ? flags.state : resolve(flags.state),
+    state:
+      flags.state === 'memory' || /^rediss?:\/\//.test(flags.state)
+        ? flags.state
+        : resolve(flags.state),
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
     publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}`,
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
@@ -81,7 +157,9 @@ function closeOnSignals(sandbox: Sandbox): void {
     sandbox.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        process.stderr.write(`sandbox-twin: close failed: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.stderr.write(
+          `sandbox-twin: close failed: ${err instanceof Error ? err.message : String(err)}\n`,
+        )
         process.exit(1)
       },
     )

@@ -21,27 +21,51 @@ export interface ApiErrorBody {
   code?: string
 }
 
-type ErrorItem = { code?: unknown; title?: unknown; detail?: unknown; source?: unknown; meta?: unknown }
+type ErrorItem = {
+  code?: unknown
+  title?: unknown
+  detail?: unknown
+  source?: unknown
+  meta?: unknown
+}
 const itemOf = (value: unknown): ErrorItem | undefined => {
   const errors = (value as { errors?: unknown } | null)?.errors
-  return Array.isArray(errors) && typeof errors[0] === 'object' && errors[0] ? (errors[0] as ErrorItem) : undefined
+  return Array.isArray(errors) && typeof errors[0] === 'object' && errors[0]
+    ? (errors[0] as ErrorItem)
+    : undefined
 }
 
 /** Titles used when neither the operation nor the contract has an example for a status (French, as production). */
 const DEFAULT_TEXT: Record<number, [code: string, title: string, detail: string]> = {
   400: ['00400', 'Requête invalide', 'La requête est mal formée.'],
   401: ['00101', 'Interdit', "Votre token n'est pas valide ou n'est pas renseigné"],
-  403: ['00100', 'Privilèges insuffisants', 'Votre token est valide mais vos privilèges sont insuffisants.'],
+  403: [
+    '00100',
+    'Privilèges insuffisants',
+    'Votre token est valide mais vos privilèges sont insuffisants.',
+  ],
   404: ['00404', 'Entité non trouvée', "L'entité demandée n'existe pas."],
   405: ['00405', 'Méthode non autorisée', 'Cette méthode n’est pas disponible pour ce chemin.'],
-  409: ['00015', 'Conflit', 'Une requête associée à votre jeton est déjà en cours de traitement pour ces paramètres.'],
+  409: [
+    '00015',
+    'Conflit',
+    'Une requête associée à votre jeton est déjà en cours de traitement pour ces paramètres.',
+  ],
   422: ['00001', 'Entité non traitable', 'Un paramètre est invalide.'],
   429: ['00429', 'Trop de requêtes', 'Vous avez effectué trop de requêtes'],
   451: ['00451', 'Indisponible pour des raisons légales', "L'entité est non diffusible."],
   500: ['00500', 'Erreur interne', 'Une erreur interne est survenue.'],
   502: ['00502', 'Erreur du fournisseur', 'Le fournisseur de données a répondu en erreur.'],
-  503: ['00503', 'Service non disponible', 'Service temporairement indisponible ou en maintenance.'],
-  504: ['00504', 'Intermédiaire hors-délai', 'Temps d’attente d’une réponse du fournisseur de données écoulé.'],
+  503: [
+    '00503',
+    'Service non disponible',
+    'Service temporairement indisponible ou en maintenance.',
+  ],
+  504: [
+    '00504',
+    'Intermédiaire hors-délai',
+    'Temps d’attente d’une réponse du fournisseur de données écoulé.',
+  ],
 }
 
 /**
@@ -49,7 +73,9 @@ const DEFAULT_TEXT: Record<number, [code: string, title: string, detail: string]
  * `{"errors":[{code,title,detail,source,meta}]}`), starting from the contract's example for that
  * status and code when it has one: the operation's first, then any operation's.
  */
-export function createErrorBodies(contract: Contract): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
+export function createErrorBodies(
+  contract: Contract,
+): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
   // Examples by status across the whole contract, for operations that lack their own.
   const anyOp = new Map<string, unknown[]>()
   for (const op of contract.operations) {
@@ -65,7 +91,9 @@ export function createErrorBodies(contract: Contract): (op: Operation | undefine
       if (byCode) return byCode
     }
     if (spec.parameter) {
-      const byParam = candidates.find((v) => (itemOf(v)?.source as { parameter?: unknown } | null)?.parameter === spec.parameter)
+      const byParam = candidates.find(
+        (v) => (itemOf(v)?.source as { parameter?: unknown } | null)?.parameter === spec.parameter,
+      )
       if (byParam) return byParam
     }
     // An example about another parameter or code would mislead: only a spec naming neither takes the first.
@@ -78,7 +106,8 @@ export function createErrorBodies(contract: Contract): (op: Operation | undefine
     const [dCode, dTitle0, dDetail] = DEFAULT_TEXT[status] ?? ['00000', 'Erreur', 'Erreur.']
     // Same status, same title as the contract's own examples (e.g. "Entité non traitable" for every 422).
     const sibling = own[0] ?? anyOp.get(key)?.[0]
-    const dTitle = typeof itemOf(sibling)?.title === 'string' ? (itemOf(sibling)!.title as string) : dTitle0
+    const dTitle =
+      typeof itemOf(sibling)?.title === 'string' ? (itemOf(sibling)!.title as string) : dTitle0
     const base: ErrorItem = example
       ? structuredClone(itemOf(example)!)
       : {

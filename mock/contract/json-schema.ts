@@ -6,7 +6,8 @@ import type { JsonSchema } from './types.js'
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
 type AddFormats = (ajv: Ajv) => Ajv
 const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
+  (addFormatsModule as unknown as { default?: AddFormats }).default ??
+  (addFormatsModule as unknown as AddFormats)
 
 /** An ajv instance for a contract's dialect: draft-07 + `nullable` for 3.0, 2020-12 for 3.1. */
 export function createAjv(openapi: string, options: { coerceTypes?: boolean | 'array' } = {}): Ajv {
@@ -14,7 +15,8 @@ export function createAjv(openapi: string, options: { coerceTypes?: boolean | 'a
   const ajv = openapi.startsWith('3.1') ? new Ajv2020(common) : new Ajv(common)
   addFormats(ajv as Ajv)
   // OpenAPI formats that JSON Schema does not define: accept any value, as the OpenAPI spec allows.
-  for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(f, true)
+  for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'])
+    ajv.addFormat(f, true)
   return ajv as Ajv
 }
 
@@ -46,10 +48,23 @@ export function toAjvSchema(schema: unknown, seen = new WeakMap<object, unknown>
       if (value && typeof src.maximum === 'number') out.exclusiveMaximum = src.maximum
       continue
     }
-    if ((key === 'minimum' && src.exclusiveMinimum === true) || (key === 'maximum' && src.exclusiveMaximum === true)) continue
+    if (
+      (key === 'minimum' && src.exclusiveMinimum === true) ||
+      (key === 'maximum' && src.exclusiveMaximum === true)
+    )
+      continue
     // `properties`, `patternProperties` hold names, not keywords: keep their keys, convert their values.
-    if ((key === 'properties' || key === 'patternProperties' || key === 'definitions' || key === '$defs') && value && typeof value === 'object') {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAjvSchema(v, seen)]))
+    if (
+      (key === 'properties' ||
+        key === 'patternProperties' ||
+        key === 'definitions' ||
+        key === '$defs') &&
+      value &&
+      typeof value === 'object'
+    ) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, toAjvSchema(v, seen)]),
+      )
       continue
     }
     out[key] = toAjvSchema(value, seen)

@@ -7,7 +7,10 @@ import { readOperations } from './read-operations.js'
 import type { Contract } from './types.js'
 
 function bad(file: string, message: string, cause?: unknown): SandboxConfigError {
-  return new SandboxConfigError(SANDBOX_ERRORS.BAD_CONTRACT, `contract ${file}: ${message}`, { file, cause })
+  return new SandboxConfigError(SANDBOX_ERRORS.BAD_CONTRACT, `contract ${file}: ${message}`, {
+    file,
+    cause,
+  })
 }
 
 /** Parses YAML or JSON text, reporting the line and column of a syntax error. */
@@ -16,7 +19,10 @@ export function parseContractText(file: string, text: string): Record<string, un
     try {
       return JSON.parse(text) as Record<string, unknown>
     } catch (cause) {
-      throw bad(file, `not valid JSON (${(cause as Error).message}). Fix the syntax or pass another --contract.`)
+      throw bad(
+        file,
+        `not valid JSON (${(cause as Error).message}). Fix the syntax or pass another --contract.`,
+      )
     }
   }
   let value: unknown
@@ -52,7 +58,9 @@ export async function loadContract(file: string): Promise<Contract> {
   const raw = parseContractText(path, text)
   const openapi = typeof raw.openapi === 'string' ? raw.openapi : undefined
   if (!openapi || !/^3\.[01]\.\d+/.test(openapi)) {
-    const found = raw.swagger ? `swagger ${String(raw.swagger)}` : `openapi ${String(openapi ?? 'missing')}`
+    const found = raw.swagger
+      ? `swagger ${String(raw.swagger)}`
+      : `openapi ${String(openapi ?? 'missing')}`
     throw bad(path, `at /openapi: expected an OpenAPI 3.0.x or 3.1.x document, found ${found}.`)
   }
   if (!raw.paths || typeof raw.paths !== 'object' || Array.isArray(raw.paths)) {

@@ -14,7 +14,8 @@ export function readOperations(file: string, doc: Obj): Operation[] {
   const ids = new Set<string>()
   for (const [path, item] of Object.entries(paths)) {
     if (!isObj(item)) throw bad(file, `/paths/${pointer(path)}`, 'a path item must be an object')
-    if (!path.startsWith('/')) throw bad(file, `/paths/${pointer(path)}`, 'a path must start with "/"')
+    if (!path.startsWith('/'))
+      throw bad(file, `/paths/${pointer(path)}`, 'a path must start with "/"')
     const shared = Array.isArray(item.parameters) ? item.parameters : []
     for (const method of METHODS) {
       const op = item[method]
@@ -31,10 +32,15 @@ export function readOperations(file: string, doc: Obj): Operation[] {
         path,
         ...(typeof op.summary === 'string' ? { summary: op.summary } : {}),
         deprecated: op.deprecated === true,
-        parameters: readParameters(file, where, [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])]),
+        parameters: readParameters(file, where, [
+          ...shared,
+          ...(Array.isArray(op.parameters) ? op.parameters : []),
+        ]),
         ...readBody(op),
         responses: readResponses(file, where, op.responses),
-        secured: Array.isArray(security) && security.some((req) => isObj(req) && Object.keys(req).length > 0),
+        secured:
+          Array.isArray(security) &&
+          security.some((req) => isObj(req) && Object.keys(req).length > 0),
         privileges: readPrivileges(op, security),
         extensions: Object.fromEntries(Object.entries(op).filter(([k]) => k.startsWith('x-'))),
       })
@@ -44,7 +50,11 @@ export function readOperations(file: string, doc: Obj): Operation[] {
 }
 
 function bad(file: string, where: string, message: string): SandboxConfigError {
-  return new SandboxConfigError(SANDBOX_ERRORS.BAD_CONTRACT, `contract ${file}: at ${where}: ${message}.`, { file })
+  return new SandboxConfigError(
+    SANDBOX_ERRORS.BAD_CONTRACT,
+    `contract ${file}: at ${where}: ${message}.`,
+    { file },
+  )
 }
 
 /** JSON Pointer escaping of a path key. */
@@ -71,7 +81,10 @@ const rank = (status: string): number => (status.startsWith('2') ? 0 : 1)
 
 /** `get /v3/items/{id}` → `get_v3_items_id`. */
 export function deriveId(method: string, path: string): string {
-  const tail = path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')
+  const tail = path
+    .replace(/[{}]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
   return `${method}_${tail || 'root'}`
 }
 
@@ -82,12 +95,18 @@ function readParameters(file: string, where: string, list: unknown[]): Parameter
       throw bad(file, `${where}/parameters/${i}`, 'a parameter needs a string "name" and "in"')
     }
     if (!['path', 'query', 'header', 'cookie'].includes(p.in)) {
-      throw bad(file, `${where}/parameters/${i}`, `"in" must be path, query, header or cookie, not "${p.in}"`)
+      throw bad(
+        file,
+        `${where}/parameters/${i}`,
+        `"in" must be path, query, header or cookie, not "${p.in}"`,
+      )
     }
     const examples: unknown[] = []
     if (p.example !== undefined) examples.push(p.example)
-    if (isObj(p.examples)) for (const e of Object.values(p.examples)) if (isObj(e) && 'value' in e) examples.push(e.value)
-    const schema = isObj(p.schema) ? p.schema : firstMediaSchema(p.content) ?? {}
+    if (isObj(p.examples))
+      for (const e of Object.values(p.examples))
+        if (isObj(e) && 'value' in e) examples.push(e.value)
+    const schema = isObj(p.schema) ? p.schema : (firstMediaSchema(p.content) ?? {})
     // Operation-level parameters override path-level ones with the same name and location.
     byKey.set(`${p.in}:${p.name}`, {
       name: p.name,
@@ -102,7 +121,8 @@ function readParameters(file: string, where: string, list: unknown[]): Parameter
 
 function firstMediaSchema(content: unknown): JsonSchema | undefined {
   if (!isObj(content)) return undefined
-  for (const media of Object.values(content)) if (isObj(media) && isObj(media.schema)) return media.schema
+  for (const media of Object.values(content))
+    if (isObj(media) && isObj(media.schema)) return media.schema
   return undefined
 }
 
@@ -127,14 +147,22 @@ function pickMedia(content: Obj): [string | undefined, unknown] {
   return [json, json ? content[json] : undefined]
 }
 
-function readResponses(file: string, where: string, responses: unknown): Record<string, ResponseSpec> {
+function readResponses(
+  file: string,
+  where: string,
+  responses: unknown,
+): Record<string, ResponseSpec> {
   if (responses === undefined) return {}
   if (!isObj(responses)) throw bad(file, `${where}/responses`, 'responses must be an object')
   const out: Record<string, ResponseSpec> = {}
   for (const [status, r] of Object.entries(responses)) {
     if (status.startsWith('x-')) continue
     if (!/^([1-5]\d\d|[1-5]XX|default)$/i.test(status)) {
-      throw bad(file, `${where}/responses/${status}`, 'a response key must be a status code, 4XX-style range or "default"')
+      throw bad(
+        file,
+        `${where}/responses/${status}`,
+        'a response key must be a status code, 4XX-style range or "default"',
+      )
     }
     if (!isObj(r)) throw bad(file, `${where}/responses/${status}`, 'a response must be an object')
     const [contentType, media] = isObj(r.content) ? pickMedia(r.content) : [undefined, undefined]
@@ -142,7 +170,8 @@ function readResponses(file: string, where: string, responses: unknown): Record<
     if (isObj(media)) {
       if (media.example !== undefined) examples.push({ name: 'example', value: media.example })
       if (isObj(media.examples)) {
-        for (const [name, e] of Object.entries(media.examples)) if (isObj(e) && 'value' in e) examples.push({ name, value: e.value })
+        for (const [name, e] of Object.entries(media.examples))
+          if (isObj(e) && 'value' in e) examples.push({ name, value: e.value })
       }
     }
     out[status] = {
@@ -164,7 +193,8 @@ function readPrivileges(op: Obj, security: unknown[] | undefined): string[] {
   if (Array.isArray(ext)) for (const p of ext) if (typeof p === 'string') set.add(p)
   for (const req of security ?? []) {
     if (!isObj(req)) continue
-    for (const scopes of Object.values(req)) if (Array.isArray(scopes)) for (const s of scopes) if (typeof s === 'string') set.add(s)
+    for (const scopes of Object.values(req))
+      if (Array.isArray(scopes)) for (const s of scopes) if (typeof s === 'string') set.add(s)
   }
   return [...set]
 }

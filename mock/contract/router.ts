@@ -12,7 +12,9 @@ export type RouteMatch =
  * router: static segments win over parameters, as OpenAPI requires); each template holds its methods,
  * so a known path with another method yields 405 and the `Allow` list.
  */
-export function createRouter(operations: readonly Operation[]): (method: string, path: string) => RouteMatch {
+export function createRouter(
+  operations: readonly Operation[],
+): (method: string, path: string) => RouteMatch {
   const tree = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 500 })
   const byTemplate = new Map<string, Map<string, Operation>>()
   for (const op of operations) {
@@ -38,12 +40,14 @@ export function createRouter(operations: readonly Operation[]): (method: string,
       return { kind: 'method-not-allowed', allow: [...allow, 'OPTIONS'] }
     }
     const params: Record<string, string> = {}
-    for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[decodeName(k)] = v
+    for (const [k, v] of Object.entries(found.params))
+      if (v !== undefined) params[decodeName(k)] = v
     return { kind: 'operation', operation: op, params }
   }
 }
 
 // find-my-way parameter names are word characters; OpenAPI allows more (e.g. `siret-or-eori`).
-const encodeName = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, (c) => `_x${c.charCodeAt(0).toString(16)}_`)
+const encodeName = (name: string): string =>
+  name.replace(/[^A-Za-z0-9_]/g, (c) => `_x${c.charCodeAt(0).toString(16)}_`)
 const decodeName = (name: string): string =>
   name.replace(/_x([0-9a-f]+)_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))

@@ -29,7 +29,9 @@ const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization'])
  * Validates a request against its operation: required parameters, SIREN/SIRET keys, each location's
  * schema (values coerced from strings first), then the JSON body. Validators compile on first use.
  */
-export function createRequestValidator(contract: Contract): (op: Operation, parts: RequestParts) => ValidationFailure | undefined {
+export function createRequestValidator(
+  contract: Contract,
+): (op: Operation, parts: RequestParts) => ValidationFailure | undefined {
   const compile = createSchemaCompiler(createAjv(contract.openapi, { coerceTypes: 'array' }))
   const compileBody = createSchemaCompiler(createAjv(contract.openapi))
   const plans = new WeakMap<Operation, Plan>()
@@ -59,7 +61,10 @@ export function createRequestValidator(contract: Contract): (op: Operation, part
         const err = check.errors?.[0]
         const name = err ? paramOf(err.instancePath, err.params) : undefined
         const why = err?.message ?? 'is invalid'
-        return fail(name, name ? `Le paramètre ${name} est invalide : ${why}` : `Paramètre invalide : ${why}`)
+        return fail(
+          name,
+          name ? `Le paramètre ${name} est invalide : ${why}` : `Paramètre invalide : ${why}`,
+        )
       }
     }
     if (op.requestBody) return checkBody(op, parts, compileBody)
@@ -75,9 +80,12 @@ interface Plan {
 }
 
 function planFor(op: Operation, compile: (s: Record<string, unknown>) => ValidateFunction): Plan {
-  const params = op.parameters.filter((p) => p.in !== 'cookie' && !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())))
+  const params = op.parameters.filter(
+    (p) => p.in !== 'cookie' && !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())),
+  )
   const byLocation = new Map<Location, ParameterSpec[]>()
-  for (const p of params) byLocation.set(p.in as Location, [...(byLocation.get(p.in as Location) ?? []), p])
+  for (const p of params)
+    byLocation.set(p.in as Location, [...(byLocation.get(p.in as Location) ?? []), p])
   const locations: Array<[Location, ValidateFunction]> = []
   for (const [loc, list] of byLocation) {
     const properties = Object.fromEntries(list.map((p) => [p.name, p.schema]))
@@ -85,7 +93,9 @@ function planFor(op: Operation, compile: (s: Record<string, unknown>) => Validat
   }
   return {
     required: params.filter((p) => p.required),
-    identifiers: params.filter((p) => identifierKind(p.name) !== undefined && (p.in === 'path' || p.in === 'query')),
+    identifiers: params.filter(
+      (p) => identifierKind(p.name) !== undefined && (p.in === 'path' || p.in === 'query'),
+    ),
     byLocation,
     locations,
   }
@@ -113,19 +123,37 @@ function fail(parameter: string | undefined, detail: string): ValidationFailure 
   return { status: 422, spec: { ...(parameter ? { parameter } : {}), detail } }
 }
 
-function checkBody(op: Operation, parts: RequestParts, compile: (s: Record<string, unknown>) => ValidateFunction): ValidationFailure | undefined {
+function checkBody(
+  op: Operation,
+  parts: RequestParts,
+  compile: (s: Record<string, unknown>) => ValidateFunction,
+): ValidationFailure | undefined {
   const declared = op.requestBody!
   if (parts.body === undefined) {
-    return declared.required ? { status: 400, spec: { parameter: 'body', detail: 'Le corps de la requête est obligatoire' } } : undefined
+    return declared.required
+      ? {
+          status: 400,
+          spec: { parameter: 'body', detail: 'Le corps de la requête est obligatoire' },
+        }
+      : undefined
   }
   if (!/json/i.test(declared.contentType)) return undefined
   if (parts.contentType && !/json/i.test(parts.contentType)) {
-    return { status: 415, spec: { parameter: 'body', detail: `Le corps doit être envoyé en ${declared.contentType}` } }
+    return {
+      status: 415,
+      spec: { parameter: 'body', detail: `Le corps doit être envoyé en ${declared.contentType}` },
+    }
   }
   if (!declared.schema) return undefined
   const check = compile(declared.schema)
   if (check(parts.body)) return undefined
   const err = check.errors?.[0]
   const at = err?.instancePath || '/'
-  return { status: 422, spec: { parameter: 'body', detail: `Le corps est invalide en ${at} : ${err?.message ?? 'valeur invalide'}` } }
+  return {
+    status: 422,
+    spec: {
+      parameter: 'body',
+      detail: `Le corps est invalide en ${at} : ${err?.message ?? 'valeur invalide'}`,
+    },
+  }
 }

@@ -6,13 +6,19 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export function sendReply(ex: Exchange): void {
   const { res } = ex
   if (res.headersSent || res.destroyed) return
-  const reply = ex.reply ?? { status: 500, body: { errors: [{ code: '00500', title: 'Erreur interne', detail: 'Aucune réponse produite.' }] } }
+  const reply = ex.reply ?? {
+    status: 500,
+    body: {
+      errors: [{ code: '00500', title: 'Erreur interne', detail: 'Aucune réponse produite.' }],
+    },
+  }
   let payload: string | Buffer | undefined = reply.raw
   if (payload === undefined && reply.body !== undefined) payload = JSON.stringify(reply.body)
   const headers: Record<string, string | number> = { ...ex.headers }
   if (payload !== undefined) {
     headers['content-type'] = reply.contentType ?? JSON_TYPE
-    headers['content-length'] = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
+    headers['content-length'] =
+      typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
   }
   res.writeHead(reply.status, headers)
   res.end(payload)

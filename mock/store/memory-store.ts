@@ -110,7 +110,9 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
         const e = live(key(ns, k))
         const w = e?.v as WindowHit | undefined
         const next: WindowHit =
-          w && nowMs < w.resetAt ? { count: w.count + 1, resetAt: w.resetAt } : { count: 1, resetAt: nowMs + windowMs }
+          w && nowMs < w.resetAt
+            ? { count: w.count + 1, resetAt: w.resetAt }
+            : { count: 1, resetAt: nowMs + windowMs }
         put(key(ns, k), next, Math.max(windowMs, next.resetAt - nowMs))
         return { ...next }
       },

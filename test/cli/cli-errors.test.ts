@@ -14,7 +14,18 @@ describe('sandbox-twin CLI errors', () => {
   it('documents every serve flag in --help', async () => {
     const r = await runCli(['serve', '--help'])
     expect(r.code).toBe(0)
-    for (const flag of ['--port', '--host', '--contract', '--fixtures', '--scenarios', '--seed', '--state', '--admin-token', '--rate-limits', '--no-auth']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--contract',
+      '--fixtures',
+      '--scenarios',
+      '--seed',
+      '--state',
+      '--admin-token',
+      '--rate-limits',
+      '--no-auth',
+    ]) {
       expect(r.stdout).toContain(flag)
     }
     // Help text wraps at the terminal width: compare with white space folded.
@@ -29,31 +40,54 @@ describe('sandbox-twin CLI errors', () => {
   })
 
   it('exits 2 on a port that is not a number', async () => {
-    expectUsageError(await runCli(['serve', '--port', 'eighty']), /--port must be a whole number from 0 to 65535/)
+    expectUsageError(
+      await runCli(['serve', '--port', 'eighty']),
+      /--port must be a whole number from 0 to 65535/,
+    )
   })
 
   it('exits 2 naming a missing contract file', async () => {
-    expectUsageError(await runCli(['serve', '--state', 'memory', '--contract', '/nope/api.yaml']), /contract \/nope\/api\.yaml: file not found/)
+    expectUsageError(
+      await runCli(['serve', '--state', 'memory', '--contract', '/nope/api.yaml']),
+      /contract \/nope\/api\.yaml: file not found/,
+    )
   })
 
   it('exits 2 naming the line of a broken contract', async () => {
     const dir = tempFiles({ 'api.yaml': 'openapi: 3.0.3\npaths:\n  /a: [\n' })
-    expectUsageError(await runCli(['serve', '--state', 'memory', '--contract', join(dir, 'api.yaml')]), /api\.yaml: line \d+, column \d+/)
+    expectUsageError(
+      await runCli(['serve', '--state', 'memory', '--contract', join(dir, 'api.yaml')]),
+      /api\.yaml: line \d+, column \d+/,
+    )
   })
 
   it('exits 2 naming a fixture file whose YAML is broken', async () => {
-    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/bad.yaml': 'params: {siren: "1"\nstatus: 200\n' })
-    expectUsageError(await runCli(['serve', '--state', 'memory', '--fixtures', dir]), /fixture .*bad\.yaml: line \d+/)
+    const dir = tempFiles({
+      'api_entreprise_v3_insee_unites_legales/bad.yaml': 'params: {siren: "1"\nstatus: 200\n',
+    })
+    expectUsageError(
+      await runCli(['serve', '--state', 'memory', '--fixtures', dir]),
+      /fixture .*bad\.yaml: line \d+/,
+    )
   })
 
   it('exits 2 naming a fixture payload that contradicts the contract when --fixture-check error', async () => {
-    const dir = tempFiles({ 'api_entreprise_v3_insee_unites_legales/wrong.yaml': 'params: {siren: "418166096"}\nstatus: 200\npayload: \'{"data": 42, "links": {}, "meta": {}}\'\n' })
-    expectUsageError(await runCli(['serve', '--state', 'memory', '--fixtures', dir, '--fixture-check', 'error']), /fixture .*wrong\.yaml: payload at \/data must be object/)
+    const dir = tempFiles({
+      'api_entreprise_v3_insee_unites_legales/wrong.yaml':
+        'params: {siren: "418166096"}\nstatus: 200\npayload: \'{"data": 42, "links": {}, "meta": {}}\'\n',
+    })
+    expectUsageError(
+      await runCli(['serve', '--state', 'memory', '--fixtures', dir, '--fixture-check', 'error']),
+      /fixture .*wrong\.yaml: payload at \/data must be object/,
+    )
   })
 
   it('exits 2 naming a state file that is not a sandbox state', async () => {
     const dir = tempFiles({ 'state.json': '[1,2,3]' })
-    expectUsageError(await runCli(['serve', '--state', join(dir, 'state.json')]), /state file .*state\.json cannot be used/)
+    expectUsageError(
+      await runCli(['serve', '--state', join(dir, 'state.json')]),
+      /state file .*state\.json cannot be used/,
+    )
   })
 })
 
@@ -65,7 +99,12 @@ describe('sandbox-twin CLI listening errors', () => {
     const port = (blocker.address() as { port: number }).port
     try {
       const r = await runCli(['serve', '--state', 'memory', '--port', String(port)])
-      expectUsageError(r, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: it is already in use\\. Choose another with --port`))
+      expectUsageError(
+        r,
+        new RegExp(
+          `cannot listen on 127\\.0\\.0\\.1:${port}: it is already in use\\. Choose another with --port`,
+        ),
+      )
     } finally {
       blocker.close()
     }

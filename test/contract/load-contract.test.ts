@@ -7,7 +7,10 @@ import { tempFiles } from '../helpers/temp-files.js'
 import { MINI_CONTRACT } from './mini-contract.js'
 
 async function configError(promise: Promise<unknown>): Promise<SandboxConfigError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e)
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(SandboxConfigError)
   return err as SandboxConfigError
 }
@@ -22,7 +25,12 @@ describe('loadContract', () => {
     const op = contract.operations.find((o) => o.id === 'api_entreprise_v4_insee_unites_legales')!
     expect(op.path).toBe('/v4/insee/sirene/unites_legales/{siren}')
     expect(op.secured).toBe(true)
-    expect(op.parameters.filter((p) => p.required).map((p) => p.name).sort()).toEqual(['context', 'object', 'recipient', 'siren'])
+    expect(
+      op.parameters
+        .filter((p) => p.required)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['context', 'object', 'recipient', 'siren'])
     expect(op.responses['422']!.examples.length).toBeGreaterThan(0)
   })
 
@@ -32,9 +40,14 @@ describe('loadContract', () => {
     const ids = contract.operations.map((o) => `${o.method} ${o.path} ${o.id}`)
     expect(ids).toContain('get /v3/unites_legales/{siren} mini_unites_legales')
     expect(ids).toContain('delete /v3/unites_legales/{siren} delete_unite')
-    expect(ids).toContain('get /v3/effectifs/{siren}/annees/{year} get_v3_effectifs_siren_annees_year')
+    expect(ids).toContain(
+      'get /v3/effectifs/{siren}/annees/{year} get_v3_effectifs_siren_annees_year',
+    )
     const op = contract.operations[0]!
-    expect(op.parameters.find((p) => p.name === 'recipient')!.schema).toEqual({ type: 'string', pattern: '^\\d{14}$' })
+    expect(op.parameters.find((p) => p.name === 'recipient')!.schema).toEqual({
+      type: 'string',
+      pattern: '^\\d{14}$',
+    })
   })
 
   it('loads an OpenAPI 3.1 JSON contract with a $ref into another file', async () => {
@@ -42,13 +55,31 @@ describe('loadContract', () => {
       'api.json': JSON.stringify({
         openapi: '3.1.0',
         info: { title: 'T', version: '2' },
-        paths: { '/things/{id}': { get: { operationId: 'getThing', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: 'schemas.json#/Thing' } } } } } } } },
+        paths: {
+          '/things/{id}': {
+            get: {
+              operationId: 'getThing',
+              parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: 'schemas.json#/Thing' } } },
+                },
+              },
+            },
+          },
+        },
       }),
-      'schemas.json': JSON.stringify({ Thing: { type: 'object', properties: { id: { type: ['string', 'null'] } } } }),
+      'schemas.json': JSON.stringify({
+        Thing: { type: 'object', properties: { id: { type: ['string', 'null'] } } },
+      }),
     })
     const contract = await loadContract(join(dir, 'api.json'))
     expect(contract.openapi).toBe('3.1.0')
-    expect(contract.operations[0]!.responses['200']!.schema).toEqual({ type: 'object', properties: { id: { type: ['string', 'null'] } } })
+    expect(contract.operations[0]!.responses['200']!.schema).toEqual({
+      type: 'object',
+      properties: { id: { type: ['string', 'null'] } },
+    })
   })
 
   it('names the file, line and column of a YAML syntax error', async () => {
@@ -61,23 +92,35 @@ describe('loadContract', () => {
   it('refuses a Swagger 2.0 document, saying where and what was found', async () => {
     const dir = tempFiles({ 's.yaml': 'swagger: "2.0"\npaths: {}\n' })
     const err = await configError(loadContract(join(dir, 's.yaml')))
-    expect(err.message).toContain('at /openapi: expected an OpenAPI 3.0.x or 3.1.x document, found swagger 2.0')
+    expect(err.message).toContain(
+      'at /openapi: expected an OpenAPI 3.0.x or 3.1.x document, found swagger 2.0',
+    )
   })
 
   it('says a missing file is missing and what to pass instead', async () => {
     const err = await configError(loadContract('/nonexistent/contract.yaml'))
-    expect(err.message).toContain('contract /nonexistent/contract.yaml: file not found. Pass an existing OpenAPI file with --contract.')
+    expect(err.message).toContain(
+      'contract /nonexistent/contract.yaml: file not found. Pass an existing OpenAPI file with --contract.',
+    )
   })
 
   it('names an unresolvable $ref', async () => {
-    const dir = tempFiles({ 'r.yaml': "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': { $ref: '#/components/responses/Nope' }\n" })
+    const dir = tempFiles({
+      'r.yaml':
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': { $ref: '#/components/responses/Nope' }\n",
+    })
     const err = await configError(loadContract(join(dir, 'r.yaml')))
     expect(err.message).toMatch(/r\.yaml: a \$ref cannot be resolved: .*Nope/)
   })
 
   it('points at a malformed parameter with its JSON path', async () => {
-    const dir = tempFiles({ 'p.yaml': "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{ name: x, in: body }]\n      responses: {'200': {description: ok}}\n" })
+    const dir = tempFiles({
+      'p.yaml':
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{ name: x, in: body }]\n      responses: {'200': {description: ok}}\n",
+    })
     const err = await configError(loadContract(join(dir, 'p.yaml')))
-    expect(err.message).toContain('at /paths/~1a/get/parameters/0: "in" must be path, query, header or cookie, not "body"')
+    expect(err.message).toContain(
+      'at /paths/~1a/get/parameters/0: "in" must be path, query, header or cookie, not "body"',
+    )
   })
 })

@@ -19,7 +19,9 @@ describe('createRouter', () => {
 
   it('prefers a static segment over a parameter', () => {
     const m = route('GET', '/v3/unites_legales/diffusibles/418166096')
-    expect(m.kind === 'operation' && m.operation.path).toBe('/v3/unites_legales/diffusibles/{siren}')
+    expect(m.kind === 'operation' && m.operation.path).toBe(
+      '/v3/unites_legales/diffusibles/{siren}',
+    )
   })
 
   it('answers an unknown path with not-found', () => {
@@ -27,7 +29,10 @@ describe('createRouter', () => {
   })
 
   it('answers a known path with another method with the allowed methods', () => {
-    expect(route('PUT', '/v3/unites_legales/418166096')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'DELETE', 'HEAD', 'OPTIONS'] })
+    expect(route('PUT', '/v3/unites_legales/418166096')).toEqual({
+      kind: 'method-not-allowed',
+      allow: ['GET', 'DELETE', 'HEAD', 'OPTIONS'],
+    })
   })
 
   it('serves HEAD with the GET operation', () => {

@@ -11,7 +11,12 @@ const validate = createRequestValidator(contract)
 const errors = createErrorBodies(contract)
 const op = (id: string) => contract.operations.find((o) => o.id === id)!
 const traced = { context: 'Test', recipient: '13002526500013', object: 'marché 127' }
-const parts = (p: Partial<RequestParts>): RequestParts => ({ path: {}, query: {}, headers: {}, ...p })
+const parts = (p: Partial<RequestParts>): RequestParts => ({
+  path: {},
+  query: {},
+  headers: {},
+  ...p,
+})
 
 /** Validates and renders the answer the way the validate stage does. */
 function answer(id: string, p: Partial<RequestParts>) {
@@ -22,35 +27,67 @@ function answer(id: string, p: Partial<RequestParts>) {
 
 describe('request validation', () => {
   it('accepts a valid SIREN with the traceability parameters', () => {
-    expect(answer('mini_unites_legales', { path: { siren: '418166096' }, query: traced })).toBeUndefined()
+    expect(
+      answer('mini_unites_legales', { path: { siren: '418166096' }, query: traced }),
+    ).toBeUndefined()
   })
 
   it('answers 422 00201 with the contract example when context is missing', () => {
-    const a = answer('mini_unites_legales', { path: { siren: '418166096' }, query: { ...traced, context: undefined } })
+    const a = answer('mini_unites_legales', {
+      path: { siren: '418166096' },
+      query: { ...traced, context: undefined },
+    })
     expect(a?.status).toBe(422)
-    expect(a?.body).toEqual({ errors: [{ code: '00201', title: 'Entité non traitable', detail: 'Le paramètre context est obligatoire', source: { parameter: 'context' }, meta: {} }] })
+    expect(a?.body).toEqual({
+      errors: [
+        {
+          code: '00201',
+          title: 'Entité non traitable',
+          detail: 'Le paramètre context est obligatoire',
+          source: { parameter: 'context' },
+          meta: {},
+        },
+      ],
+    })
   })
 
   it('answers 422 00301 for a SIREN of 8 digits and for one with a wrong Luhn key', () => {
-    expect(answer('mini_unites_legales', { path: { siren: '41816609' }, query: traced })?.code).toBe('00301')
-    expect(answer('mini_unites_legales', { path: { siren: '418166097' }, query: traced })?.code).toBe('00301')
+    expect(
+      answer('mini_unites_legales', { path: { siren: '41816609' }, query: traced })?.code,
+    ).toBe('00301')
+    expect(
+      answer('mini_unites_legales', { path: { siren: '418166097' }, query: traced })?.code,
+    ).toBe('00301')
   })
 
   it('answers 422 00203 when recipient is not 14 digits (the contract pattern)', () => {
-    const a = answer('mini_unites_legales', { path: { siren: '418166096' }, query: { ...traced, recipient: '123' } })
+    const a = answer('mini_unites_legales', {
+      path: { siren: '418166096' },
+      query: { ...traced, recipient: '123' },
+    })
     expect(a?.code).toBe('00203')
   })
 
   it('coerces integer path and query parameters and enforces their bounds', () => {
     const base = { path: { siren: '418166096', year: '2024' } }
     expect(answer('get_v3_effectifs_siren_annees_year', base)).toBeUndefined()
-    expect(answer('get_v3_effectifs_siren_annees_year', { path: { siren: '418166096', year: '1999' } })?.status).toBe(422)
-    expect(answer('get_v3_effectifs_siren_annees_year', { ...base, query: { limit: '100' } })?.status).toBe(422)
-    expect(answer('get_v3_effectifs_siren_annees_year', { ...base, query: { limit: '99' } })).toBeUndefined()
+    expect(
+      answer('get_v3_effectifs_siren_annees_year', { path: { siren: '418166096', year: '1999' } })
+        ?.status,
+    ).toBe(422)
+    expect(
+      answer('get_v3_effectifs_siren_annees_year', { ...base, query: { limit: '100' } })?.status,
+    ).toBe(422)
+    expect(
+      answer('get_v3_effectifs_siren_annees_year', { ...base, query: { limit: '99' } }),
+    ).toBeUndefined()
   })
 
   it('rejects a duplicated scalar query parameter', () => {
-    const a = answer('get_v3_effectifs_siren_annees_year', { path: { siren: '418166096', year: '2024' }, query: { limit: ['1', '2'] } })
+    const a = answer('get_v3_effectifs_siren_annees_year', {
+      path: { siren: '418166096', year: '2024' },
+      query: { limit: ['1', '2'] },
+    })
     expect(a?.status).toBe(422)
   })
 
@@ -64,6 +101,8 @@ describe('request validation', () => {
 
   it('falls back to the production shape with a default code when the contract has no example', () => {
     const a = answer('post_v3_items', { body: { name: 'x' } })
-    expect(a?.body).toMatchObject({ errors: [{ code: '00001', title: 'Entité non traitable', source: { parameter: 'body' } }] })
+    expect(a?.body).toMatchObject({
+      errors: [{ code: '00001', title: 'Entité non traitable', source: { parameter: 'body' } }],
+    })
   })
 })

@@ -12,14 +12,18 @@ export interface CliResult {
 }
 
 function requireBuild(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does it).`)
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run "npm run build" first (npm test does it).`)
 }
 
 /** Runs the CLI to completion (for commands that exit by themselves). */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   requireBuild()
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
@@ -39,16 +43,29 @@ export interface RunningCli {
 export function startCli(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
   requireBuild()
   return new Promise((ready, fail) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
-    const exited = new Promise<CliResult>((done) => child.on('close', (code) => done({ code, stdout, stderr })))
+    const exited = new Promise<CliResult>((done) =>
+      child.on('close', (code) => done({ code, stdout, stderr })),
+    )
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString()
       const m = /listening on (http:\/\/\S+)/.exec(stdout)
-      if (m) ready({ child, url: m[1]!, stdout: () => stdout, stop: (signal = 'SIGTERM') => (child.kill(signal), exited) })
+      if (m)
+        ready({
+          child,
+          url: m[1]!,
+          stdout: () => stdout,
+          stop: (signal = 'SIGTERM') => (child.kill(signal), exited),
+        })
     })
-    void exited.then((r) => fail(new Error(`sandbox-twin exited (${r.code}) before listening: ${r.stderr}`)))
+    void exited.then((r) =>
+      fail(new Error(`sandbox-twin exited (${r.code}) before listening: ${r.stderr}`)),
+    )
   })
 }
