@@ -45,7 +45,18 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Length in code points, as ajv counts it. */
 export const codePoints = (s: string): number => {
   let n = 0
-  for (const _ of s) n++
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    // The low half of a surrogate pair does not count: the pair is one character.
+    if (
+      c < 0xdc00 ||
+      c > 0xdfff ||
+      i === 0 ||
+      s.charCodeAt(i - 1) < 0xd800 ||
+      s.charCodeAt(i - 1) > 0xdbff
+    )
+      n++
+  }
   return n
 }
 

@@ -184,7 +184,11 @@ function mergeBranch(parent: JsonSchema, branch: JsonSchema): JsonSchema {
   if (!byBranch) branchCache.set(parent, (byBranch = new Map()))
   let merged = byBranch.get(branch)
   if (!merged) {
-    const { oneOf: _o, anyOf: _a, discriminator: _d, ...base } = parent
+    const base = Object.fromEntries(
+      Object.entries(parent).filter(
+        ([k]) => k !== 'oneOf' && k !== 'anyOf' && k !== 'discriminator',
+      ),
+    )
     merged = Object.keys(base).length === 0 ? branch : mergeAllOf({ allOf: [base, branch] })
     byBranch.set(branch, merged)
   }

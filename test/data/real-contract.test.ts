@@ -1,0 +1,160 @@
+/**
+ * Acceptance: on the real API Entreprise contract, every GET operation's generated 200 body
+ * validates against the operation's own 200 schema, for 20 identifiers each.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadContract } from '../../mock/contract/load-contract.js'
+import type { Contract, Operation, ParameterSpec } from '../../mock/contract/types.js'
+import { createDataGenerator } from '../../mock/data/generate-response.js'
+import { luhnComplete, siretFrom } from '../../mock/data/identifiers.js'
+import { deriveSeed } from '../../mock/data/seeded.js'
+import { at, createValidator, errorsOf } from './helpers.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const IDENTIFIERS_PER_OPERATION = 20
+const TRACEABILITY = new Set(['recipient', 'context', 'object'])
+
+/** The real contract: `SANDBOX_REAL_CONTRACT`, else `../shared/contracts/`; a missing file fails the suite. */
+function realContractPath(): string {
+  const fromEnv = process.env.SANDBOX_REAL_CONTRACT
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`SANDBOX_REAL_CONTRACT=${fromEnv}: no such file`)
+    return fromEnv
+  }
+  const sibling = resolve(ROOT, '../shared/contracts/api_entreprise.yaml')
+  if (!existsSync(sibling)) {
+    throw new Error(
+      `The real contract is needed: set SANDBOX_REAL_CONTRACT to api_entreprise.yaml (not found at ${sibling})`,
+    )
+  }
+  return sibling
+}
+
+/** The i-th set of path and query values for an operation: valid identifiers and valid other values. */
+function paramsFor(op: Operation, i: number): Record<string, string> {
+  const siren =
+    i === 0
+      ? '418166096'
+      : luhnComplete(String(10_000_000 + (deriveSeed(1, op.id, String(i)) % 89_999_999)))
+  const siret = i === 0 ? '41816609600051' : siretFrom(siren, String(i).padStart(4, '0'))
+  const rna = `W${String(deriveSeed(2, op.id, String(i)) % 1e9).padStart(9, '0')}`
+  const params: Record<string, string> = {}
+  for (const p of op.parameters) {
+    if ((p.in !== 'path' && p.in !== 'query') || TRACEABILITY.has(p.name)) continue
+    if (p.in === 'query' && !p.required && i % 2 === 0) continue
+    params[p.name] = valueFor(p, i, { siren, siret, rna })
+  }
+  return params
+}
+
+function valueFor(
+  p: ParameterSpec,
+  i: number,
+  ids: { siren: string; siret: string; rna: string },
+): string {
+  const name = p.name.toLowerCase()
+  const third = i % 3 === 2
+  if (name.includes('siret')) {
+    if (third && name.includes('rna')) return ids.rna
+    if (third && name.includes('eori')) return `FR${ids.siret}`
+    return ids.siret
+  }
+  if (name.includes('siren')) return third && name.includes('rna') ? ids.rna : ids.siren
+  if (name === 'year') return String(2018 + (i % 6))
+  if (name === 'month') return String(1 + (i % 12)).padStart(2, '0')
+  const schema = p.schema as { enum?: unknown[]; type?: string; maximum?: number }
+  if (schema.enum?.length) return String(schema.enum[i % schema.enum.length])
+  if (schema.type === 'integer' || schema.type === 'number')
+    return String(Math.min(i, schema.maximum ?? i))
+  return `valeur${i}`
+}
+
+describe('real contract (API Entreprise)', () => {
+  let contract: Contract
+  beforeAll(async () => {
+    contract = await loadContract(realContractPath())
+  })
+
+  it('generates, for each of its 52 GET operations and 20 identifiers, a 200 body valid against the 200 schema', () => {
+    const generator = createDataGenerator(contract, {
+      seed: 2026,
+      documentBaseUrl: 'https://sandbox.example.fr',
+    })
+    const validator = createValidator('3.0')
+    const gets = contract.operations.filter((op) => op.method === 'get')
+    expect(gets).toHaveLength(52)
+    const failures: string[] = []
+    const withoutSchema: string[] = []
+    let passing = 0
+    for (const op of gets) {
+      const schema = op.responses['200']?.schema
+      if (!schema) {
+        // /privileges: its 200 declares no body; the privileges stage answers it, not the generator.
+        withoutSchema.push(op.id)
+        expect(generator.generateBody(op, {})).toBeUndefined()
+        passing++
+        continue
+      }
+      const validate = validator(schema)
+      const bad = Array.from({ length: IDENTIFIERS_PER_OPERATION }, (_, i) =>
+        paramsFor(op, i),
+      ).find((params) => !validate(generator.generateBody(op, params)))
+      if (bad) failures.push(`${op.id} ${JSON.stringify(bad)}:\n${errorsOf(validate)}`)
+      else passing++
+    }
+    console.log(
+      `real contract: ${passing}/${gets.length} GET operations pass (${gets.length - withoutSchema.length} validated ` +
+        `with ${IDENTIFIERS_PER_OPERATION} identifiers each; without a 200 schema: ${withoutSchema.join(', ') || 'none'})`,
+    )
+    expect(failures).toEqual([])
+    expect(passing).toBe(gets.length)
+  })
+
+  it('shows the same name, address and legal form for 418166096 in every operation that shows them', () => {
+    const generator = createDataGenerator(contract, { seed: 5, documentBaseUrl: '' })
+    const body = (id: string, params: Record<string, string>): unknown =>
+      generator.generateBody(
+        contract.operations.find((op) => op.id === id)!,
+        params,
+      )
+    const unit = body('api_entreprise_v3_insee_unites_legales', { siren: '418166096' })
+    const siege = body('api_entreprise_v3_insee_sieges_unites_legales', { siren: '418166096' })
+    const establishment = body('api_entreprise_v3_insee_etablissements', {
+      siret: '41816609600051',
+    })
+    const kbis = body('api_entreprise_v3_infogreffe_extraits_rcs', { siren: '418166096' })
+    const rne = body('api_entreprise_v3_inpi_rne_extrait_rne', { siren: '418166096' })
+    const name = at(unit, 'data.personne_morale_attributs.raison_sociale')
+    const ul = 'data.unite_legale'
+    expect(at(establishment, `${ul}.personne_morale_attributs.raison_sociale`)).toBe(name)
+    expect(at(establishment, `${ul}.forme_juridique`)).toEqual(at(unit, 'data.forme_juridique'))
+    expect(at(establishment, `${ul}.siret_siege_social`)).toBe(at(unit, 'data.siret_siege_social'))
+    expect(at(siege, 'data.siret')).toBe(at(unit, 'data.siret_siege_social'))
+    if (name !== null) expect(at(kbis, 'data.personne_morale.denomination')).toBe(name)
+    expect(at(rne, 'data.identite_entreprise.forme_juridique.code')).toBe(
+      at(unit, 'data.forme_juridique.code'),
+    )
+    expect(at(rne, 'data.identite_entreprise.adresse_siege_social.code_postal')).toBe(
+      at(siege, 'data.adresse.code_postal'),
+    )
+    expect(at(rne, 'data.etablissements.0.siret')).toBe(at(unit, 'data.siret_siege_social'))
+  })
+
+  it('generates a typical operation body in a few hundred microseconds of CPU (logged, bounded at 2 ms)', () => {
+    const generator = createDataGenerator(contract, { seed: 9, documentBaseUrl: '' })
+    const op = contract.operations.find((o) => o.id === 'api_entreprise_v3_insee_unites_legales')!
+    const sirens = Array.from({ length: 300 }, (_, i) =>
+      luhnComplete(String(30_000_000 + i * 1_013)),
+    )
+    for (const siren of sirens) generator.generateBody(op, { siren }) // companies drawn, code warm
+    const start = process.cpuUsage()
+    for (let round = 0; round < 3; round++)
+      for (const siren of sirens) generator.generateBody(op, { siren })
+    const micros = process.cpuUsage(start).user / (3 * sirens.length)
+    console.log(`real contract: ${op.id} body in ${micros.toFixed(0)} µs of CPU`)
+    expect(micros).toBeLessThan(2_000) // generous: CI machines are shared
+  })
+})
