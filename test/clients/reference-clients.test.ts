@@ -90,20 +90,19 @@ describe('reference clients under a certification run', () => {
   afterAll(() => undefined)
 
   it('the careful client passes every check', () => {
-    if (process.env.DUMP_REPORTS)
-      for (const r of [careful, naive])
-        console.log(
-          JSON.stringify(
-            r.checks.map((c) => [
-              c.id,
-              c.status,
-              c.summary,
-              c.evidence.slice(0, 3).map((e) => e.note),
-            ]),
-            null,
-            1,
-          ),
-        )
+    for (const r of [careful, naive])
+      console.log(
+        JSON.stringify(
+          r.checks.map((c) => [
+            c.id,
+            c.status,
+            c.summary,
+            c.evidence.slice(0, 3).map((e) => e.note),
+          ]),
+          null,
+          1,
+        ),
+      )
     expect(statuses(careful)).toEqual(Object.fromEntries(careful.checks.map((c) => [c.id, 'pass'])))
     expect(careful.verdict).toBe('pass')
     expect(careful.minimisation.unused).toEqual([])
