@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
 import request from 'supertest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { firstError, INSEE_PATH } from '../auth/helpers.js'
-import { startReplicas, type Replica, type ReplicaSet } from './replicas.js'
+import { CLI } from '../helpers/cli.js'
+import { ADMIN, startReplicas, type Replica, type ReplicaSet } from './replicas.js'
 
 // Two sandbox processes on a Redis that fsyncs every write to its append-only file, stopped and
 // started again on the same port and folder in the middle of a run, as a Redis upgrade would be.
@@ -19,8 +21,8 @@ const kids = async (replica: Replica): Promise<string[]> =>
     .map((k) => k.kid)
     .sort()
 
-describe('a Redis restart in the middle of a run', () => {
-  it('loses no client, no signing key, no spent token and no rate count', async () => {
+describe('replicas across Redis restarts', () => {
+  it('loses no client, no signing key, no spent token and no rate count in a restart mid-run', async () => {
     const client = await set.client({ label: 'survivor' })
     const token = await a.token(client)
     const spent = await b.token(client, { single_use: 'true' })
@@ -51,5 +53,35 @@ describe('a Redis restart in the middle of a run', () => {
     expect((await a.api(INSEE_PATH, spent)).status).toBe(401)
     expect((await a.api(INSEE_PATH, await a.token(client))).status).toBe(200)
     for (const replica of [a, b]) expect(replica.cli.child.exitCode).toBeNull()
+  })
+
+  it('starts a replica while Redis is down, which waits for it and then serves', async () => {
+    await set.redis.stop()
+    const args = ['serve', '--port', '0', '--state', set.redis.url, '--admin-token', ADMIN]
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+    try {
+      await vi.waitFor(() => expect(output).toMatch(/start-up waits for redis:/), {
+        timeout: 20_000,
+      })
+      expect(output).not.toMatch(/listening on/)
+      await set.redis.start()
+      await vi.waitFor(() => expect(output).toMatch(/listening on (http:\/\/\S+)/), {
+        timeout: 20_000,
+      })
+      const url = /listening on (http:\/\/\S+)/.exec(output)![1]!
+      const clients = await request(url)
+        .get('/__sandbox/clients')
+        .set('authorization', `Bearer ${ADMIN}`)
+      expect(clients.body.clients.map((c: { label: string }) => c.label)).toContain('survivor')
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+    }
   })
 })

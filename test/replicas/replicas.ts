@@ -40,8 +40,12 @@ export async function startReplicas(
 ): Promise<ReplicaSet> {
   const redis = await startRedisServer({ persist: options.persist ?? false })
   const started: RunningCli[] = []
+  // A test process that dies mid-run must not leave sandboxes reconnecting to a Redis that is gone.
+  const killOnExit = (): void => started.forEach((cli) => cli.child.kill('SIGKILL'))
+  process.once('exit', killOnExit)
   const stop = async (): Promise<void> => {
     await Promise.all(started.map((cli) => cli.stop()))
+    process.off('exit', killOnExit)
     await redis.dispose()
   }
   try {
@@ -56,10 +60,11 @@ export async function startReplicas(
     ]
     const names = Array.from({ length: options.count ?? 2 }, (_, i) => String.fromCharCode(65 + i))
     // Together, as replicas behind a load balancer start: they race for the first signing key.
-    const clis = await Promise.all(
-      names.map(() => startCli(args).then((c) => (started.push(c), c))),
-    )
-    const replicas = clis.map((cli, i) => replica(names[i]!, cli))
+    const results = await Promise.allSettled(names.map(() => startCli(args)))
+    for (const r of results) if (r.status === 'fulfilled') started.push(r.value)
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
+    const replicas = started.map((cli, i) => replica(names[i]!, cli))
     return {
       redis,
       replicas,
