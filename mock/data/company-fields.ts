@@ -12,7 +12,7 @@ import { writeDate } from './values.js'
 const ORG_OBJECTS =
   /^(|data|unite_legale|identite_entreprise|entreprise|personne_morale|etablissements?|siege_social|filiales|composition_reseau|reseaux_affiliation|etablissement_principal)$/
 const GROUPS =
-  /forme_juridique|categorie_juridique|activite|code_ape|code_naf|^naf$|^ape$|tranche_effectif|capital|_attributs$/
+  /forme_juridique|categorie_juridique|activite|code_ape|code_naf|^naf$|^ape$|effectif|capital|_attributs$/
 
 /** What a rule reads: the company, the establishment, and whether the field is the unit's. */
 interface Scope {
@@ -164,6 +164,8 @@ function groupField(s: Scope, k: string): readonly unknown[] | undefined {
     if (k === 'de') return [band.de]
     if (k === 'a') return [band.a]
   }
+  // Headcount series (`effectifs_annuel[].value`): around the company's headcount.
+  if (/effectif/.test(p) && /^(value|valeur|nombre|effectif)$/.test(k)) return [own(s).effectif]
   if (/^capital(_social)?$/.test(p)) {
     if (k === 'montant') return [c.capitalSocial]
     if (k === 'devise' || k === 'code_devise') return ['EUR']

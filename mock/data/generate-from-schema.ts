@@ -35,7 +35,10 @@ export interface GenerationOptions {
   seed?: number
   /** The company the request is about. Default: none. */
   entity?: GenerationEntity
-  /** Depth past which optional properties are left out and arrays keep their minimum. Default `8`. */
+  /**
+   * Nesting depth past which a recursive schema is cut short: optional properties left out, arrays
+   * at their minimum. Finite schemas are generated whole, however deep. Default `8`.
+   */
   maxDepth?: number
   /** Resolver asked first for every primitive value. Default: none. */
   resolve?: FieldResolver
@@ -52,6 +55,8 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
     ...(options.resolve ? { resolve: options.resolve } : {}),
     locals: new Map(),
     objects: [],
+    items: new Map(),
+    ancestors: [],
   }
 }
 
@@ -64,8 +69,15 @@ interface Place {
 }
 
 const ROOT: Place = { key: '', parentKey: '', siblings: [], index: undefined }
-/** Past `maxDepth + HARD_STOP`, even required children are cut short: recursion must end. */
+/** Past `maxDepth + HARD_STOP`, even required children of a recursive schema are cut: it must end. */
 const HARD_STOP = 4
+
+/** How deep a recursion has gone: 0 outside any cycle, else the current nesting depth. */
+function recursionDepth(node: SchemaNode, ctx: GenerationContext): number {
+  // The node itself is the last ancestor; an earlier occurrence means we are inside a cycle.
+  const first = ctx.ancestors.indexOf(node)
+  return first >= 0 && first < ctx.ancestors.length - 1 ? ctx.ancestors.length - 1 : 0
+}
 
 /** Generates a value that validates against `schema` (see the module note for the sources). */
 export function generateFromSchema(schema: JsonSchema, ctx: GenerationContext): unknown {
@@ -81,9 +93,12 @@ function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
   }
   if (node.circular) return {}
   const type = node.types[0]
-  if (type === 'object' && !node.enum && !node.hasConst) return walkObject(node, ctx, place)
-  if (type === 'array' && !node.enum && !node.hasConst) return walkArray(node, ctx, place)
-  return leaf(node, ctx, place)
+  if ((type !== 'object' && type !== 'array') || node.enum || node.hasConst)
+    return leaf(node, ctx, place)
+  ctx.ancestors.push(node)
+  const value = type === 'object' ? walkObject(node, ctx, place) : walkArray(node, ctx, place)
+  ctx.ancestors.pop()
+  return value
 }
 
 function walkObject(
@@ -92,7 +107,7 @@ function walkObject(
   place: Place,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const depth = ctx.path.length
+  const depth = recursionDepth(node, ctx)
   if (depth > ctx.maxDepth + HARD_STOP) return out
   const names = node.names
   ctx.objects.push(out)
@@ -134,7 +149,7 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
   const min = node.minItems ?? 0
   const max = node.maxItems ?? Number.POSITIVE_INFINITY
   const clamp = (n: number): number => Math.min(Math.max(n, min), max)
-  const deep = ctx.path.length >= ctx.maxDepth
+  const deep = recursionDepth(node, ctx) >= ctx.maxDepth
   const req = request(node, ctx, place)
   const natural = deep ? undefined : suggestLength(req)
   if (natural === null && node.nullable) return null
@@ -143,6 +158,8 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
     : clamp(natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) }))
   const out: unknown[] = []
   const seen = node.uniqueItems ? new Set<string>() : undefined
+  const position = ctx.path.length
+  if (node.items) ctx.items.set(position, nodeOf(node.items).names)
   for (let i = 0; i < count; i++) {
     const item = node.prefixItems?.[i] ?? node.items ?? {}
     ctx.path.push(i)
@@ -165,6 +182,7 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
     }
     out.push(value)
   }
+  ctx.items.delete(position)
   return out
 }
 

@@ -45,7 +45,9 @@ export function findIdentifier(
     .filter((name) => /siren|siret/i.test(name))
     .sort((a, b) => Number(!/^sire[nt]$/i.test(a)) - Number(!/^sire[nt]$/i.test(b)))
   for (const param of names) {
-    const value = params[param]!.trim()
+    let value = params[param]!.trim()
+    // A French EORI number is FR followed by the SIRET.
+    if (/eori/i.test(param) && /^FR\d{14}$/.test(value)) value = value.slice(2)
     if (/^\d{14}$/.test(value) && isValidSiret(value)) return { param, value, kind: 'siret' }
     if (/^\d{9}$/.test(value) && isValidSiren(value)) return { param, value, kind: 'siren' }
   }

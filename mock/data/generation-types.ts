@@ -38,8 +38,10 @@ export interface GenerationContext {
   entity?: GenerationEntity
   /** JSON path of the value being generated (property names and array indexes). */
   path: (string | number)[]
-  /** Depth past which optional properties are left out and arrays keep their minimum. */
+  /** Depth past which a recursive schema is cut short (see `GenerationOptions.maxDepth`). */
   maxDepth: number
+  /** Object and array schemas being walked, outermost first: a repeat means recursion. */
+  ancestors: SchemaNode[]
   /** Caller's resolver, asked before any built-in heuristic. */
   resolve?: FieldResolver
   /**
@@ -49,4 +51,6 @@ export interface GenerationContext {
   locals: Map<unknown, unknown>
   /** Objects being built, outermost first: what is already generated around a field. */
   objects: Record<string, unknown>[]
+  /** Property names of the items of the arrays being built, by position of the index in `path`. */
+  items: Map<number, readonly string[]>
 }

@@ -44,6 +44,7 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
     const month = faker.number.int({ min: 1, max: 12 })
     return [String(month).padStart(2, '0'), month]
   }
+  if (/^(rang|rank|position|ordre)$/.test(k)) return [rankOf(req)]
   const counted = countOf(req, k)
   if (counted !== undefined) return [counted]
   if (PERCENT.test(k))
@@ -95,13 +96,37 @@ function countOf(req: FieldRequest, k: string): number | undefined {
   }
   if (req.parentKey === 'meta' && (COUNT.test(k) || named)) {
     const data = around[1]?.data
-    if (Array.isArray(data)) return data.length
+    if (Array.isArray(data)) return target ? countOfType(data, target) : data.length
   }
   if (k === 'total' && around[0]) {
     const numbers = Object.values(around[0]).filter((v): v is number => typeof v === 'number')
     if (numbers.length >= 2) return numbers.reduce((a, b) => a + b, 0)
   }
   return undefined
+}
+
+/** 1 + the index of the nearest array item around the field: the item's rank in its list. */
+function rankOf(req: FieldRequest): number {
+  const path = req.ctx.path
+  for (let i = path.length - 1; i >= 0; i--)
+    if (typeof path[i] === 'number') return (path[i] as number) + 1
+  return 1
+}
+
+/**
+ * `personnes_morales_count` counts the items whose `type` is `personne_morale`; a name that is no
+ * item type (`nombre_documents`) counts them all.
+ */
+function countOfType(items: unknown[], target: string): number {
+  const singular = target.replace(/s(?=_|$)/g, '')
+  const typeOf = (item: unknown): unknown => {
+    const o = item as { type?: unknown; data?: { type?: unknown } } | null
+    return o?.data?.type ?? o?.type
+  }
+  const types = items.map(typeOf)
+  return types.includes(singular) || /^personne_(morale|physique)$/.test(singular)
+    ? types.filter((t) => t === singular).length
+    : items.length
 }
 
 /** A number, and the same number as a string when the schema's example is a numeric string. */

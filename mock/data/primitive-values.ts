@@ -38,13 +38,15 @@ export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string)
 }
 
 function fromExample(example: string, ctx: GenerationContext, key: string): string {
+  const entity = ctx.entity
+  // A SIREN or SIRET inside the example (a link, an EORI number) becomes the request's own.
+  if (entity && /(?<!\d)(\d{14}|\d{9})(?!\d)/.test(example)) {
+    return withIdentifiers(example, entity.company.siren, entity.establishment.siret)
+  }
   if (CODE_KEY.test(key) && /\d/.test(example) && !/:\/\/|^\d{4}-\d{2}-\d{2}/.test(example)) {
     return varyExample(example, ctx.faker)
   }
-  const entity = ctx.entity
-  return entity
-    ? withIdentifiers(example, entity.company.siren, entity.establishment.siret)
-    : example
+  return example
 }
 
 /** A few lorem words, stretched or cut to the node's length bounds. */
@@ -60,7 +62,16 @@ function words(node: SchemaNode, faker: Faker): string {
 
 /** A number within the node's bounds (around its example when unbounded), on `multipleOf`. */
 export function numberFor(node: SchemaNode, faker: Faker): number {
-  const integer = node.types[0] === 'integer' || node.format === 'int32' || node.format === 'int64'
+  // A `number` whose example is whole (a rank, a count) gets whole values too.
+  const wholeExample = typeof node.example === 'number' && Number.isInteger(node.example)
+  const integer =
+    node.types[0] === 'integer' ||
+    node.format === 'int32' ||
+    node.format === 'int64' ||
+    (wholeExample &&
+      node.multipleOf === undefined &&
+      node.format !== 'float' &&
+      node.format !== 'double')
   let [lo, hi] = range(node, integer)
   if (integer) {
     lo = node.exclusiveMin && lo === node.minimum ? Math.floor(lo) + 1 : Math.ceil(lo)

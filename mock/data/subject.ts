@@ -32,6 +32,8 @@ const UNIT_KEYS =
   /^(unite_legale|identite_entreprise|entreprise|personne_(morale|physique)(_attributs)?)$/
 const ESTABLISHMENT_KEYS =
   /^(etablissement|etablissement_siege|siege_social|siege|etablissement_principal)$/
+const IDENTITY =
+  /^(siren|siret|denomination|raison_sociale|rna|numero_tva|tva_number|personne_(morale|physique)_attributes?)$/
 const PEOPLE_ARRAYS = /dirigeant|mandataire|representant|beneficiaire|associe|gerant|administrateur/
 const PERSON_FIELDS =
   /^(prenoms?|prenom_usuel|prenom_\d|nom_usage|nom_naissance|date_naissance|sexe|civilite)$/
@@ -56,6 +58,8 @@ function readSubject(req: FieldRequest): Subject {
   const end = ctx.path.length - (req.index !== undefined ? 2 : 1)
   const entity = ctx.entity
   if (!entity) return other(ctx, req, end)
+  // A list of SIRENs or SIRETs names other companies, one per item.
+  if (req.index !== undefined && /sire[nt]/i.test(req.key)) return other(ctx, req, end)
   let establishment = entity.establishment
   let level: Subject['level'] = entity.kind === 'siret' ? 'establishment' : 'unit'
   let person: Person | null | undefined
@@ -70,7 +74,11 @@ function readSubject(req: FieldRequest): Subject {
         level = 'establishment'
       } else if (typeof arrayKey === 'string' && PEOPLE_ARRAYS.test(arrayKey)) {
         person = entity.company.dirigeants[seg] ?? otherPerson(ctx, i + 1)
-      } else return other(ctx, req, end)
+      } else if (ctx.items.get(i)?.some((name) => IDENTITY.test(name))) {
+        // Items that carry their own SIREN, SIRET or name are other companies (subsidiaries...);
+        // items without are facts about the entity (headcounts, certificates...).
+        return other(ctx, req, end)
+      }
     } else if (UNIT_KEYS.test(seg)) {
       level = 'unit'
       establishment = siegeOf(entity.company, ctx)

@@ -9,9 +9,13 @@ import { REFERENCE_DATE, isoDay, randomDigits } from './seeded.js'
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 
+/** ISO 8601 in UTC without milliseconds noise: `2024-05-02T13:04:05.000Z`. */
+const wholeSeconds = (d: Date): string =>
+  new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString()
+
 /** Date shapes recognised in examples, and how to write a date in each. */
 const DATE_SHAPES: [RegExp, (d: Date) => string][] = [
-  [/^\d{4}-\d{2}-\d{2}T/, (d) => d.toISOString()],
+  [/^\d{4}-\d{2}-\d{2}T/, (d) => wholeSeconds(d)],
   [/^\d{4}-\d{2}-\d{2}$/, isoDay],
   [/^\d{4}-\d{2}$/, (d) => isoDay(d).slice(0, 7)],
   [/^\d{2}-\d{4}$/, (d) => `${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`],
@@ -40,7 +44,7 @@ export function writeDate(date: Date | string | null, node: SchemaNode): unknown
     const ms = typeof node.example === 'number' && Math.abs(node.example) > 1e11
     return ms ? d.getTime() : Math.floor(d.getTime() / 1000)
   }
-  if (node.format === 'date-time') return d.toISOString()
+  if (node.format === 'date-time') return wholeSeconds(d)
   if (node.format === 'date') return isoDay(d)
   if (typeof node.example === 'string') {
     for (const [shape, write] of DATE_SHAPES) if (shape.test(node.example)) return write(d)
@@ -61,7 +65,7 @@ export function valueForFormat(format: string, faker: Faker): string | undefined
     case 'date':
       return isoDay(dateAround(faker, 5))
     case 'date-time':
-      return dateAround(faker, 5).toISOString()
+      return wholeSeconds(dateAround(faker, 5))
     case 'time':
       return `${pad(faker.number.int(23))}:${pad(faker.number.int(59))}:00Z`
     case 'email':

@@ -282,6 +282,16 @@ describe('generateFromSchema: composition', () => {
     expect(new Set(values.map((v) => v.either!.kind)).size).toBe(2)
   })
 
+  it('generates a deep but finite schema whole, optional properties included', () => {
+    let schema: JsonSchema = {
+      type: 'object',
+      properties: { leaf: { type: 'string', example: 'bottom' } },
+    }
+    for (let i = 0; i < 14; i++) schema = { type: 'object', properties: { [`level${i}`]: schema } }
+    const [value] = generateValid(schema, 1)
+    expect(JSON.stringify(value)).toContain('"leaf":"bottom"')
+  })
+
   it('stops a recursive schema at the depth guard with a valid value', () => {
     const node: Record<string, unknown> = {
       type: 'object',
