@@ -124,3 +124,40 @@ describe('loadContract', () => {
     )
   })
 })
+
+describe('contract parsing details', () => {
+  it('keeps unquoted dates as strings and honours YAML merge keys', async () => {
+    const dir = tempFiles({
+      'd.yaml':
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-base: &base {description: ok}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          <<: *base\n          content: {application/json: {example: {since: 2023-04-11}}}\n",
+    })
+    const contract = await loadContract(join(dir, 'd.yaml'))
+    const response = contract.operations[0]!.responses['200']!
+    expect(response.description).toBe('ok')
+    expect(response.examples[0]!.value).toEqual({ since: '2023-04-11' })
+  })
+
+  it('reuses the cached parse of a large contract, and ignores a corrupt cache file', async () => {
+    const { PARSE_CACHE_DIR } = await import('../../mock/contract/parse-cache.js')
+    const { readdirSync, writeFileSync, statSync } = await import('node:fs')
+    // Padding makes the file large enough to be cached; its content makes its key unique to this run.
+    const padding = `x-padding: '${'p'.repeat(300 * 1024)}'\nx-run: '${Date.now()}-${Math.random()}'\n`
+    const dir = tempFiles({ 'big.yaml': `${MINI_CONTRACT}\n${padding}` })
+    const first = await loadContract(join(dir, 'big.yaml'))
+    // The cache is written in the background: wait for its file to appear.
+    let files: string[] = []
+    for (let i = 0; i < 5000 && files.length === 0; i++) {
+      await new Promise((r) => setImmediate(r))
+      files = readdirSync(PARSE_CACHE_DIR).filter(
+        (f) =>
+          f.endsWith('.json') && statSync(join(PARSE_CACHE_DIR, f)).mtimeMs > Date.now() - 60_000,
+      )
+    }
+    expect(files.length).toBeGreaterThan(0)
+    const second = await loadContract(join(dir, 'big.yaml'))
+    expect(second.operations.map((o) => o.id)).toEqual(first.operations.map((o) => o.id))
+    for (const f of files) writeFileSync(join(PARSE_CACHE_DIR, f), '{not json')
+    const third = await loadContract(join(dir, 'big.yaml'))
+    expect(third.operations.map((o) => o.id)).toEqual(first.operations.map((o) => o.id))
+  })
+})
