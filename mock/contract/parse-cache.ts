@@ -23,10 +23,9 @@ export async function parseCached(
   if (text.length < MIN_CACHED_BYTES) return parse()
   const key = createHash('sha256').update(PARSER_VERSION).update(text).digest('hex').slice(0, 32)
   const file = join(PARSE_CACHE_DIR, `${key}.json`)
-  const cached = await readFile(file, 'utf8').then(
-    (json) => JSON.parse(json) as Record<string, unknown>,
-    () => undefined,
-  )
+  const cached = await readFile(file, 'utf8')
+    .then((json) => JSON.parse(json) as Record<string, unknown>)
+    .catch(() => undefined)
   if (cached) return cached
   const value = parse()
   const temp = `${file}.${process.pid}.tmp`
