@@ -205,7 +205,7 @@ function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
       // Nothing tells what this text would hold: a nullable one is better null than lorem ipsum.
       if (
         node.nullable &&
-        node.example === undefined &&
+        node.example == null &&
         !node.format &&
         !node.pattern &&
         !node.minLength

@@ -15,9 +15,10 @@ const DATE =
   /^(date|dt|jour)(_|$)|_(date|le|at|on)$|^timestamp$|_timestamp$|mise_a_jour|^(updated|created|modified)/
 const FUTURE = /fin|expir|valid|echeance|until|end|peremption/
 const YEAR = /^(annee|year)(_|$)|_(annee|year)$/
+// Whole words only (between underscores): `declaration` holds "ratio", `donnees` "don".
 const AMOUNT =
-  /montant|chiffre_affaires|^ca$|^capital|^total_|resultat|charges|produits|dons|subvention|cout|prix|price|amount|^valeur$|solde|dettes|disponibilites|excedent|fonds|besoin|capacite/
-const PERCENT = /pourcentage|percent|^taux|ratio/
+  /(^|_)(montant|chiffre_affaires|ca|capital|total|resultat|charges|produits|dons|subventions?|cout|prix|price|amount|valeur|solde|dettes\d?|disponibilites|excedent|fonds|besoin|capacite)(_|$)/
+const PERCENT = /(^|_)(pourcentage|percent|taux|ratio)(_|$)/
 const COUNT = /^(nombre|nb|count|quantite|qty|total)(_|$)|_(count|nombre)$/
 const SITE = /^(site_?web|site_internet|website|site)$/
 const URL_KEY = /(^|_)(url|uri|href|lien|link)$/
@@ -47,6 +48,9 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   if (/^(rang|rank|position|ordre)$/.test(k)) return [rankOf(req)]
   const counted = countOf(req, k)
   if (counted !== undefined) return [counted]
+  if (/^(valeur|value)$/.test(k) && PERCENT.test(req.parentKey.toLowerCase())) {
+    return numeric(req, faker.number.float({ min: 0.2, max: 5, fractionDigits: 2 }))
+  }
   if (PERCENT.test(k))
     return numeric(req, faker.number.float({ min: 0, max: 100, fractionDigits: 2 }))
   if (COUNT.test(k)) return [faker.number.int({ min: 0, max: 20 })]
@@ -74,6 +78,13 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   if (/^(code_pays|country_code)$/.test(k)) return ['FR']
   if (/^(devise|currency|code_devise)$/.test(k)) return ['EUR']
   if (/^(langue|lang|language|locale)$/.test(k)) return ['fr', 'fr-FR']
+  if (typeof node.example !== 'string' && node.types[0] === 'string') {
+    // Identifiers without an example: a code of their kind rather than words.
+    if (/(^|_)(uuid|guid)$|^id$/.test(k)) return [faker.string.uuid()]
+    if (/(^|_)(numero|num|no|reference|ref|identifiant|id)(_|$)/.test(k))
+      return [randomDigits(faker, 10)]
+    if (/(^|_)code(_|$)/.test(k)) return [faker.string.alphanumeric({ length: 5, casing: 'upper' })]
+  }
   if (/^(prenoms?|first_?name|given_name)$/.test(k)) return [faker.person.firstName()]
   if (/^(nom|last_?name|family_name|surname)$/.test(k) && s.personContext)
     return [s.person?.nom ?? drawLastName(faker).toUpperCase()]
