@@ -23,6 +23,7 @@ import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './traffic/clock.js'
 import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
+import { rememberClientIp } from './http/client-ip.js'
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -48,7 +49,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const startedAt = Date.now()
   const opts = resolveOptions(options)
   const contract = await loadContract(opts.contract)
-  const cases = await loadCases(opts.fixtures, contract, { check: opts.fixtureCheck, warn: opts.log })
+  const cases = await loadCases(opts.fixtures, contract, {
+    check: opts.fixtureCheck,
+    warn: opts.log,
+  })
   const rateTable = await loadRateTable(opts.rateLimits, contract, opts.log)
   const scenarios = await loadScenarios(opts.scenarios, opts.log)
   const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
@@ -66,7 +70,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     data: {
       cases,
       magic: await loadMagicIdentifiers(opts.magicIdentifiers),
-      generator: createDataGenerator(contract, { seed: opts.seed, documentBaseUrl: opts.publicUrl }),
+      generator: createDataGenerator(contract, {
+        seed: opts.seed,
+        documentBaseUrl: opts.publicUrl,
+      }),
     },
     auth: await createAuthService({ options: opts, contract, store, clock }),
     traffic: createTrafficService(opts, store, clock, rateTable),
@@ -80,16 +87,27 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
+  app.use(rememberClientIp(opts.trustProxy))
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
   app.use(createOAuthRouter(ctx))
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
   app.use((req: Request, res: Response) => void handle(req, res))
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    // Only body-parser errors reach here: a malformed or oversized JSON body.
-    const status = err.status && err.status < 500 ? err.status : 400
-    const e = ctx.errors(undefined, 400, { parameter: 'body', detail: `Corps de requête illisible : ${err.type ?? err.message}` })
-    res.status(status).json(e.body)
-  })
+  app.use(
+    (
+      err: Error & { status?: number; type?: string },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      // Only body-parser errors reach here: a malformed or oversized JSON body.
+      const status = err.status && err.status < 500 ? err.status : 400
+      const e = ctx.errors(undefined, 400, {
+        parameter: 'body',
+        detail: `Corps de requête illisible : ${err.type ?? err.message}`,
+      })
+      res.status(status).json(e.body)
+    },
+  )
 
   let server: Server | undefined
   let closing: Promise<void> | undefined

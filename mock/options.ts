@@ -53,6 +53,11 @@ export interface SandboxOptions {
   delayFactor?: number
   /** Create the demo client at start-up. Default `true`. */
   demoClient?: boolean
+  /**
+   * Behind one load balancer: take the client's address from the last `X-Forwarded-For` entry (bans,
+   * per-IP limits, lockouts and the journal need the real address). Default `false`.
+   */
+  trustProxy?: boolean
   /** Real-time source in milliseconds (tests may inject one). Default `Date.now`. */
   now?: () => number
   /** Where operational messages go (never secrets). Default: stderr. */
@@ -134,6 +139,7 @@ export interface ResolvedOptions {
   journal: JournalOptions
   delayFactor: number
   demoClient: boolean
+  trustProxy: boolean
   now: () => number
   log: (line: string) => void
 }
@@ -238,6 +244,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     journal: merge('journal', DEFAULTS.journal as JournalOptions, options.journal),
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
+    trustProxy: options.trustProxy ?? false,
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   }

@@ -15,6 +15,7 @@ import { markClockShift } from './traffic/clock-header-stage.js'
 import { holdBanned } from './traffic/hold-banned-stage.js'
 import { limitRate } from './traffic/limit-rate-stage.js'
 import { StoreUnavailableError } from './store/store.js'
+import { requestIp } from './http/client-ip.js'
 
 const STORE_DOWN_DETAIL =
   "Le stockage d'état du bac à sable (Redis) est injoignable ; réessayez dans quelques secondes."
@@ -60,7 +61,7 @@ export function openExchange(
     req,
     res,
     receivedAt: ctx.options.now(),
-    ip: req.socket.remoteAddress ?? 'unknown',
+    ip: requestIp(req),
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),

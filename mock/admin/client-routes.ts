@@ -7,6 +7,7 @@ import { SANDBOX_ERRORS } from '../errors.js'
 import { requireAdmin } from './admin-auth.js'
 import { requireAdminOrSelf, type Actor } from './client-access.js'
 import { sendProblem } from './problem.js'
+import { requestIp } from '../http/client-ip.js'
 
 const noSuchClient = (res: Response, id: string): void =>
   sendProblem(
@@ -24,7 +25,7 @@ const noSuchClient = (res: Response, id: string): void =>
 export function registerClientRoutes(router: Router, ctx: SandboxContext): void {
   const admin = requireAdmin(ctx.options.adminToken)
   const inputOptions = { tokens: ctx.options.tokens, known: ctx.auth.privileges }
-  const ip = (req: Request): string => req.socket.remoteAddress ?? 'unknown'
+  const ip = (req: Request): string => requestIp(req)
 
   router.post('/clients', admin, async (req, res) => {
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>

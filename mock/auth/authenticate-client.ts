@@ -6,6 +6,7 @@ import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import { readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { Lockout } from './lockout.js'
 import { fingerprint, verifySecret } from './secret-hash.js'
+import { requestIp } from '../http/client-ip.js'
 
 /** The outcome of a client authentication, with its RFC 6749 §5.2 error when it failed. */
 export type ClientAuthResult =
@@ -169,7 +170,7 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
         return { ok: false, status: 400, error: 'invalid_request', description: read.description }
       const origin = req.headers.origin
       return check(read.credentials, {
-        ip: req.socket.remoteAddress ?? 'unknown',
+        ip: requestIp(req),
         endpoint,
         ...(origin ? { origin } : {}),
       })

@@ -4,11 +4,12 @@ import { readClientCredentials } from './client-credentials.js'
 import type { SandboxClient } from './client-registry.js'
 import { readForm } from './form-body.js'
 import { sendClientAuthError, sendOAuthError } from './oauth-reply.js'
+import { requestIp } from '../http/client-ip.js'
 
 /** Where a request comes from, for the lockout and the journal. */
 export const sourceOf = (req: Request): { ip: string; origin?: string } => {
   const origin = req.headers.origin
-  return { ip: req.socket.remoteAddress ?? 'unknown', ...(origin ? { origin } : {}) }
+  return { ip: requestIp(req), ...(origin ? { origin } : {}) }
 }
 
 /**

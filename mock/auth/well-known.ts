@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
+import { requestIp } from '../http/client-ip.js'
 
 /** Authorization server metadata (RFC 8414), built once from the options. */
 export function serverMetadata(ctx: SandboxContext): Record<string, unknown> {
@@ -31,7 +32,7 @@ export function limitDiscovery(ctx: SandboxContext) {
   const limit = ctx.options.tokens.jwksPerMinute
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (limit === 0) return next()
-    const ip = req.socket.remoteAddress ?? 'unknown'
+    const ip = requestIp(req)
     const now = ctx.options.now()
     const hit = await ctx.store.global.hit('discovery-rate', ip, 60_000, now)
     if (hit.count <= limit) return next()

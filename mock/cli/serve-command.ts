@@ -20,6 +20,8 @@ interface ServeFlags {
   publicUrl?: string
   rateLimits?: string
   auth: boolean
+  journal: boolean
+  trustProxy: boolean
   delayFactor: number
 }
 
@@ -97,6 +99,18 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--no-auth', 'serve operations without tokens, like a plain mock'))
     .addOption(
       new Option(
+        '--no-journal',
+        'record no journal (no verdict either); for load tests of your own code',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy',
+        'behind one load balancer: the client address is the last X-Forwarded-For entry',
+      ),
+    )
+    .addOption(
+      new Option(
         '--delay-factor <x>',
         'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms',
       )
@@ -143,6 +157,8 @@ function toOptions(flags: ServeFlags): SandboxOptions {
     publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}`,
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
     auth: flags.auth,
+    trustProxy: flags.trustProxy === true,
+    ...(flags.journal ? {} : { journal: { enabled: false } }),
     delayFactor: flags.delayFactor,
   }
 }
