@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../store/store.js'
 import { registerClientRoutes } from './client-routes.js'
 import { registerBanRoutes } from './ban-routes.js'
 import { registerClockRoutes } from './clock-routes.js'
+import { registerDocumentRoutes } from './document-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
 import { registerJournalRoutes } from './journal-routes.js'
 import { registerKeyRoutes } from './key-routes.js'
@@ -22,6 +23,7 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   const router = express.Router()
   router.use(express.json({ limit: '1mb' }))
   registerHealthRoutes(router, ctx, startedAt)
+  registerDocumentRoutes(router, ctx)
   registerClientRoutes(router, ctx)
   registerSecretRoutes(router, ctx)
   registerKeyRoutes(router, ctx)
