@@ -40,7 +40,9 @@ export async function loadMagicIdentifiers(file: string): Promise<MagicTable> {
   try {
     text = await readFile(file, 'utf8')
   } catch (cause) {
-    throw new Error(`magic identifiers ${file}: cannot be read (${(cause as Error).message})`, { cause })
+    throw new Error(`magic identifiers ${file}: cannot be read (${(cause as Error).message})`, {
+      cause,
+    })
   }
   return parseMagicIdentifiers(text, file)
 }
@@ -51,20 +53,28 @@ export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTab
   try {
     doc = parse(text)
   } catch (cause) {
-    throw new Error(`magic identifiers ${file}: not valid YAML (${(cause as Error).message})`, { cause })
+    throw new Error(`magic identifiers ${file}: not valid YAML (${(cause as Error).message})`, {
+      cause,
+    })
   }
   const list = (doc as { identifiers?: unknown } | null)?.identifiers
   if (!Array.isArray(list)) {
-    throw new Error(`magic identifiers ${file}: expected a top-level "identifiers:" list of entries`)
+    throw new Error(
+      `magic identifiers ${file}: expected a top-level "identifiers:" list of entries`,
+    )
   }
   const byIdentifier = new Map<string, MagicEntry>()
   const entries = list.map((raw, i) => {
     const entry = checkEntry(raw, (why) => {
       const id = (raw as { identifier?: unknown } | null)?.identifier
-      return new Error(`magic identifiers ${file}: entry ${i + 1}${id ? ` (${String(id)})` : ''}: ${why}`)
+      return new Error(
+        `magic identifiers ${file}: entry ${i + 1}${id ? ` (${String(id)})` : ''}: ${why}`,
+      )
     })
     if (byIdentifier.has(entry.identifier)) {
-      throw new Error(`magic identifiers ${file}: entry ${i + 1} (${entry.identifier}): identifier listed twice`)
+      throw new Error(
+        `magic identifiers ${file}: entry ${i + 1} (${entry.identifier}): identifier listed twice`,
+      )
     }
     byIdentifier.set(entry.identifier, entry)
     return entry
@@ -73,24 +83,36 @@ export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTab
 }
 
 function checkEntry(raw: unknown, fail: (why: string) => Error): MagicEntry {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw fail('an entry must be a mapping')
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw fail('an entry must be a mapping')
   const e = raw as Record<string, unknown>
   const unknown = Object.keys(e).filter((k) => !KEYS.has(k))
-  if (unknown.length) throw fail(`unknown field(s) ${unknown.join(', ')}; allowed: ${[...KEYS].join(', ')}`)
+  if (unknown.length)
+    throw fail(`unknown field(s) ${unknown.join(', ')}; allowed: ${[...KEYS].join(', ')}`)
   const id = e.identifier
   if (typeof id !== 'string' || !/^(\d{9}|\d{14})$/.test(id)) {
     throw fail('"identifier" must be a quoted string of 9 (SIREN) or 14 (SIRET) digits')
   }
   if (id.length === 9 ? !isValidSiren(id) : !isValidSiret(id)) {
-    throw fail('"identifier" fails its Luhn key: requests would be rejected with 422 before reaching it')
+    throw fail(
+      '"identifier" fails its Luhn key: requests would be rejected with 422 before reaching it',
+    )
   }
-  if (typeof e.status !== 'number' || !Number.isInteger(e.status) || e.status < 200 || e.status > 599) {
+  if (
+    typeof e.status !== 'number' ||
+    !Number.isInteger(e.status) ||
+    e.status < 200 ||
+    e.status > 599
+  ) {
     throw fail('"status" must be an HTTP status between 200 and 599')
   }
   if (e.code !== undefined && (typeof e.code !== 'string' || !/^\d{5}$/.test(e.code))) {
     throw fail('"code" must be a quoted 5-digit production error code, e.g. \'00015\'')
   }
-  if (e.scenario !== undefined && (typeof e.scenario !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(e.scenario))) {
+  if (
+    e.scenario !== undefined &&
+    (typeof e.scenario !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(e.scenario))
+  ) {
     throw fail('"scenario" must be a kebab-case scenario name')
   }
   if (e.meta !== undefined && (!e.meta || typeof e.meta !== 'object' || Array.isArray(e.meta))) {
@@ -113,7 +135,10 @@ function checkEntry(raw: unknown, fail: (why: string) => Error): MagicEntry {
  * The entry a request triggers: any parameter whose name contains `siren` or `siret` and whose
  * value is magic; a SIRET entry wins over the entry of its SIREN.
  */
-export function findMagic(table: MagicTable, params: Readonly<Record<string, string>>): MagicEntry | undefined {
+export function findMagic(
+  table: MagicTable,
+  params: Readonly<Record<string, string>>,
+): MagicEntry | undefined {
   if (table.byIdentifier.size === 0) return undefined
   const values: string[] = []
   for (const [name, value] of Object.entries(params)) {

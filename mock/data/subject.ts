@@ -5,6 +5,7 @@
  * of a field is read from its JSON path; other companies and persons are drawn once per array item,
  * so that the fields of one object agree with each other (name, SIREN, address).
  */
+import { LRUCache } from 'lru-cache'
 import type { Address } from './address.js'
 import { companyFor, establishmentFor, type Company, type Establishment } from './company.js'
 import type { FieldRequest, GenerationContext } from './generation-types.js'
@@ -123,7 +124,7 @@ export function nthSiret(company: Company, n: number): string {
  * up across operations, as in a real register.
  */
 const OTHER_COMPANIES = 500
-const pool = new Map<string, string>()
+const pool = new LRUCache<string, string>({ max: 20_000 })
 
 /** The n-th SIREN of a seed's pool of other companies. */
 export function otherSiren(seed: number, n: number): string {
