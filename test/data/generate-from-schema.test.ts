@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { JsonSchema } from '../../mock/contract/types.js'
-import { companyFor, establishmentFor } from '../../mock/data/company.js'
 import {
   createGenerationContext,
   generateFromSchema,
 } from '../../mock/data/generate-from-schema.js'
-import { isValidSiren, isValidSiret } from '../../mock/data/identifiers.js'
 import { createSeededFaker } from '../../mock/data/seeded.js'
-import { at, createValidator, errorsOf } from './helpers.js'
+import { createValidator, errorsOf } from './helpers.js'
 
 const random = createSeededFaker()
 const validate30 = createValidator('3.0')
@@ -306,92 +304,5 @@ describe('generateFromSchema: composition', () => {
     const depth = (v: unknown): number =>
       v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0
     expect(depth(value)).toBeLessThanOrEqual(8)
-  })
-})
-
-describe('generateFromSchema: plausible values', () => {
-  it('picks values from the property name: email, phone, dates, amounts, years, person and address', () => {
-    const schema = {
-      type: 'object',
-      properties: {
-        email: { type: 'string' },
-        telephone: { type: 'string', example: '0123456789' },
-        date_debut: { type: 'string', format: 'date' },
-        montant: { type: 'number' },
-        annee: { type: 'integer' },
-        prenom: { type: 'string' },
-        nom: { type: 'string' },
-        adresse: {
-          type: 'object',
-          properties: {
-            code_postal: { type: 'string' },
-            commune: { type: 'string' },
-            code_commune: { type: 'string' },
-          },
-        },
-        siren: { type: 'string' },
-        titre: { type: 'string', example: 'Attestation de vigilance' },
-      },
-    }
-    for (const v of generateValid(schema)) {
-      expect(at(v, 'email')).toMatch(/^[a-z0-9.-]+@[a-z0-9.-]+\.[a-z]+$/)
-      expect(at(v, 'telephone')).toMatch(/^0\d{9}$/)
-      expect(at(v, 'annee')).toBeGreaterThan(2015)
-      expect(at(v, 'annee')).toBeLessThan(2026)
-      expect(typeof at(v, 'montant')).toBe('number')
-      const postcode = at(v, 'adresse.code_postal') as string
-      expect(postcode).toMatch(/^\d{5}$/)
-      // Postcode and INSEE code share their département (Corsica: 20xxx ↔ 2A/2B).
-      expect((at(v, 'adresse.code_commune') as string).slice(0, 2)).toBe(
-        postcode.startsWith('20') ? '2A' : postcode.slice(0, 2),
-      )
-      expect(isValidSiren(at(v, 'siren') as string)).toBe(true)
-      expect(at(v, 'titre')).toBe('Attestation de vigilance')
-    }
-  })
-
-  it("fills the fields of the request's company and establishment from the coherent model", () => {
-    const company = companyFor('418166096', 7)
-    const establishment = establishmentFor('41816609600051', 7)
-    const schema = {
-      type: 'object',
-      properties: {
-        siret: { type: 'string' },
-        adresse: {
-          type: 'object',
-          properties: { code_postal: { type: 'string' }, libelle_voie: { type: 'string' } },
-        },
-        unite_legale: {
-          type: 'object',
-          properties: {
-            siren: { type: 'string' },
-            raison_sociale: { type: 'string' },
-            forme_juridique: {
-              type: 'object',
-              properties: { code: { type: 'string' }, libelle: { type: 'string' } },
-            },
-            siret_siege_social: { type: 'string' },
-          },
-        },
-      },
-    }
-    const ctx = createGenerationContext({
-      faker: random.forKey(7, 'entity'),
-      seed: 7,
-      entity: { kind: 'siret', company, establishment },
-    })
-    const v = generateFromSchema(schema, ctx)
-    expect(at(v, 'siret')).toBe('41816609600051')
-    expect(isValidSiret(at(v, 'unite_legale.siret_siege_social') as string)).toBe(true)
-    expect(at(v, 'adresse.code_postal')).toBe(establishment.address.codePostal)
-    expect(at(v, 'unite_legale')).toEqual({
-      siren: '418166096',
-      raison_sociale: company.denomination,
-      forme_juridique: {
-        code: company.formeJuridique.code,
-        libelle: company.formeJuridique.libelle,
-      },
-      siret_siege_social: company.siretSiege,
-    })
   })
 })
