@@ -9,6 +9,7 @@
 import type { Faker } from '@faker-js/faker'
 import type { JsonSchema } from '../contract/types.js'
 import { suggestLength } from './field-hints.js'
+import { fitsNode } from './fits.js'
 import { leaf, request, type Place } from './generate-leaf.js'
 import type { FieldResolver, GenerationContext, GenerationEntity } from './generation-types.js'
 import { nodeOf, type SchemaNode } from './schema-node.js'
@@ -70,12 +71,7 @@ export function generateFromSchema(schema: JsonSchema, ctx: GenerationContext): 
 }
 
 function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
-  if (node.branches) {
-    // Deterministic: the seeded faker picks, preferring branches that are not only `null`.
-    const open = node.branches.filter((b) => b.type !== 'null')
-    const pool = open.length ? open : node.branches
-    return walk(nodeOf(pool[ctx.faker.number.int(pool.length - 1)]!), ctx, place)
-  }
+  if (node.branches) return walkBranches(node, node.branches, ctx, place)
   if (node.circular) return {}
   const type = node.types[0]
   if ((type !== 'object' && type !== 'array') || node.enum || node.hasConst)
@@ -83,6 +79,31 @@ function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
   ctx.ancestors.push(node)
   const value = type === 'object' ? walkObject(node, ctx, place) : walkArray(node, ctx, place)
   ctx.ancestors.pop()
+  return value
+}
+
+/**
+ * `oneOf`/`anyOf`: the seeded faker picks a branch, preferring branches that are not only `null`.
+ * For `oneOf`, a primitive value that another branch would accept too is drawn again from the
+ * next branch, since exactly one branch may match.
+ */
+function walkBranches(
+  node: SchemaNode,
+  branches: JsonSchema[],
+  ctx: GenerationContext,
+  place: Place,
+): unknown {
+  const open = branches.filter((b) => b.type !== 'null')
+  const pool = open.length ? open : branches
+  const start = ctx.faker.number.int(pool.length - 1)
+  const exclusive = Array.isArray(node.schema.oneOf)
+  let value: unknown
+  for (let i = 0; i < pool.length; i++) {
+    const branch = pool[(start + i) % pool.length]!
+    value = walk(nodeOf(branch), ctx, place)
+    if (!exclusive || (typeof value === 'object' && value !== null)) return value
+    if (!branches.some((other) => other !== branch && fitsNode(value, nodeOf(other)))) return value
+  }
   return value
 }
 

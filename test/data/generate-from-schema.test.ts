@@ -280,6 +280,19 @@ describe('generateFromSchema: composition', () => {
     expect(new Set(values.map((v) => v.either!.kind)).size).toBe(2)
   })
 
+  it('draws a oneOf value that only one branch accepts', () => {
+    const schema = {
+      type: 'object',
+      required: ['contact'],
+      properties: {
+        contact: {
+          oneOf: [{ type: 'string' }, { type: 'string', format: 'email' }, { type: 'integer' }],
+        },
+      },
+    }
+    generateValid(schema, 60)
+  })
+
   it('generates a deep but finite schema whole, optional properties included', () => {
     let schema: JsonSchema = {
       type: 'object',
