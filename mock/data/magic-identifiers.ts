@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import { isValidSiren, isValidSiret } from './identifiers.js'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 
 export interface MagicEntry {
   /** A SIREN (9 digits) or a SIRET (14 digits), valid, so that requests pass validation. */
@@ -34,13 +35,17 @@ export interface MagicTable {
 
 const KEYS = new Set(['identifier', 'status', 'code', 'scenario', 'meta', 'description'])
 
-/** Reads and checks a magic identifiers file; throws an Error naming the file and the entry at fault. */
+/** A fault in the table: a start-up error (exit code 2) naming the file and the entry. */
+const mappingError = (message: string, options?: { cause?: unknown }): SandboxConfigError =>
+  new SandboxConfigError(SANDBOX_ERRORS.BAD_MAPPING, message, options)
+
+/** Reads and checks a magic identifiers file; throws a SandboxConfigError naming the file and the entry at fault. */
 export async function loadMagicIdentifiers(file: string): Promise<MagicTable> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (cause) {
-    throw new Error(`magic identifiers ${file}: cannot be read (${(cause as Error).message})`, {
+    throw mappingError(`magic identifiers ${file}: cannot be read (${(cause as Error).message})`, {
       cause,
     })
   }
@@ -53,13 +58,13 @@ export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTab
   try {
     doc = parse(text)
   } catch (cause) {
-    throw new Error(`magic identifiers ${file}: not valid YAML (${(cause as Error).message})`, {
+    throw mappingError(`magic identifiers ${file}: not valid YAML (${(cause as Error).message})`, {
       cause,
     })
   }
   const list = (doc as { identifiers?: unknown } | null)?.identifiers
   if (!Array.isArray(list)) {
-    throw new Error(
+    throw mappingError(
       `magic identifiers ${file}: expected a top-level "identifiers:" list of entries`,
     )
   }
@@ -67,12 +72,12 @@ export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTab
   const entries = list.map((raw, i) => {
     const entry = checkEntry(raw, (why) => {
       const id = (raw as { identifier?: unknown } | null)?.identifier
-      return new Error(
+      return mappingError(
         `magic identifiers ${file}: entry ${i + 1}${id ? ` (${String(id)})` : ''}: ${why}`,
       )
     })
     if (byIdentifier.has(entry.identifier)) {
-      throw new Error(
+      throw mappingError(
         `magic identifiers ${file}: entry ${i + 1} (${entry.identifier}): identifier listed twice`,
       )
     }

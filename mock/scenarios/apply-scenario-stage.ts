@@ -11,6 +11,7 @@ import { parsePrefer } from './prefer.js'
 import { resourceKey } from './remembered.js'
 import { matchesAll, pickRule, scenarioLength } from './rules.js'
 import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 
 /** Effects left for `finishScenario`, which runs once the body is resolved. */
 export const pendingEffects = new WeakMap<Exchange, { effect: EffectSpec; rule?: Rule }>()
@@ -86,8 +87,10 @@ export function applyScenario(ctx: SandboxContext): Stage {
   for (const entry of ctx.data.magic.entries) {
     if (entry.scenario !== undefined && !ctx.scenarios.catalogue.has(entry.scenario)) {
       const known = [...ctx.scenarios.catalogue.keys()].sort().join(', ')
-      ctx.options.log(
-        `warning: magic identifier ${entry.identifier} in ${ctx.data.magic.file} names scenario "${entry.scenario}", which no scenario file defines (known: ${known}); it gets its plain answer.`,
+      throw new SandboxConfigError(
+        SANDBOX_ERRORS.BAD_MAPPING,
+        `magic identifiers ${ctx.data.magic.file}: identifier ${entry.identifier} names scenario "${entry.scenario}", which no scenario file defines. Known: ${known}.`,
+        { file: ctx.data.magic.file },
       )
     }
   }

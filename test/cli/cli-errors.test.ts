@@ -110,3 +110,31 @@ describe('sandbox-twin CLI listening errors', () => {
     }
   })
 })
+
+describe('sandbox-twin CLI mapping errors', () => {
+  it('exits 2 naming a magic identifier that maps to an unknown scenario', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { resolve } = await import('node:path')
+    // Check the bundled table maps only to bundled scenarios, then break a copy of it.
+    const bundled = readFileSync(
+      resolve(import.meta.dirname, '../../fixtures/magic-identifiers.yaml'),
+      'utf8',
+    )
+    const dir = tempFiles({
+      'magic.yaml': bundled.replace('scenario: partial-206', 'scenario: no-such-scenario'),
+    })
+    const { createSandbox } = await import('../../mock/create-sandbox.js')
+    const err = await createSandbox({
+      state: 'memory',
+      magicIdentifiers: join(dir, 'magic.yaml'),
+      log: () => undefined,
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    )
+    expect(err?.code).toBe('bad-mapping')
+    expect(err?.message).toMatch(
+      /magic\.yaml: identifier 000002063 names scenario "no-such-scenario", which no scenario file defines\. Known: burst-429/,
+    )
+  })
+})
