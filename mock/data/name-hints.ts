@@ -14,6 +14,8 @@ import { dateAround, writeDate } from './values.js'
 const DATE =
   /^(date|dt|jour)(_|$)|_(date|le|at|on)$|^timestamp$|_timestamp$|mise_a_jour|^(updated|created|modified)/
 const FUTURE = /fin|expir|valid|echeance|until|end|peremption/
+// A start is in the past even when its name speaks of validity (date_debut_validite < date_fin_validite).
+const START = /debut|start|creat|emission|delivr|ouverture/
 const YEAR = /^(annee|year)(_|$)|_(annee|year)$/
 // Whole words only (between underscores): `declaration` holds "ratio", `donnees` "don".
 const AMOUNT =
@@ -32,9 +34,11 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   const node = req.node
   if (/(^|_)expires_in$|^ttl$/.test(k)) return [positiveExample(req) ?? 86_400]
   if (DATE.test(k)) {
-    const date = FUTURE.test(k)
-      ? dateAround(faker, 1, 3)
-      : dateAround(faker, /debut|creat/.test(k) ? 8 : 4)
+    const date = START.test(k)
+      ? dateAround(faker, FUTURE.test(k) ? 0.5 : 8)
+      : FUTURE.test(k)
+        ? dateAround(faker, 0, 3)
+        : dateAround(faker, 4)
     return [writeDate(date, node)]
   }
   if (YEAR.test(k)) {

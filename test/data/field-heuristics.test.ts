@@ -148,3 +148,28 @@ describe('field heuristics yield to constraints', () => {
     }
   })
 })
+
+describe('dates that bound a period', () => {
+  it('puts every start of validity before its end, whatever the identifier', async () => {
+    const { createDataGenerator } = await import('../../mock/data/generate-response.js')
+    const { loadContract } = await import('../../mock/contract/load-contract.js')
+    const { DEFAULTS } = await import('../../mock/options.js')
+    const { luhnComplete } = await import('../../mock/data/identifiers.js')
+    const contract = await loadContract(DEFAULTS.contract)
+    const op = contract.operations.find(
+      (o) => o.id === 'api_entreprise_v4_acoss_attestations_sociales',
+    )!
+    const generator = createDataGenerator(contract, {
+      seed: 1,
+      documentBaseUrl: 'http://sandbox.test',
+    })
+    for (let n = 0; n < 30; n++) {
+      const siren = luhnComplete(String(20_000_000 + n * 331))
+      const data = (generator.generateBody(op, { siren }) as { data: Record<string, string> }).data
+      expect(
+        data.date_debut_validite! < data.date_fin_validite!,
+        `${siren}: ${data.date_debut_validite} / ${data.date_fin_validite}`,
+      ).toBe(true)
+    }
+  })
+})
