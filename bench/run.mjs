@@ -214,5 +214,5 @@ async function measureGeneration() {
 mkdirSync(resolve(root, 'bench/results'), { recursive: true })
 writeFileSync(
   resolve(root, 'bench/results/latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), args, results, comparisons }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), args, results, comparisons, generation }, null, 2),
 )
