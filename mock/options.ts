@@ -129,6 +129,8 @@ export interface ResolvedOptions {
   adminToken: string
   auth: boolean
   publicUrl: string
+  /** True when no `publicUrl` was given: document links then follow each request's `Host`. */
+  publicUrlFromHost: boolean
   rateLimits: string
   privileges: string
   fieldScopes: string
@@ -233,6 +235,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
     auth: options.auth ?? DEFAULTS.auth,
     publicUrl,
+    publicUrlFromHost: options.publicUrl === undefined,
     rateLimits:
       options.rateLimits === 'off' ? 'off' : resolve(options.rateLimits ?? DEFAULTS.rateLimits),
     privileges: resolve(options.privileges ?? DEFAULTS.privileges),

@@ -154,7 +154,10 @@ function toOptions(flags: ServeFlags): SandboxOptions {
         ? flags.state
         : resolve(flags.state),
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
-    publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}`,
+    // With --port 0 the port is known only once listening: links then follow each request's host.
+    ...(flags.publicUrl || flags.port !== 0
+      ? { publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}` }
+      : {}),
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
     auth: flags.auth,
     trustProxy: flags.trustProxy === true,

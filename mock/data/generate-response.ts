@@ -25,9 +25,15 @@ export interface DataGenerator {
   /**
    * The body of `op` for the merged path and query parameter values `params`, for the response
    * `status` (default `'200'`; the first 2XX with a schema when that one has none). `undefined` when
-   * the operation declares no response schema.
+   * the operation declares no response schema. `documentBaseUrl` overrides the generator's for the
+   * links to documents (the sandbox passes the request's own host when no public URL is set).
    */
-  generateBody(op: Operation, params: Readonly<Record<string, string>>, status?: string): unknown
+  generateBody(
+    op: Operation,
+    params: Readonly<Record<string, string>>,
+    status?: string,
+    documentBaseUrl?: string,
+  ): unknown
 }
 
 /** The identifier a request names: the first parameter about a SIREN or SIRET with a valid value. */
@@ -76,7 +82,7 @@ export function createDataGenerator(
   const schemas = new Map<string, JsonSchema | undefined>()
   for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
   return {
-    generateBody(op, params, status = '200') {
+    generateBody(op, params, status = '200', documentBaseUrl) {
       const cacheKey = `${op.id} ${status}`
       if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
       const schema = schemas.get(cacheKey)
@@ -90,7 +96,7 @@ export function createDataGenerator(
         faker,
         seed: options.seed,
         ...(id ? { entity: entityFor(id, options.seed) } : {}),
-        resolve: requestResolver(op, params, id, options),
+        resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
         ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
       })
       return generateFromSchema(schema, ctx)
@@ -123,7 +129,7 @@ function requestResolver(
   op: Operation,
   params: Readonly<Record<string, string>>,
   id: RequestIdentifier | undefined,
-  options: DataGeneratorOptions,
+  documentBaseUrl: string,
 ): FieldResolver {
   const identifier =
     id?.value ?? Object.values(params).find((v) => /^[A-Za-z0-9_.-]+$/.test(v)) ?? 'document'
@@ -131,7 +137,7 @@ function requestResolver(
     const k = req.key.toLowerCase()
     const documentish = hasSibling(req.siblings, EXPIRES)
     if (k === 'document_url' || (k === 'url' && documentish)) {
-      return [documentUrl(options.documentBaseUrl, op.id, identifier)]
+      return [documentUrl(documentBaseUrl, op.id, identifier)]
     }
     if (/expires_in$/.test(k) && hasSibling(req.siblings, DOCUMENT_URL)) {
       const ex = req.node.example

@@ -52,14 +52,25 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
       return
     }
     const status = successStatus(op)
-    const key = `${op.id}\u0000${JSON.stringify(params)}`
+    const base = documentBase(ctx, ex)
+    const key = `${op.id}\u0000${base ?? ''}\u0000${JSON.stringify(params)}`
     let raw = cache.get(key)
     if (raw === undefined) {
-      raw = JSON.stringify(sources.generator.generateBody(op, params, status))
+      raw = JSON.stringify(sources.generator.generateBody(op, params, status, base))
       cache.set(key, raw)
     }
     ex.reply = { status: Number(status) || 200, raw } satisfies Reply
   }
+}
+
+/**
+ * Base URL of document links: the configured public URL, or, when none was set (a sandbox listening
+ * on a random port), the host the request was sent to, so that links work wherever the client is.
+ */
+function documentBase(ctx: SandboxContext, ex: Exchange): string | undefined {
+  if (!ctx.options.publicUrlFromHost) return undefined
+  const host = ex.req.headers.host
+  return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : undefined
 }
 
 /** The operation's first declared 2XX status (`'200'` when none is declared). */

@@ -66,3 +66,29 @@ describe('documents served by the sandbox', () => {
     ).toBe(404)
   })
 })
+
+describe('document links', () => {
+  const path = `/v4/urssaf/unites_legales/418166096/attestation_vigilance${TRACE}`
+
+  it('follow the host the client called when no public URL is set', async () => {
+    const answer = await request(sandbox.app).get(path).set('host', 'twin.example.test:9123')
+    expect(new URL(answer.body.data.document_url as string).origin).toBe(
+      'http://twin.example.test:9123',
+    )
+  })
+
+  it('use the public URL when one is set, whatever the host called', async () => {
+    const fixed = await createSandbox({
+      state: 'memory',
+      auth: false,
+      rateLimits: 'off',
+      publicUrl: 'https://sandbox.example.org',
+      log: () => undefined,
+    })
+    const answer = await request(fixed.app).get(path).set('host', 'elsewhere:1')
+    expect(new URL(answer.body.data.document_url as string).origin).toBe(
+      'https://sandbox.example.org',
+    )
+    await fixed.close()
+  })
+})
