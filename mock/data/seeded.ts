@@ -3,7 +3,16 @@
  * that identify what is generated (operation, identifier, parameters). Output never depends on the
  * clock or the machine: dates are computed from {@link REFERENCE_DATE}.
  */
-import { Faker, base, fr, type Randomizer } from '@faker-js/faker'
+import type { Faker, LocaleDefinition, Randomizer } from '@faker-js/faker'
+import { faker as frenchFaker } from '@faker-js/faker/locale/fr'
+
+// The package root loads every locale (about 250 ms at start-up); the French entry loads only French
+// (with its English and base fallbacks). Its instance is shared with whoever imports it, so the
+// sandbox builds its own from the same class and definitions.
+const FakerClass = frenchFaker.constructor as new (options: {
+  locale: LocaleDefinition
+  randomizer?: Randomizer
+}) => Faker
 
 /** The fixed "now" of every generated date (faker's `refDate`). */
 export const REFERENCE_DATE = new Date('2026-01-01T00:00:00Z')
@@ -72,7 +81,7 @@ export function createFastRandomizer(): Randomizer {
 
 /** Creates a French faker (`fr` with `base` fallback) on the fast randomizer. Reuse it, reseed it. */
 export function createFrenchFaker(): Faker {
-  return new Faker({ locale: [fr, base], randomizer: createFastRandomizer() })
+  return new FakerClass({ locale: frenchFaker.rawDefinitions, randomizer: createFastRandomizer() })
 }
 
 /**
