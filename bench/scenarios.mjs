@@ -44,7 +44,7 @@ function sandbox(root, name, flags, { authenticated = false, before, after } = {
     server: (port, contract, setup) => ({
       command: process.execPath,
       argv: [
-        resolve(root, 'dist/mock/cli/main.js'),
+        resolve(root, 'dist/bundle/sandbox-twin.mjs'),
         'serve',
         '--port',
         String(port),

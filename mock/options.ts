@@ -21,7 +21,7 @@ function findPackageRoot(from: string): string {
 export interface SandboxOptions {
   /** OpenAPI 3.0/3.1 contract file, YAML or JSON. Default: the bundled API-Entreprise-shaped twin. */
   contract?: string
-  /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases`. */
+  /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases` with the bundled contract, none with another. */
   fixtures?: string
   /** What to do with a fixture case that contradicts the contract. Default `'warn'`. */
   fixtureCheck?: 'warn' | 'error'
@@ -148,6 +148,9 @@ export interface ResolvedOptions {
 
 const bundled = (...parts: string[]): string => resolve(PACKAGE_ROOT, ...parts)
 
+/** A folder that never exists: "no fixture cases". */
+const DEFAULT_NO_FIXTURES = bundled('fixtures', 'cases', '.none')
+
 /** Every default in one place. */
 export const DEFAULTS = {
   contract: bundled('fixtures', 'default-contract.yaml'),
@@ -224,7 +227,13 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
   const resolved: ResolvedOptions = {
     contract: resolve(options.contract ?? DEFAULTS.contract),
-    fixtures: resolve(options.fixtures ?? DEFAULTS.fixtures),
+    // The bundled cases are written for the bundled contract: another contract starts with none.
+    fixtures: resolve(
+      options.fixtures ??
+        (options.contract === undefined || resolve(options.contract) === DEFAULTS.contract
+          ? DEFAULTS.fixtures
+          : DEFAULT_NO_FIXTURES),
+    ),
     fixtureCheck,
     scenarios: [
       DEFAULTS.bundledScenarios,

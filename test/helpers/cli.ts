@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-/** The compiled CLI entry; `npm test` builds it first. */
-export const CLI = resolve(import.meta.dirname, '../../dist/mock/cli/main.js')
+/** The CLI as it ships: the bundle `npm run build` makes (`npm test` builds it first). */
+export const CLI = resolve(import.meta.dirname, '../../dist/bundle/sandbox-twin.mjs')
 
 export interface CliResult {
   code: number | null
