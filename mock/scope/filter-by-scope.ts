@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
 import type { Stage } from '../http/exchange.js'
 import { formatPath, ITEM } from './schema-fields.js'
@@ -94,11 +95,33 @@ const isJson = (contentType: string | undefined): boolean =>
 export function filterByScope(ctx: SandboxContext): Stage {
   const table = ctx.fieldScopes
   if (!ctx.options.auth || table.size === 0) return () => undefined
+  // Answers are deterministic: the same serialised body filtered for the same scopes gives the same
+  // result, so it is kept, keyed by the body string itself (the resolve stage hands out one cached
+  // instance per resource, whose hash V8 computes once).
+  const filtered = new LRUCache<string, Map<string, { raw: string; outcome: ScopeOutcome }>>({
+    max: 2000,
+  })
+  const note = (ex: Parameters<Stage>[0], outcome: ScopeOutcome): void => {
+    ex.notes.fields = outcome.fields
+    if (outcome.withheld.length > 0) ex.notes.withheld = outcome.withheld
+    if (outcome.unlocking.length > 0) ex.notes.fieldScopes = outcome.unlocking
+  }
   return (ex) => {
     const reply = ex.reply
     if (!reply || reply.status < 200 || reply.status >= 300 || !ex.operation) return
     const root = table.get(ex.operation.id)
     if (!root) return
+    const raw =
+      reply.body === undefined && typeof reply.raw === 'string' && isJson(reply.contentType)
+        ? reply.raw
+        : undefined
+    const scopesKey = raw === undefined ? '' : [...(ex.identity?.scopes ?? [])].sort().join(' ')
+    const known = raw === undefined ? undefined : filtered.get(raw)?.get(scopesKey)
+    if (known) {
+      reply.raw = known.raw
+      note(ex, known.outcome)
+      return
+    }
     let body: unknown
     if (reply.body !== undefined) {
       // Bodies may be shared (a cached answer): filter a copy.
@@ -113,10 +136,16 @@ export function filterByScope(ctx: SandboxContext): Stage {
       return
     }
     const outcome = applyScopes(body, root, new Set(ex.identity?.scopes ?? []))
+    note(ex, outcome)
+    if (raw !== undefined) {
+      const result = { raw: JSON.stringify(body), outcome }
+      let byScopes = filtered.get(raw)
+      if (!byScopes) filtered.set(raw, (byScopes = new Map()))
+      byScopes.set(scopesKey, result)
+      reply.raw = result.raw
+      return
+    }
     reply.body = body
     delete reply.raw
-    ex.notes.fields = outcome.fields
-    if (outcome.withheld.length > 0) ex.notes.withheld = outcome.withheld
-    if (outcome.unlocking.length > 0) ex.notes.fieldScopes = outcome.unlocking
   }
 }
