@@ -62,7 +62,12 @@ export async function loadScenarios(
 ): Promise<Map<string, Scenario>> {
   // The schema ships with the project and is checked against the meta-schema by its tests: skipping
   // that check here saves about 100 ms of start-up.
-  const ajv = new Ajv({ strict: false, allErrors: false, discriminator: true, validateSchema: false })
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: false,
+    discriminator: true,
+    validateSchema: false,
+  })
   const check = ajv.compile(JSON.parse(await readFile(SCENARIO_SCHEMA_FILE, 'utf8')) as object)
   const parsed = new Map<string, Parsed>()
   for (const dir of dirs) {
