@@ -16,6 +16,7 @@ const nodeGlobals = Object.fromEntries(
     'URLSearchParams',
     'fetch',
     'performance',
+    'AbortSignal',
   ].map((name) => [name, 'readonly']),
 )
 

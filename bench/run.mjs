@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { measureHeldConnections } from './held.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -187,6 +188,23 @@ const comparisons = [
 console.log('\nratios (req/s, same request, same run):')
 for (const [label, value, bar] of comparisons)
   console.log(`  ${label.padEnd(38)} ${String(value).padStart(6)}  ${bar}`)
+// Another client's throughput while 1000 banned connections are held, beside the same load without.
+if (!args.only || args.only.includes('held')) {
+  const h = await measureHeldConnections({
+    root,
+    contract,
+    port: await freePort(),
+    duration: args.duration,
+    connections: args.connections,
+  })
+  console.log(
+    `\nheld connections: ${h.held} held (${h.heldBytes} bytes sent to them), 1001st closed at once: ${h.overBoundClosed}`,
+  )
+  console.log(
+    `  another client: ${Math.round(h.before.rps)} req/s (p99 ${h.before.p99} ms) with nothing held, ${Math.round(h.during.rps)} req/s (p99 ${h.during.p99} ms, ${h.during.errors} errors, ${h.during.non2xx} non-2xx) while held; ratio ${(h.during.rps / h.before.rps).toFixed(2)}`,
+  )
+}
+
 // Data generation alone, in this process: CPU per body of a typical operation of the real contract.
 const generation = await measureGeneration()
 console.log(
