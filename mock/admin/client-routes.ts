@@ -25,21 +25,24 @@ const noSuchClient = (res: Response, id: string): void =>
 export function registerClientRoutes(router: Router, ctx: SandboxContext): void {
   const admin = requireAdmin(ctx.options.adminToken)
   const inputOptions = { tokens: ctx.options.tokens, known: ctx.auth.privileges }
+  /** Answers 400 when a client's own `rate_limits` (a partial table, `"off"`, or `null`) is invalid. */
+  const badRateLimits = (res: Response, rateLimits: unknown): boolean => {
+    const fault =
+      rateLimits === undefined || rateLimits === null
+        ? undefined
+        : ctx.traffic.checkClientTable(rateLimits)
+    if (!fault) return false
+    const detail = `rate_limits at ${fault.pointer || '/'}: ${fault.message}`
+    sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, detail)
+    return true
+  }
   const ip = (req: Request): string => requestIp(req)
 
   router.post('/clients', admin, async (req, res) => {
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
     const parsed = parseClientInput(body, 'create', inputOptions)
     if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
-    const tableFault =
-      rateLimits === undefined ? undefined : ctx.traffic.checkClientTable(rateLimits)
-    if (tableFault)
-      return sendProblem(
-        res,
-        400,
-        SANDBOX_ERRORS.INVALID_REQUEST,
-        `rate_limits at ${tableFault.pointer || '/'}: ${tableFault.message}`,
-      )
+    if (badRateLimits(res, rateLimits)) return
     const { clientId = `cli_${randomBytes(8).toString('hex')}`, secret, settings } = parsed.input
     const made = await ctx.auth.clients.create(
       clientId,
@@ -84,17 +87,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
     const parsed = parseClientInput(body, 'update', inputOptions)
     if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
-    const tableFault =
-      rateLimits === undefined || rateLimits === null
-        ? undefined
-        : ctx.traffic.checkClientTable(rateLimits)
-    if (tableFault)
-      return sendProblem(
-        res,
-        400,
-        SANDBOX_ERRORS.INVALID_REQUEST,
-        `rate_limits at ${tableFault.pointer || '/'}: ${tableFault.message}`,
-      )
+    if (badRateLimits(res, rateLimits)) return
     const client = await ctx.auth.clients.update(id, parsed.input.settings)
     if (!client) return noSuchClient(res, id)
     if (rateLimits !== undefined) await ctx.traffic.setClientTable(id, rateLimits)

@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises'
-import yaml from 'js-yaml'
 import type { Contract, Operation } from '../contract/types.js'
-import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import type { SandboxConfigError } from '../errors.js'
+import {
+  mappingFault,
+  readMappingFile,
+  type MappingFileKind,
+} from '../fixtures/read-mapping-file.js'
 
 /** Privileges by operation id from the mapping file; `null`: any valid token is enough. */
 export type PrivilegeMap = ReadonlyMap<string, readonly string[] | null>
@@ -10,13 +13,13 @@ const NAME = /^[A-Za-z0-9_.:-]{1,100}$/
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function bad(file: string, message: string): SandboxConfigError {
-  return new SandboxConfigError(
-    SANDBOX_ERRORS.BAD_MAPPING,
-    `privileges ${file}: ${message}. Fix the file or pass another --privileges.`,
-    { file },
-  )
+const KIND: MappingFileKind = {
+  label: 'privileges',
+  remedy: 'pass another --privileges',
+  missing: "only the contract's own privileges are enforced.",
 }
+const bad = (file: string, message: string): SandboxConfigError => mappingFault(KIND, file, message)
+const FIELD_SCOPES: MappingFileKind = { label: 'field scopes', remedy: 'fix it', missing: '' }
 
 /**
  * Loads the privilege mapping file (`operations: { <operationId>: <privilege> | [<privilege>...] | null }`)
@@ -28,26 +31,7 @@ export async function loadPrivilegeMap(
   file: string,
   log: (line: string) => void,
 ): Promise<PrivilegeMap> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      log(`privileges ${file}: not found; only the contract's own privileges are enforced.`)
-      return new Map()
-    }
-    throw bad(file, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`)
-  }
-  let doc: unknown
-  try {
-    doc = yaml.load(text, { filename: file })
-  } catch (cause) {
-    const mark = (cause as { mark?: { line: number } }).mark
-    throw bad(
-      file,
-      `${mark ? `line ${mark.line + 1}: ` : ''}not valid YAML (${(cause as { reason?: string }).reason ?? 'syntax error'})`,
-    )
-  }
+  const doc = await readMappingFile(KIND, file, log)
   if (doc === undefined || doc === null) return new Map()
   if (!isObj(doc) || !isObj(doc.operations)) {
     throw bad(file, 'expected a top-level "operations" map of operationId -> privilege')
@@ -96,9 +80,10 @@ export async function knownPrivileges(
   const set = new Set<string>()
   for (const op of contract.operations) for (const p of requiredPrivileges(op, map)) set.add(p)
   collectScopes(contract.document, set, new Set())
-  const fields = await readFile(fieldScopesFile, 'utf8')
-    .then((t) => yaml.load(t))
-    .catch(() => undefined)
+  // A fault in that file is reported by the field-scope loader; here it only adds names.
+  const fields = await readMappingFile(FIELD_SCOPES, fieldScopesFile, () => undefined).catch(
+    () => undefined,
+  )
   if (isObj(fields)) {
     for (const paths of Object.values(fields)) {
       if (!isObj(paths)) continue

@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises'
-import yaml from 'js-yaml'
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import {
+  mappingFault,
+  readMappingFile,
+  type MappingFileKind,
+} from '../fixtures/read-mapping-file.js'
 import { ITEM, walkSchemaFields, successSchemas } from './schema-fields.js'
 import {
   addScopedField,
@@ -17,13 +20,12 @@ const SCOPE = /^[A-Za-z0-9_.:-]{1,100}$/
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function bad(file: string, message: string): SandboxConfigError {
-  return new SandboxConfigError(
-    SANDBOX_ERRORS.BAD_MAPPING,
-    `field scopes ${file}: ${message}. Fix the file or pass another fieldScopes file.`,
-    { file },
-  )
+const KIND: MappingFileKind = {
+  label: 'field scopes',
+  remedy: 'pass another fieldScopes file',
+  missing: "only the contract's x-sandbox-scopes filter fields.",
 }
+const bad = (file: string, message: string): SandboxConfigError => mappingFault(KIND, file, message)
 
 /**
  * Builds the table of scoped fields: every response property of the contract marked
@@ -76,25 +78,7 @@ async function readMapping(
   file: string,
   log: (line: string) => void,
 ): Promise<Record<string, Record<string, string[]>>> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT') throw bad(file, `cannot be read (${code ?? String(cause)})`)
-    log(`field scopes ${file}: not found; only the contract's x-sandbox-scopes filter fields.`)
-    return {}
-  }
-  let doc: unknown
-  try {
-    doc = yaml.load(text, { filename: file })
-  } catch (cause) {
-    const mark = (cause as { mark?: { line: number } }).mark
-    throw bad(
-      file,
-      `${mark ? `line ${mark.line + 1}: ` : ''}not valid YAML (${(cause as { reason?: string }).reason ?? 'syntax error'})`,
-    )
-  }
+  const doc = await readMappingFile(KIND, file, log)
   if (doc === undefined || doc === null) return {}
   if (!isMap(doc)) throw bad(file, 'expected a map of operationId -> { dotted path: [scope, ...] }')
   for (const [id, fields] of Object.entries(doc)) {
