@@ -101,31 +101,26 @@ function load(url, headers) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-async function measure(s) {
+/** One run of one variant: start its server, load it, stop it. */
+async function runOnce(s, setup) {
   const port = await freePort()
-  const setup = s.before ? await s.before() : {}
-  const runs = []
+  const { command, argv, env } = s.server(port, contract, setup)
+  const request = await s.request(`http://127.0.0.1:${port}`, setup)
+  const server = await startServer(s.name, command, argv, request, env)
   try {
-    for (let i = 0; i < args.runs; i++) {
-      const { command, argv, env } = s.server(port, contract, setup)
-      const request = await s.request(`http://127.0.0.1:${port}`, setup)
-      const server = await startServer(s.name, command, argv, request, env)
-      try {
-        if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
-        const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
-        const r = await load(req.url, req.headers)
-        runs.push({ ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) })
-      } finally {
-        await stop(server.child)
-      }
-    }
+    if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
+    const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
+    const r = await load(req.url, req.headers)
+    return { ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) }
   } finally {
-    // Even when a run failed: a variant's Redis must not outlive the bench.
-    if (s.after) await s.after(setup)
+    await stop(server.child)
   }
+}
+
+function summarise(name, runs) {
   const pick = (k) => median(runs.map((r) => r[k]))
   return {
-    name: s.name,
+    name,
     rps: pick('rps'),
     p50: pick('p50'),
     p99: pick('p99'),
@@ -137,23 +132,49 @@ async function measure(s) {
   }
 }
 
+// Runs are interleaved (round 1 of every variant, then round 2...), so that the drift of a shared,
+// noisy machine spreads over all variants instead of favouring whichever ran at a quiet moment.
 const selected = scenarios(root).filter((s) => !args.only || args.only.includes(s.name))
-const results = []
-for (const s of selected) {
-  process.stderr.write(
-    `bench: ${s.name} (${args.runs} × ${args.duration} s, ${args.connections} connections)\n`,
-  )
-  try {
-    results.push(await measure(s))
-  } catch (err) {
-    results.push({ name: s.name, error: String(err.message ?? err).split('\n')[0] })
+const state = new Map(
+  selected.map((s) => [s.name, { runs: [], error: undefined, setup: undefined }]),
+)
+try {
+  for (const s of selected) {
+    const st = state.get(s.name)
+    try {
+      st.setup = s.before ? await s.before() : {}
+    } catch (err) {
+      st.error = String(err.message ?? err).split('\n')[0]
+    }
   }
+  for (let round = 1; round <= args.runs; round++) {
+    for (const s of selected) {
+      const st = state.get(s.name)
+      if (st.error) continue
+      process.stderr.write(
+        `bench: round ${round}/${args.runs}: ${s.name} (${args.duration} s, ${args.connections} connections)\n`,
+      )
+      try {
+        st.runs.push(await runOnce(s, st.setup))
+      } catch (err) {
+        st.error = String(err.message ?? err).split('\n')[0]
+      }
+    }
+  }
+} finally {
+  // Even when a run failed: a variant's Redis must not outlive the bench.
+  for (const s of selected)
+    if (s.after && state.get(s.name).setup) await s.after(state.get(s.name).setup)
 }
+const results = selected.map((s) => {
+  const st = state.get(s.name)
+  return st.error ? { name: s.name, error: st.error } : summarise(s.name, st.runs)
+})
 
 const by = Object.fromEntries(results.map((r) => [r.name, r]))
 const ratio = (a, b) => (by[a]?.rps && by[b]?.rps ? (by[a].rps / by[b].rps).toFixed(2) : 'n/a')
 console.log(
-  `\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each (medians), ${args.duration} s, ${args.connections} connections`,
+  `\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each, interleaved (medians), ${args.duration} s, ${args.connections} connections`,
 )
 console.log(
   'name'.padEnd(28) +
