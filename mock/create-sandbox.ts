@@ -24,6 +24,7 @@ import { createSandboxClock } from './traffic/clock.js'
 import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
 import { rememberClientIp } from './http/client-ip.js'
+import { markBodyError } from './http/body-error.js'
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -92,20 +93,17 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.use(createOAuthRouter(ctx))
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
   app.use((req: Request, res: Response) => void handle(req, res))
+  // A body the JSON parser refused still goes through the pipeline (routed, authenticated,
+  // journaled); the validate stage answers for it.
   app.use(
     (
       err: Error & { status?: number; type?: string },
-      _req: Request,
+      req: Request,
       res: Response,
       _next: NextFunction,
     ) => {
-      // Only body-parser errors reach here: a malformed or oversized JSON body.
-      const status = err.status && err.status < 500 ? err.status : 400
-      const e = ctx.errors(undefined, 400, {
-        parameter: 'body',
-        detail: `Corps de requête illisible : ${err.type ?? err.message}`,
-      })
-      res.status(status).json(e.body)
+      markBodyError(req, err)
+      void handle(req, res)
     },
   )
 
@@ -118,7 +116,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...(ctx.auth.demoClient ? { demoClient: ctx.auth.demoClient } : {}),
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
-        const s = createServer(app)
+        // Room for oversized headers (a 100 KB token): the sandbox answers them itself, in the contract's shape.
+        const s = createServer({ maxHeaderSize: 256 * 1024 }, app)
         server = s
         s.once('error', reject)
         s.listen(port, host, () => {

@@ -1,10 +1,18 @@
 import type { SandboxContext } from '../context.js'
+import { bodyErrorOf } from '../http/body-error.js'
 import type { Stage } from '../http/exchange.js'
 
 /** Validate: checks parameters and body against the contract; failures answer 422 (or 400/415). */
 export function validateRequest(ctx: SandboxContext): Stage {
   return (ex) => {
     const op = ex.operation!
+    const refused = bodyErrorOf(ex.req)
+    if (refused) {
+      const detail = `Corps de requête illisible : ${refused.reason}`
+      const e = ctx.errors(op, refused.status, { parameter: 'body', detail })
+      ex.reply = { status: refused.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+      return
+    }
     const failure = ctx.validate(op, {
       path: ex.pathParams,
       query: ex.query,
