@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { buildProgram, reportFailure } from './program.js'
+import { tuneHeap } from './tune-heap.js'
 
+tuneHeap()
 try {
   await buildProgram().parseAsync(process.argv)
 } catch (err) {
