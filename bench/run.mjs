@@ -203,7 +203,12 @@ const comparisons = [
   ['sandbox (no auth) / prism dynamic', ratio('sandbox-noauth', 'prism-dynamic'), ''],
   ['authenticated / unauthenticated', ratio('sandbox-auth', 'sandbox-noauth'), 'bar >= 0.70'],
   ['rate limits + scenarios on / off', ratio('sandbox-traffic', 'sandbox-auth'), 'bar >= 0.90'],
-  ['journal on / off', ratio('sandbox-full', 'sandbox-traffic'), 'bar >= 0.85'],
+  ['journal on / off (memory state)', ratio('sandbox-full', 'sandbox-traffic'), 'bar >= 0.85'],
+  [
+    'journal on / off (file state, the default)',
+    ratio('sandbox-full-file', 'sandbox-traffic-file'),
+    'bar >= 0.85',
+  ],
   ['redis store / embedded store', ratio('sandbox-redis', 'sandbox-full'), ''],
 ]
 console.log('\nratios (req/s, same request, same run):')

@@ -1,8 +1,10 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 // The servers and requests `bench/run.mjs` measures. Every sandbox variant serves the real contract
 // and answers the same request as Prism: a legal unit by SIREN with the traceability parameters.
 import { spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 const PATH =
   '/v3/insee/sirene/unites_legales/418166096?context=bench&recipient=13002526500013&object=bench'
@@ -131,6 +133,9 @@ function freePort() {
   })
 }
 
+/** A state file in a new temporary folder: each run starts from nothing. */
+const freshStateFile = () => join(mkdtempSync(join(tmpdir(), 'sandbox-twin-bench-')), 'state.json')
+
 export function scenarios(root) {
   const highLimits = resolve(root, 'bench/rate-limits-high.yaml')
   return [
@@ -159,6 +164,21 @@ export function scenarios(root) {
     sandbox(root, 'sandbox-full', () => ['--state', 'memory', '--rate-limits', highLimits], {
       authenticated: true,
     }),
+    // The CLI's default state: a lowdb file, and the journal appended to JSONL beside it.
+    sandbox(
+      root,
+      'sandbox-traffic-file',
+      () => ['--state', freshStateFile(), '--rate-limits', highLimits, '--no-journal'],
+      { authenticated: true },
+    ),
+    sandbox(
+      root,
+      'sandbox-full-file',
+      () => ['--state', freshStateFile(), '--rate-limits', highLimits],
+      {
+        authenticated: true,
+      },
+    ),
     sandbox(
       root,
       'sandbox-redis',
