@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path'
 import $RefParser from '@apidevtools/json-schema-ref-parser'
 import yaml from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { resolveLocalRefs } from './local-refs.js'
 import { parseCached } from './parse-cache.js'
 import { readOperations } from './read-operations.js'
 import type { Contract } from './types.js'
@@ -75,9 +76,11 @@ export async function loadContract(file: string): Promise<Contract> {
   let document: Record<string, unknown>
   try {
     // Circular schemas stay as `$ref`s; generators and validators treat a left-over `$ref` as "any".
-    document = (await $RefParser.dereference(path, raw, {
-      dereference: { circular: 'ignore' },
-    })) as Record<string, unknown>
+    document =
+      resolveLocalRefs(raw) ??
+      ((await $RefParser.dereference(path, raw, {
+        dereference: { circular: 'ignore' },
+      })) as Record<string, unknown>)
   } catch (cause) {
     throw bad(path, `a $ref cannot be resolved: ${(cause as Error).message}`, cause)
   }

@@ -28,10 +28,12 @@ export async function parseCached(
     .catch(() => undefined)
   if (cached) return cached
   const value = parse()
+  // Serialised now: the caller resolves `$ref`s in place right after.
+  const json = JSON.stringify(value)
   const temp = `${file}.${process.pid}.tmp`
   // Written in the background, atomically (rename), so a concurrent start never reads half a file.
   void mkdir(PARSE_CACHE_DIR, { recursive: true })
-    .then(() => writeFile(temp, JSON.stringify(value)))
+    .then(() => writeFile(temp, json))
     .then(() => rename(temp, file))
     .catch(() => undefined)
   return value
