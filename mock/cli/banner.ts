@@ -1,5 +1,6 @@
 import type { Operation } from '../contract/types.js'
 import type { Sandbox } from '../create-sandbox.js'
+import { redactUrl } from '../store/redis-connection.js'
 
 /** Values for a first call's parameters: a known coherent company, then the contract's own examples. */
 const SAMPLE: Record<string, string> = {
@@ -44,7 +45,7 @@ export function printBanner(sandbox: Sandbox, url: string): void {
   const lines = [
     `sandbox-twin listening on ${url}`,
     `  contract:     ${ctx.contract.title} ${ctx.contract.version} (${ctx.contract.operations.length} operations) from ${ctx.contract.file}`,
-    `  state:        ${ctx.options.state}    seed: ${ctx.options.seed}`,
+    `  state:        ${redactUrl(ctx.options.state)}    seed: ${ctx.options.seed}`,
     `  admin token:  ${sandbox.adminToken}`,
     `  health:       curl ${url}/__sandbox/health`,
   ]
