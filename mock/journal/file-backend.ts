@@ -86,10 +86,10 @@ export async function createFileJournalBackend(
 
   return {
     kind: 'file',
-    append: async (entries) => {
-      if (entries.length === 0) return
+    append: async (lines) => {
+      if (lines.length === 0) return
       let chunk = ''
-      for (const e of entries) chunk += `${JSON.stringify(e)}\n`
+      for (const line of lines) chunk += `${line.json}\n`
       const bytes = Buffer.from(chunk)
       await handle.write(bytes)
       size += bytes.length

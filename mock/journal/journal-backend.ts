@@ -1,4 +1,5 @@
 import type { JournalEntry } from './journal-entry.js'
+import type { JournalLine } from './journal-line.js'
 
 /**
  * Which entries a query or an export wants. Every field is optional; given fields must all match.
@@ -39,8 +40,8 @@ export interface JournalPage {
 export interface JournalBackend {
   /** `'memory'`, `'file'` or `'redis'`. */
   readonly kind: string
-  /** Appends a batch, in order; never rewrites what is already stored. */
-  append(entries: readonly JournalEntry[]): Promise<void>
+  /** Appends a batch of serialised entries, in order; never rewrites what is already stored. */
+  append(lines: readonly JournalLine[]): Promise<void>
   /** Up to `limit` entries matching `filter` after `cursor` (from the oldest when absent). */
   query(filter: JournalFilter, limit: number, cursor?: string): Promise<JournalPage>
   /** Every entry matching `filter`, oldest first, read lazily (exports, reports). */

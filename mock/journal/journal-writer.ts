@@ -1,5 +1,6 @@
 import type { JournalBackend } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
+import { toJournalLine, type JournalLine } from './journal-line.js'
 
 /** Options of {@link createJournalWriter}. */
 export interface JournalWriterOptions {
@@ -25,7 +26,7 @@ export interface JournalWriterStats {
 
 /** Buffers entries in memory and hands them to a backend in batches, one batch at a time. */
 export interface JournalWriter {
-  /** Buffers an entry; never waits for storage. */
+  /** Serialises an entry and buffers it; never waits for storage. */
   push(entry: JournalEntry): void
   /** Resolves once everything pushed so far is stored. */
   flush(): Promise<void>
@@ -45,7 +46,7 @@ export function createJournalWriter(
   const delay = options.flushDelayMs ?? 50
   const cap = options.bufferEntries * 2
   const counters = { recorded: 0, written: 0, dropped: 0 }
-  let pending: JournalEntry[] = []
+  let pending: JournalLine[] = []
   let writing: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
   let closed = false
@@ -93,7 +94,7 @@ export function createJournalWriter(
     push: (entry) => {
       if (closed) return drop(1, 'the journal is closed')
       if (pending.length >= cap) return drop(1, `buffer full: ${cap} entries waiting for storage`)
-      pending.push(entry)
+      pending.push(toJournalLine(entry))
       counters.recorded++
       if (pending.length >= options.bufferEntries) void drain()
       else schedule()

@@ -56,9 +56,11 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   })
   const retentionMs = options.retentionDays * DAY
   const nextId = idGenerator(options.now)
-  // `id` first in every stored line, whatever the entry brings.
+  // `id` first in every stored line, whatever the entry brings. API entries, one per request, are
+  // built with their id in place instead (no copy): `watchExchange` takes `nextId`.
   const record = (entry: NewJournalEntry): void =>
     writer.push(Object.assign({ id: '' }, entry, { id: nextId() }))
+  const push = (entry: JournalEntry): void => writer.push(entry)
   // Retention hides older entries at once, whatever the backend has physically removed yet.
   const inRetention = (filter: JournalFilter): JournalFilter => {
     const oldest = options.now() - retentionMs
@@ -87,7 +89,7 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   return {
     enabled: true,
     backend: backend.kind,
-    watch: (ex) => watchExchange(ex, options.now, record, clockOffset),
+    watch: (ex) => watchExchange(ex, { now: options.now, nextId, push, clockOffset }),
     record,
     query: async (filter, limit, cursor) => {
       await writer.flush()

@@ -5,39 +5,32 @@ import {
   type JournalPage,
 } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
-
-/**
- * One kept entry: serialised, with its client id beside it for the commonest filter. A ring of up to
- * 100,000 entries held as object graphs costs every full garbage collection a walk over millions of
- * fields; held as strings it costs one mark each, and appending stays cheap.
- */
-interface Kept {
-  clientId: string | undefined
-  json: string
-}
+import { fromJournalLine, type JournalLine } from './journal-line.js'
 
 /**
  * The journal of a sandbox whose state lives in memory: a ring of the last `capacity` entries. When
- * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers.
+ * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers. Entries are
+ * kept as the serialised lines the writer hands over: a ring of 100,000 entries held as object graphs
+ * would cost every full garbage collection a walk over millions of fields; as strings, one mark each.
  */
 export function createMemoryJournalBackend(capacity: number): JournalBackend {
   if (!Number.isInteger(capacity) || capacity < 1) {
     throw new RangeError(`a memory journal needs a capacity of at least 1 entry, got ${capacity}`)
   }
-  const ring: Array<Kept | undefined> = new Array<Kept | undefined>(capacity)
+  const ring: Array<JournalLine | undefined> = new Array<JournalLine | undefined>(capacity)
   let head = 0 // slot of the oldest entry
   let count = 0
   let nextSeq = 0 // sequence number the next appended entry gets
 
   const oldestSeq = (): number => nextSeq - count
-  const keptAt = (seq: number): Kept => ring[(head + (seq - oldestSeq())) % capacity]!
-  const at = (seq: number): JournalEntry => JSON.parse(keptAt(seq).json) as JournalEntry
+  const keptAt = (seq: number): JournalLine => ring[(head + (seq - oldestSeq())) % capacity]!
+  const at = (seq: number): JournalEntry => fromJournalLine(keptAt(seq))
   /** The entries from `seq` on that may match: a client filter is checked before parsing. */
   function* matching(seq: number, filter: JournalFilter): Generator<[number, JournalEntry]> {
     for (let s = Math.max(seq, oldestSeq()); s < nextSeq; s++) {
       const kept = keptAt(s)
       if (filter.clientId !== undefined && kept.clientId !== filter.clientId) continue
-      const entry = JSON.parse(kept.json) as JournalEntry
+      const entry = fromJournalLine(kept)
       if (matchesFilter(entry, filter)) yield [s, entry]
     }
   }
@@ -50,10 +43,10 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
 
   return {
     kind: 'memory',
-    append: async (entries) => {
-      for (const entry of entries) {
+    append: async (lines) => {
+      for (const line of lines) {
         if (count === capacity) drop(1)
-        ring[(head + count) % capacity] = { clientId: entry.clientId, json: JSON.stringify(entry) }
+        ring[(head + count) % capacity] = line
         count++
         nextSeq++
       }

@@ -58,8 +58,8 @@ export function createRedisJournalBackend(
 
   return {
     kind: 'redis',
-    append: async (entries) => {
-      await stream.appendMany([...entries])
+    append: async (lines) => {
+      await stream.appendSerialised(lines.map((line) => line.json))
     },
     query: async (filter, limit, cursor) => {
       const start = cursor !== undefined && STREAM_ID.test(cursor) ? cursor : undefined

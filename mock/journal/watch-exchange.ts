@@ -1,7 +1,8 @@
 import { sandboxNow, type Exchange } from '../http/exchange.js'
 import { dataParams, TRACEABILITY_PARAMS } from '../resolve/resolve-stage.js'
 import { peekClientId } from '../traffic/peek-client.js'
-import type { JournalOutcome, NewJournalEntry } from './journal-entry.js'
+import { isoFormatter } from './iso-time.js'
+import type { JournalEntry, JournalOutcome, NewJournalEntry } from './journal-entry.js'
 
 /** Notes stages leave on an exchange that the journal lifts into entry fields of their own. */
 const LIFTED_NOTES = new Set([
@@ -15,17 +16,25 @@ const LIFTED_NOTES = new Set([
   'authClientId',
 ])
 
+/** What {@link watchExchange} records with. */
+export interface WatchOptions {
+  /** Real-time source, ms. */
+  now: () => number
+  /** The journal's next entry id (ids increase in recording order). */
+  nextId: () => string
+  /** Hands a finished entry to the journal's writer. */
+  push: (entry: JournalEntry) => void
+  /** A client's clock offset, ms, for an exchange held before any stage read it. */
+  clockOffset?: ((clientId: string) => Promise<number>) | undefined
+}
+
 /**
  * The journal's pipeline hook: watches an exchange from arrival until its response closes (answer
  * written, client gone, or connection closed by the sandbox), then records exactly one entry. Costs
- * one listener per request; the entry is built once, after the answer has left.
+ * one listener per request; the entry is built once, after the answer has left, and serialised at
+ * once by the writer.
  */
-export function watchExchange(
-  ex: Exchange,
-  now: () => number,
-  record: (entry: NewJournalEntry) => void,
-  clockOffset?: (clientId: string) => Promise<number>,
-): void {
+export function watchExchange(ex: Exchange, options: WatchOptions): void {
   const socket = ex.req.socket
   const bytesBefore = socket.bytesWritten
   ex.res.once('close', () => {
@@ -37,29 +46,50 @@ export function watchExchange(
       : clientGone
         ? 'client-closed'
         : 'server-closed'
-    const entry = entryOf(ex, now() - ex.receivedAt, outcome, socket.bytesWritten - bytesBefore)
+    const latencyMs = options.now() - ex.receivedAt
+    const entry = entryOf(
+      ex,
+      options.nextId(),
+      latencyMs,
+      outcome,
+      socket.bytesWritten - bytesBefore,
+    )
     // Held before authentication, the exchange never learnt its client's clock: read it now, so
-    // that the entry sits at its place on that clock among the client's other calls.
+    // that the entry sits at its place on that clock among the client's other calls. It takes a new
+    // id when it is recorded, so that ids keep the recording order.
+    const { clockOffset } = options
     if (!clockOffset || ex.clockOffset !== 0 || !entry.clientId || !entry.banned)
-      return record(entry)
+      return options.push(entry)
     void clockOffset(entry.clientId).then(
-      (offset) => record({ ...entry, sandboxAt: new Date(ex.receivedAt + offset).toISOString() }),
-      () => record(entry),
+      (offset) =>
+        options.push({
+          ...entry,
+          id: options.nextId(),
+          sandboxAt: new Date(ex.receivedAt + offset).toISOString(),
+        }),
+      () => options.push({ ...entry, id: options.nextId() }),
     )
   })
 }
 
+const arrivalIso = isoFormatter()
+const expiryIso = isoFormatter()
+
 function entryOf(
   ex: Exchange,
+  id: string,
   latencyMs: number,
   outcome: JournalOutcome,
   bytes: number,
-): NewJournalEntry {
+): JournalEntry {
   const { identity, operation: op, notes } = ex
-  const entry: NewJournalEntry = {
+  const at = arrivalIso(ex.receivedAt)
+  const sandboxAt = ex.clockOffset === 0 ? at : new Date(sandboxNow(ex)).toISOString()
+  const entry: JournalEntry = {
+    id,
     kind: 'api',
-    at: new Date(ex.receivedAt).toISOString(),
-    sandboxAt: new Date(sandboxNow(ex)).toISOString(),
+    at,
+    sandboxAt,
     ip: ex.ip,
     method: ex.method,
     path: ex.path,
@@ -73,8 +103,7 @@ function entryOf(
     entry.authMode = identity.mode
     entry.scopes = identity.scopes
     if (identity.jti !== undefined) entry.jti = identity.jti
-    if (identity.expiresAt !== undefined)
-      entry.tokenExpiresAt = new Date(identity.expiresAt).toISOString()
+    if (identity.expiresAt !== undefined) entry.tokenExpiresAt = expiryIso(identity.expiresAt)
     if (notes.tokenConsumed) entry.singleUse = true
   } else {
     Object.assign(entry, unverifiedCaller(ex))
@@ -110,8 +139,13 @@ function entryOf(
   if (Array.isArray(notes.fieldScopes)) entry.fieldScopes = notes.fieldScopes as string[]
   const origin = ex.req.headers.origin
   if (origin !== undefined) entry.origin = origin
-  const rest = Object.entries(notes).filter(([k]) => !LIFTED_NOTES.has(k))
-  if (rest.length > 0) entry.notes = Object.fromEntries(rest)
+  let rest: Record<string, unknown> | undefined
+  for (const key in notes) {
+    if (LIFTED_NOTES.has(key)) continue
+    rest ??= {}
+    rest[key] = notes[key]
+  }
+  if (rest) entry.notes = rest
   return entry
 }
 

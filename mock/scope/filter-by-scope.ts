@@ -7,11 +7,11 @@ import { ANY, type ScopeNode } from './scope-tree.js'
 /** What minimisation did to one answer. */
 export interface ScopeOutcome {
   /** Dotted paths of the leaves left in the body (array items as `[]`), sorted. */
-  fields: string[]
+  fields: readonly string[]
   /** Dotted paths of the fields removed, sorted. */
-  withheld: string[]
+  withheld: readonly string[]
   /** Scopes held that let through at least one field holding data (a non-null value somewhere), sorted. */
-  unlocking: string[]
+  unlocking: readonly string[]
 }
 
 type Json = Record<string, unknown>
@@ -58,10 +58,12 @@ export function applyScopes(
     }
   }
   visit(body, root, [])
+  // Frozen: an outcome is cached and shared by every answer of the same body and scopes, and the
+  // journal serialises a frozen list once (`journal-line.ts`).
   return {
-    fields: leafPaths(body),
-    withheld: [...withheld].sort(),
-    unlocking: [...unlocking].sort(),
+    fields: Object.freeze(leafPaths(body)),
+    withheld: Object.freeze([...withheld].sort()),
+    unlocking: Object.freeze([...unlocking].sort()),
   }
 }
 

@@ -43,6 +43,8 @@ export interface RedisStream<T> {
   append(value: T): Promise<string>
   /** Appends many entries in one round-trip (a journal flush). Resolves with their ids, in order. */
   appendMany(values: T[]): Promise<string[]>
+  /** {@link appendMany} for values already serialised as JSON (a journal's lines). */
+  appendSerialised(jsons: readonly string[]): Promise<string[]>
   range(query?: StreamQuery): Promise<Array<StreamEntry<T>>>
   /** Number of entries held. */
   length(): Promise<number>
@@ -62,31 +64,35 @@ export function openRedisStream<T>(
 ): RedisStream<T> {
   const keys = store.keys(options.clientId)
   const key = keys.stream(name)
-  const args = (value: T): Array<string | number> => [
+  const args = (json: string): Array<string | number> => [
     key,
     keys.ownerIndex,
-    JSON.stringify(value ?? null),
+    json,
     options.maxLen ?? 100_000,
     options.maxAgeMs ?? 0,
     options.ttlMs ?? store.defaultTtlMs,
   ]
+  const appendSerialised = async (jsons: readonly string[]): Promise<string[]> => {
+    if (jsons.length === 0) return []
+    return store.run(async (r) => {
+      const batch = r.pipeline() as unknown as {
+        stStreamAppend(...a: Array<string | number>): void
+        exec(): Promise<Array<[Error | null, unknown]> | null>
+      }
+      for (const json of jsons) batch.stStreamAppend(...args(json))
+      return ((await batch.exec()) ?? []).map(([err, id]) => {
+        if (err) throw err
+        return String(id)
+      })
+    })
+  }
+  const serialise = (value: T): string => JSON.stringify(value ?? null)
   return {
     key,
-    append: async (value) => String(await store.run((r) => r.stStreamAppend(...args(value)))),
-    appendMany: async (values) => {
-      if (values.length === 0) return []
-      return store.run(async (r) => {
-        const batch = r.pipeline() as unknown as {
-          stStreamAppend(...a: Array<string | number>): void
-          exec(): Promise<Array<[Error | null, unknown]> | null>
-        }
-        for (const value of values) batch.stStreamAppend(...args(value))
-        return ((await batch.exec()) ?? []).map(([err, id]) => {
-          if (err) throw err
-          return String(id)
-        })
-      })
-    },
+    append: async (value) =>
+      String(await store.run((r) => r.stStreamAppend(...args(serialise(value))))),
+    appendMany: (values) => appendSerialised(values.map(serialise)),
+    appendSerialised,
     range: async (query = {}) => {
       const next = query.after !== undefined ? `(${query.after}` : undefined
       const low = (!query.reverse && next) || bound(query.from, '-')

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { JournalBackend } from '../../mock/journal/journal-backend.js'
-import type { JournalEntry } from '../../mock/journal/journal-entry.js'
+import type { JournalLine } from '../../mock/journal/journal-line.js'
 import { createJournalWriter } from '../../mock/journal/journal-writer.js'
 import { createMemoryJournalBackend } from '../../mock/journal/memory-backend.js'
 import { makeEntry } from './make-entry.js'
 
 /** A backend whose appends wait until the test releases them. */
-function gatedBackend(): JournalBackend & { batches: JournalEntry[][]; release: () => void } {
+function gatedBackend(): JournalBackend & { batches: JournalLine[][]; release: () => void } {
   const inner = createMemoryJournalBackend(1000)
-  const batches: JournalEntry[][] = []
+  const batches: JournalLine[][] = []
   let open!: () => void
   let gate = new Promise<void>((r) => (open = r))
   return {

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '../../mock/journal/journal-entry.js'
+import { toJournalLine, type JournalLine } from '../../mock/journal/journal-line.js'
 
 let counter = 0
 
@@ -24,3 +25,7 @@ export function makeEntry(overrides: Partial<JournalEntry> & { t?: number } = {}
     ...rest,
   }
 }
+
+/** {@link makeEntry} serialised as the writer hands it to a backend. */
+export const makeLine = (overrides: Partial<JournalEntry> & { t?: number } = {}): JournalLine =>
+  toJournalLine(makeEntry(overrides))

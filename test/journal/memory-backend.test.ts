@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryJournalBackend } from '../../mock/journal/memory-backend.js'
-import { makeEntry } from './make-entry.js'
+import { makeLine } from './make-entry.js'
 
 const T0 = Date.UTC(2025, 0, 6, 9)
 
 describe('memory journal backend', () => {
   it('keeps only the last `capacity` entries, oldest dropped first', async () => {
     const backend = createMemoryJournalBackend(3)
-    const entries = [1, 2, 3, 4, 5].map((i) => makeEntry({ t: T0 + i, path: `/p${i}` }))
+    const entries = [1, 2, 3, 4, 5].map((i) => makeLine({ t: T0 + i, path: `/p${i}` }))
     await backend.append(entries)
     const page = await backend.query({}, 10)
     expect(page.entries.map((e) => e.path)).toEqual(['/p3', '/p4', '/p5'])
@@ -18,7 +18,7 @@ describe('memory journal backend', () => {
     const backend = createMemoryJournalBackend(100)
     await backend.append(
       Array.from({ length: 10 }, (_, i) =>
-        makeEntry({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
+        makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
       ),
     )
     const first = await backend.query({ clientId: 'odd' }, 2)
@@ -32,19 +32,19 @@ describe('memory journal backend', () => {
 
   it('resumes at the oldest entry left when a cursor points past dropped entries', async () => {
     const backend = createMemoryJournalBackend(2)
-    await backend.append([makeEntry({ path: '/a' }), makeEntry({ path: '/b' })])
+    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
     const page = await backend.query({}, 1)
-    await backend.append([makeEntry({ path: '/c' }), makeEntry({ path: '/d' })])
+    await backend.append([makeLine({ path: '/c' }), makeLine({ path: '/d' })])
     expect((await backend.query({}, 5, page.next)).entries.map((e) => e.path)).toEqual(['/c', '/d'])
   })
 
   it('filters by operation, status class, no status and time range', async () => {
     const backend = createMemoryJournalBackend(10)
     await backend.append([
-      makeEntry({ t: T0, status: 200 }),
-      makeEntry({ t: T0 + 1000, status: 429, operation: 'other' }),
-      makeEntry({ t: T0 + 2000, status: undefined, outcome: 'client-closed' }),
-      makeEntry({ t: T0 + 3000, status: 503 }),
+      makeLine({ t: T0, status: 200 }),
+      makeLine({ t: T0 + 1000, status: 429, operation: 'other' }),
+      makeLine({ t: T0 + 2000, status: undefined, outcome: 'client-closed' }),
+      makeLine({ t: T0 + 3000, status: 503 }),
     ])
     const paths = async (filter: Parameters<typeof backend.query>[0]): Promise<string[]> =>
       (await backend.query(filter, 10)).entries.map((e) => e.at)
@@ -58,22 +58,18 @@ describe('memory journal backend', () => {
 
   it('prunes entries that arrived before the cut', async () => {
     const backend = createMemoryJournalBackend(10)
-    await backend.append([
-      makeEntry({ t: T0 }),
-      makeEntry({ t: T0 + 10 }),
-      makeEntry({ t: T0 + 20 }),
-    ])
+    await backend.append([makeLine({ t: T0 }), makeLine({ t: T0 + 10 }), makeLine({ t: T0 + 20 })])
     await backend.prune(T0 + 15)
     expect((await backend.query({}, 10)).entries).toHaveLength(1)
   })
 
   it('streams a snapshot that later appends do not disturb', async () => {
     const backend = createMemoryJournalBackend(3)
-    await backend.append([makeEntry({ path: '/a' }), makeEntry({ path: '/b' })])
+    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
     const seen: string[] = []
     for await (const e of backend.stream({})) {
       seen.push(e.path)
-      await backend.append([makeEntry({ path: '/late' })])
+      await backend.append([makeLine({ path: '/late' })])
     }
     expect(seen).toEqual(['/a', '/b'])
   })
