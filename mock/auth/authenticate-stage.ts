@@ -10,6 +10,7 @@ import {
 } from './auth-headers.js'
 import { readClientCredentials } from './client-credentials.js'
 import type { SandboxClient } from './client-registry.js'
+import { internScopes } from './scope-list.js'
 
 /** Answers with the contract's own error (its example for that code), notes why for the journal. */
 function refuse(
@@ -40,7 +41,7 @@ function lacksPrivilege(
   ctx: SandboxContext,
   ex: Exchange,
   op: Operation,
-  scopes: string[],
+  scopes: readonly string[],
 ): boolean {
   const needed = ctx.auth.requiredPrivileges(op)
   if (needed.length === 0 || needed.some((p) => scopes.includes(p))) return false
@@ -109,7 +110,11 @@ async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<
   ex.clockOffset = await ctx.clock.offset(client.clientId)
   if (!client.basicAuth) return refuse(ctx, ex, 401, '00101', 'basic-not-allowed')
   if (lacksPrivilege(ctx, ex, op, client.privileges)) return
-  ex.identity = { clientId: client.clientId, scopes: [...client.privileges], mode: 'basic' }
+  ex.identity = {
+    clientId: client.clientId,
+    scopes: internScopes(client.privileges),
+    mode: 'basic',
+  }
   ex.headers[WARNING_HEADER] = BASIC_WARNING
   notice(ctx, ex, client)
 }

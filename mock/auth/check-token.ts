@@ -3,6 +3,7 @@ import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import type { AccessClaims } from './issue-token.js'
 import type { TokenState } from './token-state.js'
 import { judgeTime, type Verification } from './verify-token.js'
+import { internScopes } from './scope-list.js'
 
 /** API Entreprise's token error codes: invalid or missing, expired, blacklisted. */
 export type TokenErrorCode = '00101' | '00103' | '00105'
@@ -15,7 +16,7 @@ export type TokenCheck =
       /** The client's clock offset, ms. */
       offset: number
       /** The token's scopes that the client still holds: a privilege withdrawn takes effect at once. */
-      scopes: string[]
+      scopes: readonly string[]
     }
   | { ok: false; code: TokenErrorCode; reason: string; clientId?: string; offset?: number }
 
@@ -53,6 +54,7 @@ export function createTokenCheck(
     // A spent single-use token asks the client to fetch a new one, like an expired one.
     if (spent === 'consumed') return { ok: false, code: '00103', reason: 'consumed', ...who }
     const held = new Set(client.privileges)
-    return { ok: true, claims, client, offset, scopes: claims.scopes.filter((s) => held.has(s)) }
+    const scopes = internScopes(claims.scopes.filter((s) => held.has(s)))
+    return { ok: true, claims, client, offset, scopes }
   }
 }

@@ -41,7 +41,7 @@ export function readOperations(file: string, doc: Obj): Operation[] {
         secured:
           Array.isArray(security) &&
           security.some((req) => isObj(req) && Object.keys(req).length > 0),
-        privileges: readPrivileges(op, security),
+        privileges: Object.freeze(readPrivileges(op, security)),
         extensions: Object.fromEntries(Object.entries(op).filter(([k]) => k.startsWith('x-'))),
       })
     }

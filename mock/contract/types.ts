@@ -48,7 +48,7 @@ export interface Operation {
   /** True when the operation (or the contract's root) requires a security scheme. */
   secured: boolean
   /** Scopes named by the contract's security requirements or by `x-sandbox-privilege`. */
-  privileges: string[]
+  privileges: readonly string[]
   /** Every `x-*` extension on the operation object. */
   extensions: Record<string, unknown>
 }

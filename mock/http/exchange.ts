@@ -20,7 +20,7 @@ export interface Identity {
   /** `jti` of the access token (never the token itself); absent for Basic authentication. */
   jti?: string
   /** Privileges the credential carries. */
-  scopes: string[]
+  scopes: readonly string[]
   mode: 'bearer' | 'basic'
   /** Token expiry, sandbox-clock ms. */
   expiresAt?: number

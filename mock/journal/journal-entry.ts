@@ -22,7 +22,7 @@ export interface JournalEntry {
   /** How the request authenticated. */
   authMode?: 'bearer' | 'basic'
   /** Privileges the credential carried. */
-  scopes?: string[]
+  scopes?: readonly string[]
   /** Expiry of the token used or issued, sandbox time, ISO 8601. */
   tokenExpiresAt?: string
   /** True for a single-use token. */
@@ -35,7 +35,7 @@ export interface JournalEntry {
   /** Operation id, when the route matched one. */
   operation?: string
   /** Privileges the operation requires (from the contract). */
-  privileges?: string[]
+  privileges?: readonly string[]
   /** Rate-limit group of the operation. */
   rateGroup?: string
   /** The data asked for: identifying parameters (siren, siret, year...), traceability excluded. */
@@ -70,11 +70,11 @@ export interface JournalEntry {
   /** Real ms from arrival to the client's close, when it closed first. */
   clientClosedAfterMs?: number
   /** Dotted paths of the response fields delivered (array items as `[]`), for operations with scoped fields. */
-  fields?: string[]
+  fields?: readonly string[]
   /** Dotted paths removed because the token lacked their scope. */
-  withheld?: string[]
+  withheld?: readonly string[]
   /** Scopes that unlocked at least one delivered field. */
-  fieldScopes?: string[]
+  fieldScopes?: readonly string[]
   /** `Origin` header, when the request carried one (a browser front end). */
   origin?: string
   /** Other facts stages recorded (fixture file, fault injected...). */

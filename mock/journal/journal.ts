@@ -136,8 +136,15 @@ export function createDisabledJournal(): Journal {
 function idGenerator(now: () => number): () => string {
   const tag = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(5, '0')
   let counter = 0
+  let lastMs = NaN
+  let prefix = ''
   return () => {
     counter = (counter + 1) % 36 ** 6
-    return `${now().toString(36).padStart(9, '0')}-${tag}-${counter.toString(36).padStart(6, '0')}`
+    const ms = now()
+    if (ms !== lastMs) {
+      lastMs = ms
+      prefix = `${ms.toString(36).padStart(9, '0')}-${tag}-`
+    }
+    return `${prefix}${counter.toString(36).padStart(6, '0')}`
   }
 }

@@ -37,7 +37,8 @@ export interface WatchOptions {
 export function watchExchange(ex: Exchange, options: WatchOptions): void {
   const socket = ex.req.socket
   const bytesBefore = socket.bytesWritten
-  ex.res.once('close', () => {
+  // A response emits 'close' once: a plain listener, without the wrapper `once` allocates.
+  ex.res.on('close', () => {
     // A client that goes away first half-closes (FIN: the readable side ends) or resets the socket;
     // a connection the sandbox closes itself (ban cap, fault, shutdown) shows neither.
     const clientGone = socket.readableEnded || socket.errored != null
@@ -122,10 +123,13 @@ function entryOf(
   if (ex.res.headersSent) entry.status = ex.res.statusCode
   if (ex.reply?.code !== undefined && ex.res.headersSent) entry.code = ex.reply.code
   if (ex.scenario !== undefined) entry.scenario = ex.scenario
-  const retryAfter = Number(header(ex, 'retry-after'))
-  if (entry.status !== undefined && Number.isFinite(retryAfter)) entry.retryAfter = retryAfter
-  const retryIn = entry.status !== undefined && entry.status >= 400 ? retryInOf(ex) : undefined
-  if (retryIn !== undefined) entry.retryIn = retryIn
+  // Retry-After and retry_in come with refusals (429, 503, 502...): a success is not searched for them.
+  if (entry.status !== undefined && entry.status >= 400) {
+    const retryAfter = Number(header(ex, 'retry-after') ?? NaN)
+    if (Number.isFinite(retryAfter)) entry.retryAfter = retryAfter
+    const retryIn = retryInOf(ex)
+    if (retryIn !== undefined) entry.retryIn = retryIn
+  }
   if (outcome === 'client-closed') entry.clientClosedAfterMs = latencyMs
   const ban = notes.ban as { until?: unknown } | undefined
   if (ban) {

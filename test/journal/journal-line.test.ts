@@ -23,9 +23,38 @@ describe('journal line', () => {
     expect(again.json).toContain(`"fields":${JSON.stringify(fields)}`)
   })
 
-  it('serialises an entry without lists as JSON.stringify does', () => {
-    const entry = makeEntry({ status: 429, retryAfter: 12 })
-    expect(toJournalLine(entry).json).toBe(JSON.stringify(entry))
+  it('serialises every field, whatever the characters, as JSON.stringify does', () => {
+    const awkward = 'quote " backslash \\ newline \n tab \t nul \u0000 sep \u2028 é 😀'
+    const entry = makeEntry({
+      status: 429,
+      retryAfter: 12,
+      retryIn: 0.5,
+      path: `/p/${awkward}`,
+      context: awkward,
+      recipient: '13002526500013',
+      object: awkward,
+      origin: 'https://front.example',
+      ref: { siren: '418166096', year: awkward },
+      notes: { fixture: 'x.json', nested: { list: [1, 'two', null, { three: true }] }, n: -0.25 },
+      banned: true,
+      banUntil: '2026-11-22T10:00:00.000Z',
+      stalled: true,
+      singleUse: false,
+      clientClosed: true,
+      clientClosedAfterMs: 5001,
+      jti: 'j-1',
+      authMode: 'bearer',
+      scopes: ['open_data'],
+      privileges: Object.freeze(['open_data']) as string[],
+    })
+    const line = toJournalLine(entry)
+    expect(line.json).not.toMatch(/\n/)
+    expect(fromJournalLine(line)).toEqual(JSON.parse(JSON.stringify(entry)))
+    // Absent fields stay absent.
+    const plain = makeEntry()
+    const back = fromJournalLine(toJournalLine(plain))
+    expect(back).toEqual(JSON.parse(JSON.stringify(plain)))
+    expect('code' in back || 'notes' in back || 'fields' in back).toBe(false)
   })
 
   it('never serves a stale list: an unfrozen list is serialised as it is now', () => {
