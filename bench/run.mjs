@@ -2,14 +2,17 @@
 // npm run bench: throughput, latency, start-up time and peak memory of sandbox-twin, measured side by
 // side with Prism on the same contract and the same request, in one run on this machine. Loopback only.
 //
-// Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--only name,name]
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+// Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--slices 6] [--slice 2]
+//                        [--only name,name]
+// Ratios between sandbox variants come from the paired section (`paired.mjs`): `--runs` rounds, each
+// with both servers up at once, loaded in turn in `--slices` pairs of `--slice`-second slices;
+// `--slices 0` skips it. Ratios to Prism, far from 1, come from the rounds of separate processes.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { measureHeldConnections } from './held.mjs'
+import { freePort, load, median, peakRss, startServer, stop } from './lib.mjs'
+import { comparePaired } from './paired.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -24,7 +27,7 @@ if (!existsSync(contract)) {
 }
 
 function parseArgs(list) {
-  const out = { runs: 3, duration: 5, connections: 50, only: undefined }
+  const out = { runs: 3, duration: 5, connections: 50, slices: 6, slice: 2, only: undefined }
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i].replace(/^--/, '')
     if (!(key in out)) throw new Error(`bench: unknown flag ${list[i]}`)
@@ -33,84 +36,16 @@ function parseArgs(list) {
   return out
 }
 
-/** A free loopback port. */
-function freePort() {
-  return new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => done(port))
-    })
-  })
-}
-
-/** Peak resident memory of a process (VmHWM), MB. */
-function peakRss(pid) {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Math.round(Number(m[1]) / 1024) : NaN
-}
-
-/** Starts a server process and waits until `probe` answers 200; returns the time it took. */
-async function startServer(name, command, argv, probe, env = {}) {
-  const started = performance.now()
-  const child = spawn(command, argv, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let log = ''
-  child.stdout.on('data', (c) => (log += c))
-  child.stderr.on('data', (c) => (log += c))
-  const deadline = started + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited early:\n${log}`)
-    if (performance.now() > deadline) throw new Error(`${name} not ready after 60 s:\n${log}`)
-    const res = await fetch(probe.url, { headers: probe.headers }).catch(() => undefined)
-    if (res) await res.arrayBuffer()
-    if (res?.status === 200) break
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  return { child, readyMs: performance.now() - started, log: () => log }
-}
-
-function stop(child) {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done()
-    child.once('exit', () => done())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
-  })
-}
-
-function load(url, headers) {
-  return new Promise((done, fail) => {
-    autocannon(
-      { url, headers, connections: args.connections, duration: args.duration },
-      (err, r) => {
-        if (err) return fail(err)
-        done({
-          rps: r.requests.average,
-          p50: r.latency.p50,
-          p99: r.latency.p99,
-          non2xx: r.non2xx,
-          errors: r.errors + r.timeouts,
-        })
-      },
-    )
-  })
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
 /** One run of one variant: start its server, load it, stop it. */
 async function runOnce(s, setup) {
   const port = await freePort()
   const { command, argv, env } = s.server(port, contract, setup)
   const request = await s.request(`http://127.0.0.1:${port}`, setup)
-  const server = await startServer(s.name, command, argv, request, env)
+  const server = await startServer(s.name, command, argv, request, env, root)
   try {
     if (s.prepare) await s.prepare(`http://127.0.0.1:${port}`, request, setup)
     const req = await s.request(`http://127.0.0.1:${port}`, setup, true)
-    const r = await load(req.url, req.headers)
+    const r = await load(req.url, req.headers, args)
     return { ...r, readyMs: server.readyMs, rssMb: peakRss(server.child.pid) }
   } finally {
     await stop(server.child)
@@ -129,12 +64,45 @@ function summarise(name, runs) {
     non2xx: pick('non2xx'),
     errors: pick('errors'),
     runs: runs.length,
+    rpsByRound: runs.map((r) => Math.round(r.rps)),
   }
 }
 
 // Runs are interleaved (round 1 of every variant, then round 2...), so that the drift of a shared,
-// noisy machine spreads over all variants instead of favouring whichever ran at a quiet moment.
+// noisy machine spreads over all variants instead of favouring whichever ran at a quiet moment; even
+// rounds run the variants in reverse order, so that no variant always runs right after another.
 const selected = scenarios(root).filter((s) => !args.only || args.only.includes(s.name))
+/**
+ * Each comparison: variant `a` over variant `b`, the bar it must meet, and whether the paired section
+ * measures it (what one feature of the sandbox costs; the ratios to Prism are not close calls).
+ */
+const COMPARISONS = [
+  { label: 'sandbox (no auth) / prism static', a: 'sandbox-noauth', b: 'prism-static', bar: 5 },
+  { label: 'sandbox (no auth) / prism dynamic', a: 'sandbox-noauth', b: 'prism-dynamic' },
+  ...[
+    { label: 'authenticated / unauthenticated', a: 'sandbox-auth', b: 'sandbox-noauth', bar: 0.7 },
+    {
+      label: 'rate limits + scenarios on / off',
+      a: 'sandbox-traffic',
+      b: 'sandbox-auth',
+      bar: 0.9,
+    },
+    {
+      label: 'journal on / off (memory state)',
+      a: 'sandbox-full',
+      b: 'sandbox-traffic',
+      bar: 0.85,
+    },
+    {
+      label: 'journal on / off (file state, the default)',
+      a: 'sandbox-full-file',
+      b: 'sandbox-traffic-file',
+      bar: 0.85,
+    },
+    { label: 'redis store / embedded store', a: 'sandbox-redis', b: 'sandbox-full' },
+  ].map((c) => ({ ...c, paired: true })),
+]
+const paired = new Map()
 const state = new Map(
   selected.map((s) => [s.name, { runs: [], error: undefined, setup: undefined }]),
 )
@@ -148,7 +116,7 @@ try {
     }
   }
   for (let round = 1; round <= args.runs; round++) {
-    for (const s of selected) {
+    for (const s of round % 2 === 1 ? selected : [...selected].reverse()) {
       const st = state.get(s.name)
       if (st.error) continue
       process.stderr.write(
@@ -159,6 +127,31 @@ try {
       } catch (err) {
         st.error = String(err.message ?? err).split('\n')[0]
       }
+    }
+  }
+  for (const c of COMPARISONS) {
+    const [a, b] = [c.a, c.b].map((name) => selected.find((s) => s.name === name))
+    if (!a || !b || args.slices < 1) continue
+    if (state.get(a.name).error || state.get(b.name).error) continue
+    if (!c.paired) continue
+    process.stderr.write(
+      `bench: paired: ${c.label} (${args.runs} rounds of ${args.slices} × 2 × ${args.slice} s)\n`,
+    )
+    try {
+      paired.set(
+        c,
+        await comparePaired(a, b, {
+          root,
+          contract,
+          rounds: args.runs,
+          slices: args.slices,
+          seconds: args.slice,
+          connections: args.connections,
+          setupOf: (name) => state.get(name).setup,
+        }),
+      )
+    } catch (err) {
+      paired.set(c, { error: String(err.message ?? err).split('\n')[0] })
     }
   }
 } finally {
@@ -172,7 +165,12 @@ const results = selected.map((s) => {
 })
 
 const by = Object.fromEntries(results.map((r) => [r.name, r]))
-const ratio = (a, b) => (by[a]?.rps && by[b]?.rps ? (by[a].rps / by[b].rps).toFixed(2) : 'n/a')
+/** Median of the per-round ratios of two variants (round i of one over round i of the other). */
+const roundsRatio = (a, b) => {
+  const x = by[a]?.rpsByRound
+  const y = by[b]?.rpsByRound
+  return x && y ? median(x.slice(0, y.length).map((v, i) => v / y[i])) : undefined
+}
 console.log(
   `\nsandbox-twin bench — ${new Date().toISOString()} — node ${process.version}, ${args.runs} runs each, interleaved (medians), ${args.duration} s, ${args.connections} connections`,
 )
@@ -198,22 +196,51 @@ for (const r of results) {
         String(r.non2xx).padStart(9),
     )
 }
-const comparisons = [
-  ['sandbox (no auth) / prism static', ratio('sandbox-noauth', 'prism-static'), 'bar >= 5'],
-  ['sandbox (no auth) / prism dynamic', ratio('sandbox-noauth', 'prism-dynamic'), ''],
-  ['authenticated / unauthenticated', ratio('sandbox-auth', 'sandbox-noauth'), 'bar >= 0.70'],
-  ['rate limits + scenarios on / off', ratio('sandbox-traffic', 'sandbox-auth'), 'bar >= 0.90'],
-  ['journal on / off (memory state)', ratio('sandbox-full', 'sandbox-traffic'), 'bar >= 0.85'],
-  [
-    'journal on / off (file state, the default)',
-    ratio('sandbox-full-file', 'sandbox-traffic-file'),
-    'bar >= 0.85',
-  ],
-  ['redis store / embedded store', ratio('sandbox-redis', 'sandbox-full'), ''],
-]
-console.log('\nratios (req/s, same request, same run):')
-for (const [label, value, bar] of comparisons)
-  console.log(`  ${label.padEnd(38)} ${String(value).padStart(6)}  ${bar}`)
+const fixed = (x) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(2))
+const range = (r) => `${fixed(r.median)} (${fixed(r.low)}–${fixed(r.high)})`
+const comparisons = COMPARISONS.map((c) => {
+  const p = paired.get(c)
+  return {
+    label: c.label,
+    bar: c.bar,
+    ...(p?.error ? { error: p.error } : {}),
+    ...(p && !p.error
+      ? {
+          throughput: p.throughput,
+          cpuPerRequest: p.cpuPerRequest,
+          roundMedians: p.roundMedians,
+          faults: p.faults,
+        }
+      : {}),
+    rounds: roundsRatio(c.a, c.b),
+  }
+})
+console.log(
+  `\nratios, a over b — paired: ${args.runs} rounds × ${args.slices} pairs of ${args.slice} s slices, both servers up (median, lowest–highest; CPU: server CPU per request, a over b); rounds: the separate runs above`,
+)
+console.log(
+  '  ' +
+    'comparison'.padEnd(44) +
+    'req/s, paired'.padEnd(20) +
+    'CPU/request'.padEnd(13) +
+    'rounds'.padEnd(8) +
+    'bar',
+)
+for (const c of comparisons) {
+  const bar = c.bar === undefined ? '' : `>= ${c.bar}`
+  const head = `  ${c.label.padEnd(44)}`
+  if (c.error) console.log(`${head}failed: ${c.error}`)
+  else
+    console.log(
+      head +
+        (c.throughput ? range(c.throughput) : 'n/a').padEnd(20) +
+        fixed(c.cpuPerRequest?.median).padEnd(13) +
+        fixed(c.rounds).padEnd(8) +
+        bar.padEnd(8) +
+        (c.roundMedians ? `per round: ${c.roundMedians.map(fixed).join(' ')}` : '') +
+        (c.faults ? `  (${c.faults} errors or non-2xx)` : ''),
+    )
+}
 // Another client's throughput while 1000 banned connections are held, beside the same load without.
 if (!args.only || args.only.includes('held')) {
   const h = await measureHeldConnections({

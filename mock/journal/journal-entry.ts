@@ -63,7 +63,7 @@ export interface JournalEntry {
   stalled?: boolean
   /** Real ms from arrival to the answer's last byte, or to the connection's close. */
   latencyMs: number
-  /** Body bytes sent (0 when none). */
+  /** Bytes written on the connection for this answer, status line and headers included (0 when none). */
   bytes: number
   /** True when the client closed the connection before the answer was complete. */
   clientClosed: boolean

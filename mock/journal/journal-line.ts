@@ -17,6 +17,11 @@ const LISTS = ['scopes', 'privileges', 'fields', 'withheld', 'fieldScopes'] as c
 type ListKey = (typeof LISTS)[number]
 
 const str = { type: 'string' } as const
+/**
+ * Strings the sandbox writes itself and that never need escaping (ISO times, base-36 ids, fixed
+ * words, HTTP methods, which Node's parser limits to token characters): copied as they are.
+ */
+const ours = { type: 'string', format: 'unsafe' } as const
 const num = { type: 'number' } as const
 const bool = { type: 'boolean' } as const
 
@@ -25,17 +30,17 @@ const bool = { type: 'boolean' } as const
  * field added there and forgotten here is a type error, never a field silently left out of lines.
  */
 const SCALARS: Record<Exclude<keyof JournalEntry, ListKey>, object> = {
-  id: str,
-  kind: str,
-  at: str,
-  sandboxAt: str,
+  id: ours,
+  kind: ours,
+  at: ours,
+  sandboxAt: ours,
   clientId: str,
   jti: str,
-  authMode: str,
-  tokenExpiresAt: str,
+  authMode: ours,
+  tokenExpiresAt: ours,
   singleUse: bool,
   ip: str,
-  method: str,
+  method: ours,
   path: str,
   operation: str,
   rateGroup: str,
@@ -48,9 +53,9 @@ const SCALARS: Record<Exclude<keyof JournalEntry, ListKey>, object> = {
   scenario: str,
   retryAfter: num,
   retryIn: num,
-  outcome: str,
+  outcome: ours,
   banned: bool,
-  banUntil: str,
+  banUntil: ours,
   stalled: bool,
   latencyMs: num,
   bytes: num,

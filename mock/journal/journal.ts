@@ -3,7 +3,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { JournalBackend, JournalFilter, JournalPage } from './journal-backend.js'
 import type { JournalEntry, NewJournalEntry } from './journal-entry.js'
 import { createJournalWriter, type JournalWriterStats } from './journal-writer.js'
-import { watchExchange } from './watch-exchange.js'
+import { createExchangeWatcher } from './exchange-watcher.js'
 
 /** The access journal of a sandbox, as the pipeline, the admin routes and the report see it. */
 export interface Journal {
@@ -82,6 +82,7 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
         return p
       }
     : undefined
+  const watcher = createExchangeWatcher({ now: options.now, nextId, push, clockOffset })
   prune()
   const pruneTimer = setInterval(prune, HOUR)
   pruneTimer.unref()
@@ -89,7 +90,7 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   return {
     enabled: true,
     backend: backend.kind,
-    watch: (ex) => watchExchange(ex, { now: options.now, nextId, push, clockOffset }),
+    watch: (ex) => watcher.watch(ex),
     record,
     query: async (filter, limit, cursor) => {
       await writer.flush()
@@ -103,8 +104,9 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
     flush: () => writer.flush(),
     close: async () => {
       clearInterval(pruneTimer)
-      // Responses closed in this very tick (connections cut by the shutdown) record on their 'close'.
+      // Connections cut by the shutdown in this very tick record their exchanges on their 'close'.
       await new Promise((resolve) => setImmediate(resolve))
+      watcher.close()
       await Promise.allSettled([...reading])
       await new Promise((resolve) => setImmediate(resolve))
       await writer.close()

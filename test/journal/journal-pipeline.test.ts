@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../mock/journal/journal-entry.js'
 import { basic, startSandbox, TRACE, type Harness } from '../clients/sandbox-harness.js'
@@ -123,6 +124,60 @@ describe('journal of the API pipeline', () => {
     expect(call!.bytes).toBeGreaterThan(500)
     expect(call!.fields).toContain('data.siren')
     expect(JSON.stringify(call)).not.toContain(token)
+  })
+
+  it('gives each answer on a kept-alive connection its own entry and its own bytes', async () => {
+    h = await startSandbox()
+    const acme = await h.createClient('acme', {
+      privileges: ['unites_legales_etablissements_insee'],
+    })
+    const token = await h.token(acme)
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const reused: boolean[] = []
+    try {
+      for (const siren of ['418166096', '418166096', '552100554']) {
+        await new Promise<void>((done, fail) => {
+          const req = get(
+            `${h!.url}${UL}/${siren}?${TRACE}`,
+            { agent, headers: { authorization: `Bearer ${token}` } },
+            (res) => {
+              reused.push(req.reusedSocket)
+              res.resume().on('end', done).on('error', fail)
+            },
+          )
+          req.on('error', fail)
+        })
+      }
+    } finally {
+      agent.destroy()
+    }
+    expect(reused).toEqual([false, true, true])
+    const calls = (await journal(h, 'client=acme&kind=api')).entries
+    expect(calls.map((c) => [c.ref?.siren, c.status, c.outcome])).toEqual([
+      ['418166096', 200, 'answered'],
+      ['418166096', 200, 'answered'],
+      ['552100554', 200, 'answered'],
+    ])
+    // The same answer twice: the same bytes, not a running total of the connection.
+    expect(calls[1]!.bytes).toBe(calls[0]!.bytes)
+    expect(calls[2]!.bytes).toBeGreaterThan(500)
+    expect(calls[2]!.bytes).toBeLessThan(2 * calls[0]!.bytes)
+  })
+
+  it('records only its own calls when two sandboxes share a process', async () => {
+    h = await startSandbox()
+    const other = await startSandbox()
+    try {
+      await fetch(`${other.url}${UL}/418166096?${TRACE}`)
+      await fetch(`${other.url}/no/such/route`)
+      await fetch(`${h.url}/no/such/route`)
+      const mine = (await journal(h, 'kind=api')).entries
+      const theirs = (await journal(other, 'kind=api')).entries
+      expect(mine.map((e) => e.path)).toEqual(['/no/such/route'])
+      expect(theirs.map((e) => e.path)).toEqual([`${UL}/418166096`, '/no/such/route'])
+    } finally {
+      await other.close()
+    }
   })
 
   it('records that the client closed the connection before the answer, and after how long', async () => {

@@ -16,67 +16,15 @@ const LIFTED_NOTES = new Set([
   'authClientId',
 ])
 
-/** What {@link watchExchange} records with. */
-export interface WatchOptions {
-  /** Real-time source, ms. */
-  now: () => number
-  /** The journal's next entry id (ids increase in recording order). */
-  nextId: () => string
-  /** Hands a finished entry to the journal's writer. */
-  push: (entry: JournalEntry) => void
-  /** A client's clock offset, ms, for an exchange held before any stage read it. */
-  clockOffset?: ((clientId: string) => Promise<number>) | undefined
-}
-
-/**
- * The journal's pipeline hook: watches an exchange from arrival until its response closes (answer
- * written, client gone, or connection closed by the sandbox), then records exactly one entry. Costs
- * one listener per request; the entry is built once, after the answer has left, and serialised at
- * once by the writer.
- */
-export function watchExchange(ex: Exchange, options: WatchOptions): void {
-  const socket = ex.req.socket
-  const bytesBefore = socket.bytesWritten
-  // A response emits 'close' once: a plain listener, without the wrapper `once` allocates.
-  ex.res.on('close', () => {
-    // A client that goes away first half-closes (FIN: the readable side ends) or resets the socket;
-    // a connection the sandbox closes itself (ban cap, fault, shutdown) shows neither.
-    const clientGone = socket.readableEnded || socket.errored != null
-    const outcome: JournalOutcome = ex.res.writableFinished
-      ? 'answered'
-      : clientGone
-        ? 'client-closed'
-        : 'server-closed'
-    const latencyMs = options.now() - ex.receivedAt
-    const entry = entryOf(
-      ex,
-      options.nextId(),
-      latencyMs,
-      outcome,
-      socket.bytesWritten - bytesBefore,
-    )
-    // Held before authentication, the exchange never learnt its client's clock: read it now, so
-    // that the entry sits at its place on that clock among the client's other calls. It takes a new
-    // id when it is recorded, so that ids keep the recording order.
-    const { clockOffset } = options
-    if (!clockOffset || ex.clockOffset !== 0 || !entry.clientId || !entry.banned)
-      return options.push(entry)
-    void clockOffset(entry.clientId).then(
-      (offset) =>
-        options.push({
-          ...entry,
-          id: options.nextId(),
-          sandboxAt: new Date(ex.receivedAt + offset).toISOString(),
-        }),
-      () => options.push({ ...entry, id: options.nextId() }),
-    )
-  })
-}
-
 const arrivalIso = isoFormatter()
 const expiryIso = isoFormatter()
 
-function entryOf(
+/**
+ * The journal entry of an exchange whose response has closed: arrival, caller, operation and data
+ * reference, traceability parameters, answer (status, code, retry hints), how it ended, fields
+ * delivered, lifted notes. Never a token, a secret or a body.
+ */
+export function exchangeEntry(
   ex: Exchange,
   id: string,
   latencyMs: number,

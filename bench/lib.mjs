@@ -1,0 +1,81 @@
+// Helpers shared by the bench's sections: loopback ports, server processes, load, figures.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import autocannon from 'autocannon'
+
+/** A free loopback port. */
+export function freePort() {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => done(port))
+    })
+  })
+}
+
+/** Peak resident memory of a process (VmHWM), MB. */
+export function peakRss(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Math.round(Number(m[1]) / 1024) : NaN
+}
+
+/** CPU time a process has used so far, all of its threads, ms (Linux: /proc/<pid>/stat, 10 ms ticks). */
+export function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/** Starts a server process and waits until `probe` answers 200; returns the time it took. */
+export async function startServer(name, command, argv, probe, env = {}, cwd = process.cwd()) {
+  const started = performance.now()
+  const child = spawn(command, argv, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let log = ''
+  child.stdout.on('data', (c) => (log += c))
+  child.stderr.on('data', (c) => (log += c))
+  const deadline = started + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early:\n${log}`)
+    if (performance.now() > deadline) throw new Error(`${name} not ready after 60 s:\n${log}`)
+    const res = await fetch(probe.url, { headers: probe.headers }).catch(() => undefined)
+    if (res) await res.arrayBuffer()
+    if (res?.status === 200) break
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  return { child, readyMs: performance.now() - started, log: () => log }
+}
+
+export function stop(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done()
+    child.once('exit', () => done())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+  })
+}
+
+/** Loads a URL with autocannon for `duration` s over `connections` connections. */
+export function load(url, headers, { connections, duration }) {
+  return new Promise((done, fail) => {
+    autocannon({ url, headers, connections, duration }, (err, r) => {
+      if (err) return fail(err)
+      done({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      })
+    })
+  })
+}
+
+export const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
