@@ -5,38 +5,81 @@ import {
   type JournalPage,
 } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
-import { fromJournalLine, type JournalLine } from './journal-line.js'
+import type { JournalLine } from './journal-line.js'
+
+/** Bytes of one block of kept lines. */
+const BLOCK_BYTES = 1 << 20
+
+/** A block of UTF-8 lines, outside the JavaScript heap; freed once no kept entry points into it. */
+interface Block {
+  bytes: Buffer
+  used: number
+}
 
 /**
  * The journal of a sandbox whose state lives in memory: a ring of the last `capacity` entries. When
- * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers. Entries are
- * kept as the serialised lines the writer hands over: a ring of 100,000 entries held as object graphs
- * would cost every full garbage collection a walk over millions of fields; as strings, one mark each.
+ * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers.
+ *
+ * Lines are copied, as UTF-8, into 1 MiB blocks outside the JavaScript heap, and the ring holds where
+ * each one is: 100,000 entries kept as strings would grow the heap by some 150 MB that every full
+ * garbage collection walks and moves, and that makes those collections more frequent; as blocks, the
+ * heap holds a few hundred objects whatever the journal's length.
  */
 export function createMemoryJournalBackend(capacity: number): JournalBackend {
   if (!Number.isInteger(capacity) || capacity < 1) {
     throw new RangeError(`a memory journal needs a capacity of at least 1 entry, got ${capacity}`)
   }
-  const ring: Array<JournalLine | undefined> = new Array<JournalLine | undefined>(capacity)
+  const blockOf: Array<Block | undefined> = new Array<Block | undefined>(capacity)
+  const startOf = new Int32Array(capacity)
+  const lengthOf = new Int32Array(capacity)
+  const clientOf: Array<string | undefined> = new Array<string | undefined>(capacity)
+  let block: Block = { bytes: Buffer.allocUnsafeSlow(BLOCK_BYTES), used: 0 }
   let head = 0 // slot of the oldest entry
   let count = 0
   let nextSeq = 0 // sequence number the next appended entry gets
 
   const oldestSeq = (): number => nextSeq - count
-  const keptAt = (seq: number): JournalLine => ring[(head + (seq - oldestSeq())) % capacity]!
-  const at = (seq: number): JournalEntry => fromJournalLine(keptAt(seq))
+  const slotOf = (seq: number): number => (head + (seq - oldestSeq())) % capacity
+  const entryIn = (slot: number): JournalEntry => {
+    const start = startOf[slot]!
+    const text = blockOf[slot]!.bytes.toString('utf8', start, start + lengthOf[slot]!)
+    return JSON.parse(text) as JournalEntry
+  }
+  const at = (seq: number): JournalEntry => entryIn(slotOf(seq))
   /** The entries from `seq` on that may match: a client filter is checked before parsing. */
   function* matching(seq: number, filter: JournalFilter): Generator<[number, JournalEntry]> {
     for (let s = Math.max(seq, oldestSeq()); s < nextSeq; s++) {
-      const kept = keptAt(s)
-      if (filter.clientId !== undefined && kept.clientId !== filter.clientId) continue
-      const entry = fromJournalLine(kept)
+      const slot = slotOf(s)
+      if (filter.clientId !== undefined && clientOf[slot] !== filter.clientId) continue
+      const entry = entryIn(slot)
       if (matchesFilter(entry, filter)) yield [s, entry]
     }
   }
 
+  /** Copies a line into the current block (a new one when it is full) and notes where it went. */
+  const store = (line: JournalLine, slot: number): void => {
+    const { json } = line
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: the exact length is only counted near a block's end.
+    let size = json.length * 3
+    if (block.used + size > block.bytes.length) {
+      size = Buffer.byteLength(json)
+      if (block.used + size > block.bytes.length)
+        block = { bytes: Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, size)), used: 0 }
+    }
+    const written = block.bytes.write(json, block.used)
+    blockOf[slot] = block
+    startOf[slot] = block.used
+    lengthOf[slot] = written
+    clientOf[slot] = line.clientId
+    block.used += written
+  }
+
   const drop = (n: number): void => {
-    for (let i = 0; i < n; i++) ring[(head + i) % capacity] = undefined
+    for (let i = 0; i < n; i++) {
+      const slot = (head + i) % capacity
+      blockOf[slot] = undefined
+      clientOf[slot] = undefined
+    }
     head = (head + n) % capacity
     count -= n
   }
@@ -46,7 +89,7 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
     append: async (lines) => {
       for (const line of lines) {
         if (count === capacity) drop(1)
-        ring[(head + count) % capacity] = line
+        store(line, (head + count) % capacity)
         count++
         nextSeq++
       }

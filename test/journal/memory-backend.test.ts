@@ -73,4 +73,22 @@ describe('memory journal backend', () => {
     }
     expect(seen).toEqual(['/a', '/b'])
   })
+
+  it('keeps lines whole across its storage blocks, multi-byte characters and oversized lines included', async () => {
+    const backend = createMemoryJournalBackend(5000)
+    // About 700 bytes each, accents and emoji included: several 1 MiB blocks, lines at their edges.
+    const paths = Array.from({ length: 4000 }, (_, i) => `/é${'😀x'.repeat(120)}/${i}`)
+    for (let i = 0; i < paths.length; i += 500)
+      await backend.append(paths.slice(i, i + 500).map((path) => makeLine({ path })))
+    // A line longer than a block gets a block of its own.
+    await backend.append([
+      makeLine({ path: `/${'long'.repeat(400_000)}` }),
+      makeLine({ path: '/after' }),
+    ])
+    const all = await backend.query({}, 10_000)
+    expect(all.entries).toHaveLength(4002)
+    expect(all.entries.slice(0, 4000).map((e) => e.path)).toEqual(paths)
+    expect(all.entries[4000]!.path).toHaveLength(1_600_001)
+    expect(all.entries[4001]!.path).toBe('/after')
+  })
 })
