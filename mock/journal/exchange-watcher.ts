@@ -70,7 +70,10 @@ export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
   }
 
   const onFinish = (message: unknown): void => {
-    const { response, socket } = message as { response?: ServerResponse; socket?: Socket }
+    const { response, socket = response?.req?.socket } = message as {
+      response?: ServerResponse
+      socket?: Socket | null
+    }
     const connection = socket && connections.get(socket)
     if (!connection) return // another server's connection
     const at = connection.open.findIndex((ex) => ex.res === response)
