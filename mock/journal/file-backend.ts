@@ -86,13 +86,11 @@ export async function createFileJournalBackend(
 
   return {
     kind: 'file',
-    append: async (lines) => {
-      if (lines.length === 0) return
-      let chunk = ''
-      for (const line of lines) chunk += `${line.json}\n`
-      const bytes = Buffer.from(chunk)
-      await handle.write(bytes)
-      size += bytes.length
+    append: async (batch) => {
+      if (batch.length === 0) return
+      // The batch is JSON lines already, each with its newline: written as it is.
+      await handle.write(batch.bytes)
+      size += batch.bytes.length
       if (size >= rotateBytes) await rotate()
     },
     query: async (filter, limit, cursor) => {

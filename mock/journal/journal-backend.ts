@@ -1,5 +1,5 @@
 import type { JournalEntry } from './journal-entry.js'
-import type { JournalLine } from './journal-line.js'
+import type { JournalBatch } from './journal-batch.js'
 
 /**
  * Which entries a query or an export wants. Every field is optional; given fields must all match.
@@ -40,8 +40,11 @@ export interface JournalPage {
 export interface JournalBackend {
   /** `'memory'`, `'file'` or `'redis'`. */
   readonly kind: string
-  /** Appends a batch of serialised entries, in order; never rewrites what is already stored. */
-  append(lines: readonly JournalLine[]): Promise<void>
+  /**
+   * Appends a batch of serialised entries, in order; never rewrites what is already stored. The
+   * batch's bytes may be reused once the returned promise settles: a backend copies what it keeps.
+   */
+  append(batch: JournalBatch): Promise<void>
   /** Up to `limit` entries matching `filter` after `cursor` (from the oldest when absent). */
   query(filter: JournalFilter, limit: number, cursor?: string): Promise<JournalPage>
   /** Every entry matching `filter`, oldest first, read lazily (exports, reports). */

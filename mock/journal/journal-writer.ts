@@ -1,6 +1,7 @@
 import type { JournalBackend } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
-import { toJournalLine, type JournalLine } from './journal-line.js'
+import { JournalBatchBuilder } from './journal-batch.js'
+import { toJournalLine } from './journal-line.js'
 
 /** Options of {@link createJournalWriter}. */
 export interface JournalWriterOptions {
@@ -36,8 +37,8 @@ export interface JournalWriter {
 }
 
 /**
- * The journal's writer: requests only ever push to an in-memory array, so writing never holds an
- * answer back; a timer (or a full buffer) hands the array to the backend as one batch.
+ * The journal's writer: requests only ever append a line to an in-memory batch, so writing never holds
+ * an answer back; a timer (or a full batch) hands the batch to the backend.
  */
 export function createJournalWriter(
   backend: JournalBackend,
@@ -46,7 +47,7 @@ export function createJournalWriter(
   const delay = options.flushDelayMs ?? 50
   const cap = options.bufferEntries * 2
   const counters = { recorded: 0, written: 0, dropped: 0 }
-  let pending: JournalLine[] = []
+  const pending = new JournalBatchBuilder()
   let writing: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
   let closed = false
@@ -74,14 +75,14 @@ export function createJournalWriter(
     timer = undefined
     writing ??= (async () => {
       while (pending.length > 0) {
-        const batch = pending
-        pending = []
+        const batch = pending.take()
         try {
           await backend.append(batch)
           counters.written += batch.length
         } catch (err) {
           drop(batch.length, `write failed: ${err instanceof Error ? err.message : String(err)}`)
         }
+        pending.recycle(batch)
       }
     })().finally(() => {
       writing = undefined
@@ -94,7 +95,7 @@ export function createJournalWriter(
     push: (entry) => {
       if (closed) return drop(1, 'the journal is closed')
       if (pending.length >= cap) return drop(1, `buffer full: ${cap} entries waiting for storage`)
-      pending.push(toJournalLine(entry))
+      pending.add(toJournalLine(entry))
       counters.recorded++
       if (pending.length >= options.bufferEntries) void drain()
       else schedule()

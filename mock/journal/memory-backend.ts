@@ -5,7 +5,7 @@ import {
   type JournalPage,
 } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
-import type { JournalLine } from './journal-line.js'
+import { lineRange, type JournalBatch } from './journal-batch.js'
 
 /** Bytes of one block of kept lines. */
 const BLOCK_BYTES = 1 << 20
@@ -20,7 +20,7 @@ interface Block {
  * The journal of a sandbox whose state lives in memory: a ring of the last `capacity` entries. When
  * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers.
  *
- * Lines are copied, as UTF-8, into 1 MiB blocks outside the JavaScript heap, and the ring holds where
+ * Lines are copied, as the UTF-8 the writer encoded them in, into 1 MiB blocks outside the JavaScript heap, and the ring holds where
  * each one is: 100,000 entries kept as strings would grow the heap by some 150 MB that every full
  * garbage collection walks and moves, and that makes those collections more frequent; as blocks, the
  * heap holds a few hundred objects whatever the journal's length.
@@ -56,22 +56,18 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
     }
   }
 
-  /** Copies a line into the current block (a new one when it is full) and notes where it went. */
-  const store = (line: JournalLine, slot: number): void => {
-    const { json } = line
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: the exact length is only counted near a block's end.
-    let size = json.length * 3
-    if (block.used + size > block.bytes.length) {
-      size = Buffer.byteLength(json)
-      if (block.used + size > block.bytes.length)
-        block = { bytes: Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, size)), used: 0 }
-    }
-    const written = block.bytes.write(json, block.used)
+  /** Copies line `i` of a batch into the current block (a new one when it is full). */
+  const store = (batch: JournalBatch, i: number, slot: number): void => {
+    const [start, end] = lineRange(batch, i)
+    const size = end - start
+    if (block.used + size > block.bytes.length)
+      block = { bytes: Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, size)), used: 0 }
+    batch.bytes.copy(block.bytes, block.used, start, end)
     blockOf[slot] = block
     startOf[slot] = block.used
-    lengthOf[slot] = written
-    clientOf[slot] = line.clientId
-    block.used += written
+    lengthOf[slot] = size
+    clientOf[slot] = batch.clientIds[i]
+    block.used += size
   }
 
   const drop = (n: number): void => {
@@ -86,10 +82,10 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
 
   return {
     kind: 'memory',
-    append: async (lines) => {
-      for (const line of lines) {
+    append: async (batch) => {
+      for (let i = 0; i < batch.length; i++) {
         if (count === capacity) drop(1)
-        store(line, (head + count) % capacity)
+        store(batch, i, (head + count) % capacity)
         count++
         nextSeq++
       }

@@ -1,5 +1,6 @@
 import { createRedisStore, type RedisStore } from '../store/redis-store.js'
 import { openRedisStream, type RedisStream } from '../store/redis-stream.js'
+import { lineText } from './journal-batch.js'
 import { matchesFilter, type JournalBackend, type JournalPage } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
 
@@ -58,8 +59,10 @@ export function createRedisJournalBackend(
 
   return {
     kind: 'redis',
-    append: async (lines) => {
-      await stream.appendSerialised(lines.map((line) => line.json))
+    append: async (batch) => {
+      await stream.appendSerialised(
+        Array.from({ length: batch.length }, (_, i) => lineText(batch, i)),
+      )
     },
     query: async (filter, limit, cursor) => {
       const start = cursor !== undefined && STREAM_ID.test(cursor) ? cursor : undefined

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createFileJournalBackend } from '../../mock/journal/file-backend.js'
 import type { JournalEntry } from '../../mock/journal/journal-entry.js'
 import { tempFiles } from '../helpers/temp-files.js'
+import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
 
 const lines = (dir: string, name: string): JournalEntry[] =>
@@ -24,7 +25,7 @@ describe('file journal backend', () => {
   it('appends entries as JSON lines in journal-000001.jsonl', async () => {
     const dir = tempFiles({})
     const backend = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     await backend.close()
     expect(readdirSync(dir)).toEqual(['journal-000001.jsonl'])
     expect(lines(dir, 'journal-000001.jsonl').map((e) => e.path)).toEqual(['/a', '/b'])
@@ -33,7 +34,7 @@ describe('file journal backend', () => {
   it('rotates to a new file once the current one reaches rotateBytes', async () => {
     const dir = tempFiles({})
     const backend = await createFileJournalBackend({ dir, rotateBytes: 600 })
-    for (let i = 0; i < 6; i++) await backend.append([makeLine({ path: `/p${i}` })])
+    for (let i = 0; i < 6; i++) await backend.append(batchOf([makeLine({ path: `/p${i}` })]))
     await backend.close()
     const files = readdirSync(dir).sort()
     expect(files.length).toBeGreaterThan(2)
@@ -52,11 +53,11 @@ describe('file journal backend', () => {
   it('appends after a restart instead of rewriting what was there', async () => {
     const dir = tempFiles({})
     const first = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
-    await first.append([makeLine({ path: '/before' })])
+    await first.append(batchOf([makeLine({ path: '/before' })]))
     await first.close()
     const before = readFileSync(join(dir, 'journal-000001.jsonl'), 'utf8')
     const second = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
-    await second.append([makeLine({ path: '/after' })])
+    await second.append(batchOf([makeLine({ path: '/after' })]))
     expect(readFileSync(join(dir, 'journal-000001.jsonl'), 'utf8').startsWith(before)).toBe(true)
     expect(await all(second)).toEqual(['/before', '/after'])
     await second.close()
@@ -65,11 +66,11 @@ describe('file journal backend', () => {
   it('skips a line a crash cut short and starts the next entry on a line of its own', async () => {
     const dir = tempFiles({})
     const first = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
-    await first.append([makeLine({ path: '/whole' })])
+    await first.append(batchOf([makeLine({ path: '/whole' })]))
     await first.close()
     appendFileSync(join(dir, 'journal-000001.jsonl'), '{"id":"cut-sh')
     const second = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
-    await second.append([makeLine({ path: '/next' })])
+    await second.append(batchOf([makeLine({ path: '/next' })]))
     expect(await all(second)).toEqual(['/whole', '/next'])
     await second.close()
   })
@@ -78,7 +79,9 @@ describe('file journal backend', () => {
     const dir = tempFiles({})
     const backend = await createFileJournalBackend({ dir, rotateBytes: 700 })
     for (let i = 0; i < 9; i++)
-      await backend.append([makeLine({ path: `/p${i}`, clientId: i % 3 === 0 ? 'x' : 'y' })])
+      await backend.append(
+        batchOf([makeLine({ path: `/p${i}`, clientId: i % 3 === 0 ? 'x' : 'y' })]),
+      )
     const seen: string[] = []
     let cursor: string | undefined
     do {
@@ -93,14 +96,14 @@ describe('file journal backend', () => {
   it('prunes whole files last written before the cut, never the current one', async () => {
     const dir = tempFiles({})
     const backend = await createFileJournalBackend({ dir, rotateBytes: 300 })
-    for (let i = 0; i < 3; i++) await backend.append([makeLine({ path: `/p${i}` })])
+    for (let i = 0; i < 3; i++) await backend.append(batchOf([makeLine({ path: `/p${i}` })]))
     const files = readdirSync(dir).sort()
     expect(files.length).toBeGreaterThan(1)
     const old = new Date(Date.now() - 40 * 86_400_000)
     for (const f of files) utimesSync(join(dir, f), old, old)
     await backend.prune(Date.now() - 30 * 86_400_000)
     expect(readdirSync(dir)).toEqual([files.at(-1)])
-    await backend.append([makeLine({ path: '/new' })])
+    await backend.append(batchOf([makeLine({ path: '/new' })]))
     const left = await all(backend)
     expect(left).not.toContain('/p0')
     expect(left.at(-1)).toBe('/new')

@@ -1,14 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { JournalBackend } from '../../mock/journal/journal-backend.js'
-import type { JournalLine } from '../../mock/journal/journal-line.js'
+import { lineText } from '../../mock/journal/journal-batch.js'
 import { createJournalWriter } from '../../mock/journal/journal-writer.js'
 import { createMemoryJournalBackend } from '../../mock/journal/memory-backend.js'
 import { makeEntry } from './make-entry.js'
 
 /** A backend whose appends wait until the test releases them. */
-function gatedBackend(): JournalBackend & { batches: JournalLine[][]; release: () => void } {
+function gatedBackend(): JournalBackend & { batches: string[][]; release: () => void } {
   const inner = createMemoryJournalBackend(1000)
-  const batches: JournalLine[][] = []
+  /** The lines of each batch, read when it arrives (its bytes are the writer's again afterwards). */
+  const batches: string[][] = []
   let open!: () => void
   let gate = new Promise<void>((r) => (open = r))
   return {
@@ -18,10 +19,10 @@ function gatedBackend(): JournalBackend & { batches: JournalLine[][]; release: (
       open()
       gate = new Promise<void>((r) => (open = r))
     },
-    append: async (entries) => {
-      batches.push([...entries])
+    append: async (batch) => {
+      batches.push(Array.from({ length: batch.length }, (_, i) => lineText(batch, i)))
       await gate
-      await inner.append(entries)
+      await inner.append(batch)
     },
   }
 }

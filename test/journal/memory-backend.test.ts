@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryJournalBackend } from '../../mock/journal/memory-backend.js'
+import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
 
 const T0 = Date.UTC(2025, 0, 6, 9)
@@ -8,7 +9,7 @@ describe('memory journal backend', () => {
   it('keeps only the last `capacity` entries, oldest dropped first', async () => {
     const backend = createMemoryJournalBackend(3)
     const entries = [1, 2, 3, 4, 5].map((i) => makeLine({ t: T0 + i, path: `/p${i}` }))
-    await backend.append(entries)
+    await backend.append(batchOf(entries))
     const page = await backend.query({}, 10)
     expect(page.entries.map((e) => e.path)).toEqual(['/p3', '/p4', '/p5'])
     expect(page.next).toBeUndefined()
@@ -17,8 +18,10 @@ describe('memory journal backend', () => {
   it('pages through matching entries with a cursor, in append order', async () => {
     const backend = createMemoryJournalBackend(100)
     await backend.append(
-      Array.from({ length: 10 }, (_, i) =>
-        makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
+      batchOf(
+        Array.from({ length: 10 }, (_, i) =>
+          makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
+        ),
       ),
     )
     const first = await backend.query({ clientId: 'odd' }, 2)
@@ -32,20 +35,22 @@ describe('memory journal backend', () => {
 
   it('resumes at the oldest entry left when a cursor points past dropped entries', async () => {
     const backend = createMemoryJournalBackend(2)
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     const page = await backend.query({}, 1)
-    await backend.append([makeLine({ path: '/c' }), makeLine({ path: '/d' })])
+    await backend.append(batchOf([makeLine({ path: '/c' }), makeLine({ path: '/d' })]))
     expect((await backend.query({}, 5, page.next)).entries.map((e) => e.path)).toEqual(['/c', '/d'])
   })
 
   it('filters by operation, status class, no status and time range', async () => {
     const backend = createMemoryJournalBackend(10)
-    await backend.append([
-      makeLine({ t: T0, status: 200 }),
-      makeLine({ t: T0 + 1000, status: 429, operation: 'other' }),
-      makeLine({ t: T0 + 2000, status: undefined, outcome: 'client-closed' }),
-      makeLine({ t: T0 + 3000, status: 503 }),
-    ])
+    await backend.append(
+      batchOf([
+        makeLine({ t: T0, status: 200 }),
+        makeLine({ t: T0 + 1000, status: 429, operation: 'other' }),
+        makeLine({ t: T0 + 2000, status: undefined, outcome: 'client-closed' }),
+        makeLine({ t: T0 + 3000, status: 503 }),
+      ]),
+    )
     const paths = async (filter: Parameters<typeof backend.query>[0]): Promise<string[]> =>
       (await backend.query(filter, 10)).entries.map((e) => e.at)
     expect(await paths({ status: [{ class: 5 }, 'none'] })).toEqual([
@@ -58,18 +63,20 @@ describe('memory journal backend', () => {
 
   it('prunes entries that arrived before the cut', async () => {
     const backend = createMemoryJournalBackend(10)
-    await backend.append([makeLine({ t: T0 }), makeLine({ t: T0 + 10 }), makeLine({ t: T0 + 20 })])
+    await backend.append(
+      batchOf([makeLine({ t: T0 }), makeLine({ t: T0 + 10 }), makeLine({ t: T0 + 20 })]),
+    )
     await backend.prune(T0 + 15)
     expect((await backend.query({}, 10)).entries).toHaveLength(1)
   })
 
   it('streams a snapshot that later appends do not disturb', async () => {
     const backend = createMemoryJournalBackend(3)
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     const seen: string[] = []
     for await (const e of backend.stream({})) {
       seen.push(e.path)
-      await backend.append([makeLine({ path: '/late' })])
+      await backend.append(batchOf([makeLine({ path: '/late' })]))
     }
     expect(seen).toEqual(['/a', '/b'])
   })
@@ -79,12 +86,11 @@ describe('memory journal backend', () => {
     // About 700 bytes each, accents and emoji included: several 1 MiB blocks, lines at their edges.
     const paths = Array.from({ length: 4000 }, (_, i) => `/é${'😀x'.repeat(120)}/${i}`)
     for (let i = 0; i < paths.length; i += 500)
-      await backend.append(paths.slice(i, i + 500).map((path) => makeLine({ path })))
+      await backend.append(batchOf(paths.slice(i, i + 500).map((path) => makeLine({ path }))))
     // A line longer than a block gets a block of its own.
-    await backend.append([
-      makeLine({ path: `/${'long'.repeat(400_000)}` }),
-      makeLine({ path: '/after' }),
-    ])
+    await backend.append(
+      batchOf([makeLine({ path: `/${'long'.repeat(400_000)}` }), makeLine({ path: '/after' })]),
+    )
     const all = await backend.query({}, 10_000)
     expect(all.entries).toHaveLength(4002)
     expect(all.entries.slice(0, 4000).map((e) => e.path)).toEqual(paths)

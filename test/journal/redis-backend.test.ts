@@ -6,6 +6,7 @@ import {
 } from '../../mock/journal/redis-backend.js'
 import { createRedisStore, type RedisStore } from '../../mock/store/redis-store.js'
 import { startRedisServer, type RedisServer } from '../store/redis-server.js'
+import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
 
 const T0 = Date.UTC(2025, 0, 6, 9)
@@ -33,9 +34,9 @@ describe('redis journal backend', () => {
     const a = createRedisJournalBackend(store)
     const other = await createRedisStore({ url: server.url })
     const b = createRedisJournalBackend(other, { ownsStore: true })
-    await a.append([makeLine({ path: '/a1' }), makeLine({ path: '/a2' })])
-    await b.append([makeLine({ path: '/b1' })])
-    await a.append([makeLine({ path: '/a3' })])
+    await a.append(batchOf([makeLine({ path: '/a1' }), makeLine({ path: '/a2' })]))
+    await b.append(batchOf([makeLine({ path: '/b1' })]))
+    await a.append(batchOf([makeLine({ path: '/a3' })]))
     expect(await paths(b, {}, 10)).toEqual(['/a1', '/a2', '/b1', '/a3'])
     expect(await paths(a, {}, 10)).toEqual(['/a1', '/a2', '/b1', '/a3'])
     await b.close()
@@ -45,8 +46,10 @@ describe('redis journal backend', () => {
   it('pages through matching entries with a cursor, in append order', async () => {
     const backend = createRedisJournalBackend(store, { pageEntries: 3 })
     await backend.append(
-      Array.from({ length: 10 }, (_, i) =>
-        makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
+      batchOf(
+        Array.from({ length: 10 }, (_, i) =>
+          makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
+        ),
       ),
     )
     const first = await backend.query({ clientId: 'odd' }, 2)
@@ -60,16 +63,16 @@ describe('redis journal backend', () => {
 
   it('starts from the oldest entry on a cursor it did not give', async () => {
     const backend = createRedisJournalBackend(store)
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     expect(await paths(backend, {}, 5, 'not-a-cursor')).toEqual(['/a', '/b'])
   })
 
   it('resumes at the oldest entry left when a cursor points past trimmed entries', async () => {
     const backend = createRedisJournalBackend(store)
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     const page = await backend.query({}, 1)
     await store.redis.xtrim(store.keys().stream('journal'), 'MAXLEN', 0)
-    await backend.append([makeLine({ path: '/c' })])
+    await backend.append(batchOf([makeLine({ path: '/c' })]))
     expect(await paths(backend, {}, 5, page.next)).toEqual(['/c'])
   })
 
@@ -77,12 +80,14 @@ describe('redis journal backend', () => {
     // Entries of a sandbox whose `now` is in 2030: the stream ids carry today's Redis time.
     const future = Date.UTC(2030, 0, 15, 9)
     const backend = createRedisJournalBackend(store)
-    await backend.append([
-      makeLine({ t: future, status: 200 }),
-      makeLine({ t: future + 1000, status: 429, operation: 'other' }),
-      makeLine({ t: future + 2000, status: undefined, outcome: 'client-closed' }),
-      makeLine({ t: future + 3000, status: 503 }),
-    ])
+    await backend.append(
+      batchOf([
+        makeLine({ t: future, status: 200 }),
+        makeLine({ t: future + 1000, status: 429, operation: 'other' }),
+        makeLine({ t: future + 2000, status: undefined, outcome: 'client-closed' }),
+        makeLine({ t: future + 3000, status: 503 }),
+      ]),
+    )
     const times = async (filter: Parameters<JournalBackend['query']>[0]): Promise<string[]> =>
       (await backend.query(filter, 10)).entries.map((e) => e.at)
     expect(await times({ status: [{ class: 5 }, 'none'] })).toEqual([
@@ -98,7 +103,9 @@ describe('redis journal backend', () => {
   it('keeps about maxEntries entries, trimming the oldest on append', async () => {
     const backend = createRedisJournalBackend(store, { maxEntries: 100 })
     for (let i = 0; i < 5; i++)
-      await backend.append(Array.from({ length: 100 }, (_, j) => makeLine({ path: `/p${i}-${j}` })))
+      await backend.append(
+        batchOf(Array.from({ length: 100 }, (_, j) => makeLine({ path: `/p${i}-${j}` }))),
+      )
     const kept = await paths(backend, {}, 1000)
     // MAXLEN ~ trims whole blocks: at least the limit is kept, far less than everything.
     expect(kept.length).toBeGreaterThanOrEqual(100)
@@ -108,27 +115,27 @@ describe('redis journal backend', () => {
 
   it('gives the stream a TTL no shorter than the retention period', async () => {
     const backend = createRedisJournalBackend(store, { maxAgeMs: 7 * 86_400_000 })
-    await backend.append([makeLine()])
+    await backend.append(batchOf([makeLine()]))
     const ttl = await store.redis.pttl(store.keys().stream('journal'))
     expect(ttl).toBeGreaterThan(7 * 86_400_000 - 60_000)
   })
 
   it('streams a snapshot that later appends do not disturb', async () => {
     const backend = createRedisJournalBackend(store, { pageEntries: 1 })
-    await backend.append([makeLine({ path: '/a' }), makeLine({ path: '/b' })])
+    await backend.append(batchOf([makeLine({ path: '/a' }), makeLine({ path: '/b' })]))
     const seen: string[] = []
     for await (const e of backend.stream({})) {
       seen.push(e.path)
-      await backend.append([makeLine({ path: '/late' })])
+      await backend.append(batchOf([makeLine({ path: '/late' })]))
     }
     expect(seen).toEqual(['/a', '/b'])
   })
 
   it('opens a connection of its own from a URL and closes it with the backend', async () => {
     const backend = await openRedisJournalBackend({ url: server.url })
-    await backend.append([makeLine({ path: '/own' })])
+    await backend.append(batchOf([makeLine({ path: '/own' })]))
     expect(await paths(createRedisJournalBackend(store), {}, 5)).toEqual(['/own'])
     await backend.close()
-    await expect(backend.append([makeLine()])).rejects.toThrow()
+    await expect(backend.append(batchOf([makeLine()]))).rejects.toThrow()
   })
 })
