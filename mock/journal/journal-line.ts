@@ -103,7 +103,3 @@ export function toJournalLine(entry: JournalEntry): JournalLine {
   if (tail !== '') json = json.length === 2 ? `{${tail.slice(1)}}` : `${json.slice(0, -1)}${tail}}`
   return { clientId: entry.clientId, json }
 }
-
-/** The entry a line holds. */
-export const fromJournalLine = (line: JournalLine): JournalEntry =>
-  JSON.parse(line.json) as JournalEntry

@@ -57,10 +57,9 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   const retentionMs = options.retentionDays * DAY
   const nextId = idGenerator(options.now)
   // `id` first in every stored line, whatever the entry brings. API entries, one per request, are
-  // built with their id in place instead (no copy): `watchExchange` takes `nextId`.
+  // built with their id in place instead (no copy): the exchange watcher takes `nextId`.
   const record = (entry: NewJournalEntry): void =>
     writer.push(Object.assign({ id: '' }, entry, { id: nextId() }))
-  const push = (entry: JournalEntry): void => writer.push(entry)
   // Retention hides older entries at once, whatever the backend has physically removed yet.
   const inRetention = (filter: JournalFilter): JournalFilter => {
     const oldest = options.now() - retentionMs
@@ -82,7 +81,12 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
         return p
       }
     : undefined
-  const watcher = createExchangeWatcher({ now: options.now, nextId, push, clockOffset })
+  const watcher = createExchangeWatcher({
+    now: options.now,
+    nextId,
+    push: writer.push,
+    clockOffset,
+  })
   prune()
   const pruneTimer = setInterval(prune, HOUR)
   pruneTimer.unref()

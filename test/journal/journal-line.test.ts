@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { fromJournalLine, toJournalLine } from '../../mock/journal/journal-line.js'
+import type { JournalEntry } from '../../mock/journal/journal-entry.js'
+import { toJournalLine, type JournalLine } from '../../mock/journal/journal-line.js'
 import { makeEntry } from './make-entry.js'
+
+const fromJournalLine = (line: JournalLine): JournalEntry => JSON.parse(line.json) as JournalEntry
 
 describe('journal line', () => {
   it('holds exactly the entry, frozen lists spliced in from their cached JSON', () => {
