@@ -148,8 +148,8 @@ export interface ResolvedOptions {
 
 const bundled = (...parts: string[]): string => resolve(PACKAGE_ROOT, ...parts)
 
-/** A folder that never exists: "no fixture cases". */
-const DEFAULT_NO_FIXTURES = bundled('fixtures', 'cases', '.none')
+/** A folder that never exists: "no fixture cases" (any other missing folder is an error). */
+export const DEFAULT_NO_FIXTURES = bundled('fixtures', 'cases', '.none')
 
 /** Every default in one place. */
 export const DEFAULTS = {

@@ -63,7 +63,8 @@ export function openExchange(
     receivedAt: ctx.options.now(),
     ip: requestIp(req),
     method: req.method ?? 'GET',
-    path: q === -1 ? url : url.slice(0, q),
+    // `//v3/x` is `/v3/x`: repeated slashes are one, as most front proxies make them.
+    path: (q === -1 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/'),
     query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
     pathParams: {},
     clockOffset: 0,

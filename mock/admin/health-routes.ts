@@ -5,6 +5,7 @@ import type { SandboxContext } from '../context.js'
 export function registerHealthRoutes(router: Router, ctx: SandboxContext, startedAt: number): void {
   router.get('/health', async (_req, res) => {
     const ready = await ctx.store.ready().catch(() => false)
+    if (!ready) res.setHeader('retry-after', '5')
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ok' : 'not-ready',
       ready,

@@ -158,11 +158,13 @@ export function applyScenario(ctx: SandboxContext): Stage {
         await ctx.scenarios.arms.disarm(clientId, t.scenario.name)
         continue
       }
-      const rule = pickRule(t.scenario, facts, k, call.now)
+      // A per-request preference plays the scenario on this very call: its `when` (every 5th
+      // call, after 3 calls...) paces a scenario armed for a client, not a preference.
+      const prefer = t.key.startsWith('prefer:')
+      const rule = pickRule(t.scenario, facts, k, call.now, prefer)
       if (!rule) continue
       // RFC 7240: say a preference was honoured only when it shaped the answer.
-      if (t.key.startsWith('prefer:'))
-        ex.headers['preference-applied'] = `scenario=${t.scenario.name}`
+      if (prefer) ex.headers['preference-applied'] = `scenario=${t.scenario.name}`
       return fire(ctx, { ...call, scenario: t.scenario.name }, rule.effect, rule, k)
     }
   }

@@ -62,13 +62,23 @@ export function stepAt(scenario: Scenario, k: number): { step: Step; k: number }
   return undefined
 }
 
-/** The first rule of the scenario that fires for this call, if any. */
+/**
+ * The first rule of the scenario that fires for this call, if any. With `now` (a per-request
+ * preference), rules' `when` is ignored and a sequence starts over once played to its end: the
+ * scenario's effect applies to this very call.
+ */
 export function pickRule(
   scenario: Scenario,
   facts: RequestFacts,
   k: number,
   nowMs: number,
+  now = false,
 ): Rule | undefined {
+  if (now) {
+    const length = scenarioLength(scenario)
+    const at = stepAt(scenario, length ? ((k - 1) % length) + 1 : k)
+    return at?.step.rules.find((r) => matchesAll(r.match, facts))
+  }
   const at = stepAt(scenario, k)
   if (!at) return undefined
   return at.step.rules.find((r) => matchesAll(r.match, facts) && fires(r, at.k, nowMs))
