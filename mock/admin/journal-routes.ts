@@ -5,6 +5,7 @@ import { exportLines } from '../journal/journal-export.js'
 import { parseJournalQuery } from '../journal/journal-query.js'
 import { journalOn, resolveJournalReader } from './journal-reader.js'
 import { sendProblem } from './problem.js'
+import { toWire } from './wire.js'
 
 /** Writes lines to the response, waiting whenever the client reads slower than the journal. */
 async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
@@ -51,6 +52,10 @@ export function registerJournalRoutes(router: Router, ctx: SandboxContext): void
       })
       res.setHeader('link', `</__sandbox/journal?${next.toString()}>; rel="next"`)
     }
-    res.json({ entries: page.entries, next: page.next ?? null, backend: ctx.journal.backend })
+    res.json({
+      entries: toWire(page.entries),
+      next: page.next ?? null,
+      backend: ctx.journal.backend,
+    })
   })
 }

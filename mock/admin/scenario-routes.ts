@@ -1,20 +1,11 @@
 import type { Request, Response, Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import type { Arm } from '../scenarios/arming.js'
 import { UnknownScenarioError } from '../scenarios/scenario-service.js'
 import { resolveCaller } from '../traffic/admin-caller.js'
 import { parseDuration } from '../traffic/clock.js'
 import { sendProblem } from './problem.js'
-
-const armView = (clientId: string, a: Arm): Record<string, unknown> => ({
-  client_id: clientId,
-  scenario: a.scenario,
-  id: a.id,
-  armed_at: new Date(a.armedAt).toISOString(),
-  calls: a.calls ?? null,
-  until: a.until !== undefined ? new Date(a.until).toISOString() : null,
-})
+import { armView } from './wire.js'
 
 function unknown(res: Response, e: UnknownScenarioError): void {
   sendProblem(

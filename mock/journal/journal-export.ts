@@ -1,6 +1,7 @@
+import { snakeCase, toWire } from '../admin/wire.js'
 import type { JournalEntry } from './journal-entry.js'
 
-/** The CSV export's columns, in order: one per entry field. */
+/** The CSV export's columns, in order: one per entry field (headed in snake_case). */
 export const CSV_COLUMNS = [
   'id',
   'kind',
@@ -43,16 +44,16 @@ export const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof JournalEntry>
 
 /**
- * Lines of an export: JSON Lines (one entry per line, as stored) or CSV (RFC 4180, a header line,
+ * Lines of an export: JSON Lines (one entry per line, field names in snake_case) or CSV (RFC 4180, a header line,
  * lists joined by spaces, `ref` as `name=value` pairs joined by `&`, `notes` as JSON).
  */
 export async function* exportLines(
   entries: AsyncIterable<JournalEntry>,
   format: 'jsonl' | 'csv',
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`
+  if (format === 'csv') yield `${CSV_COLUMNS.map(snakeCase).join(',')}\r\n`
   for await (const entry of entries) {
-    yield format === 'jsonl' ? `${JSON.stringify(entry)}\n` : `${csvRow(entry)}\r\n`
+    yield format === 'jsonl' ? `${JSON.stringify(toWire(entry))}\n` : `${csvRow(entry)}\r\n`
   }
 }
 

@@ -1,3 +1,4 @@
+import { armView } from '../admin/wire.js'
 import type { SandboxContext } from '../context.js'
 import type { Store } from '../store/store.js'
 
@@ -39,7 +40,7 @@ export async function startCertification(
     scenario: CERTIFICATION_SCENARIO,
     started_at: new Date(run.startedAt).toISOString(),
     seed: run.seed,
-    arm,
+    arm: armView(clientId, arm),
     report: {
       json: `/__sandbox/report?${query}`,
       junit: `/__sandbox/report?${query}&format=junit`,

@@ -1,4 +1,5 @@
+import { toWire } from '../admin/wire.js'
 import type { Report } from './build-report.js'
 
-/** The verdict as JSON, indented for people and diffs. */
-export const renderJson = (report: Report): string => `${JSON.stringify(report, null, 2)}\n`
+/** The verdict as JSON (field names in snake_case, like the whole admin surface), indented for people and diffs. */
+export const renderJson = (report: Report): string => `${JSON.stringify(toWire(report), null, 2)}\n`

@@ -124,7 +124,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
   }
 
   return {
-    kind: 'memory',
+    kind: options.file ? 'file' : 'memory',
     global: scope(GLOBAL),
     scope: (clientId) => scope(`c:${clientId}`),
     ready: async () => true,

@@ -7,7 +7,7 @@
  * rules that depend on the sandbox clock (rate windows, bans) pass the client's sandbox time explicitly.
  */
 export interface Store {
-  /** `'memory'` or `'redis'`. */
+  /** `'memory'` (nothing persisted), `'file'` (the embedded store with its lowdb file) or `'redis'`. */
   readonly kind: string
   /** State that belongs to no client. */
   readonly global: StoreScope

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../mock/journal/journal-entry.js'
 import { CSV_COLUMNS, csvRow, exportLines } from '../../mock/journal/journal-export.js'
 import { makeEntry } from './make-entry.js'
+import { snakeCase, toWire } from '../../mock/admin/wire.js'
 
 async function collect(entries: JournalEntry[], format: 'jsonl' | 'csv'): Promise<string> {
   async function* source(): AsyncGenerator<JournalEntry> {
@@ -13,7 +14,7 @@ async function collect(entries: JournalEntry[], format: 'jsonl' | 'csv'): Promis
 }
 
 describe('journal export', () => {
-  it('writes JSON Lines, one stored entry per line', async () => {
+  it('writes JSON Lines, one entry per line, field names in snake_case', async () => {
     const entries = [makeEntry({ path: '/a' }), makeEntry({ path: '/b' })]
     const text = await collect(entries, 'jsonl')
     expect(
@@ -21,13 +22,16 @@ describe('journal export', () => {
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as unknown),
-    ).toEqual(entries)
+    ).toEqual(entries.map(toWire))
+    expect(text).toContain('"sandbox_at":')
+    expect(text).not.toContain('sandboxAt')
   })
 
   it('writes CSV with a header line and one record per entry, CRLF-terminated', async () => {
     const text = await collect([makeEntry()], 'csv')
     const [header, row, rest] = text.split('\r\n')
-    expect(header).toBe(CSV_COLUMNS.join(','))
+    expect(header).toBe(CSV_COLUMNS.map(snakeCase).join(','))
+    expect(header).toMatch(/^id,kind,at,sandbox_at,client_id,/)
     expect(row!.split(',')).toHaveLength(CSV_COLUMNS.length)
     expect(rest).toBe('')
   })

@@ -1,6 +1,10 @@
 import { Agent, get } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { JournalEntry } from '../../mock/journal/journal-entry.js'
+import type { Wire } from '../../mock/admin/wire.js'
+import type { JournalEntry as StoredEntry } from '../../mock/journal/journal-entry.js'
+
+/** An entry as the admin API gives it (snake_case). */
+type JournalEntry = Wire<StoredEntry>
 import { basic, startSandbox, TRACE, type Harness } from '../clients/sandbox-harness.js'
 import { tempFiles } from '../helpers/temp-files.js'
 
@@ -75,10 +79,10 @@ describe('journal of the API pipeline', () => {
     const held = api.filter((e) => e.banned)
     expect(held).toHaveLength(N / kinds.length)
     expect(held[0]).toMatchObject({
-      clientId: 'banned',
+      client_id: 'banned',
       outcome: 'server-closed',
       stalled: true,
-      clientClosed: false,
+      client_closed: false,
     })
     expect(held[0]!.status).toBeUndefined()
     expect(api.filter((e) => e.status === 401)).toHaveLength(N / kinds.length)
@@ -97,27 +101,27 @@ describe('journal of the API pipeline', () => {
     const [call] = (await journal(h, 'client=acme&kind=api')).entries
     expect(issued).toMatchObject({
       kind: 'token',
-      clientId: 'acme',
+      client_id: 'acme',
       path: '/oauth/token',
-      singleUse: false,
+      single_use: false,
     })
     expect(call).toMatchObject({
       kind: 'api',
-      clientId: 'acme',
+      client_id: 'acme',
       jti: issued!.jti,
-      authMode: 'bearer',
+      auth_mode: 'bearer',
       method: 'GET',
       path: `${UL}/418166096`,
       operation: 'api_entreprise_v3_insee_unites_legales',
       privileges: ['unites_legales_etablissements_insee'],
-      rateGroup: 'json',
+      rate_group: 'json',
       ref: { siren: '418166096' },
       context: 'Marchés publics',
       recipient: '13002526500013',
       object: 'marché 127',
       status: 200,
       outcome: 'answered',
-      clientClosed: false,
+      client_closed: false,
       origin: 'https://front.example',
       withheld: ['data.personne_physique_attributs'],
     })
@@ -200,13 +204,13 @@ describe('journal of the API pipeline', () => {
     const [entry] = (await journal(h, 'client=acme&kind=api')).entries
     expect(entry).toMatchObject({
       outcome: 'client-closed',
-      clientClosed: true,
+      client_closed: true,
       stalled: true,
       scenario: 'hang-always',
     })
     expect(entry!.status).toBeUndefined()
-    expect(entry!.clientClosedAfterMs).toBeGreaterThanOrEqual(140)
-    expect(entry!.clientClosedAfterMs).toBeLessThan(2000)
+    expect(entry!.client_closed_after_ms).toBeGreaterThanOrEqual(140)
+    expect(entry!.client_closed_after_ms).toBeLessThan(2000)
   })
 
   it('filters by client, operation, status and time, and pages with a cursor', async () => {
@@ -257,7 +261,7 @@ describe('journal of the API pipeline', () => {
     })
     expect(own.status).toBe(200)
     const entries = ((await own.json()) as { entries: JournalEntry[] }).entries
-    expect(entries.map((e) => e.clientId)).toEqual(['acme'])
+    expect(entries.map((e) => e.client_id)).toEqual(['acme'])
     const theirs = await fetch(`${h.url}/__sandbox/journal?client=other`, {
       headers: { authorization: basic(acme) },
     })
@@ -290,6 +294,6 @@ describe('journal of the API pipeline', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
     const rows = (await csv.text()).trimEnd().split('\r\n')
     expect(rows).toHaveLength(4)
-    expect(rows[0]).toMatch(/^id,kind,at,sandboxAt,clientId,/)
+    expect(rows[0]).toMatch(/^id,kind,at,sandbox_at,client_id,/)
   })
 })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Report } from '../../mock/report/build-report.js'
 import { renderHtml } from '../../mock/report/render-html.js'
 import { renderJson } from '../../mock/report/render-json.js'
+import { toWire } from '../../mock/admin/wire.js'
 import { renderJunit } from '../../mock/report/render-junit.js'
 import { makeEntry } from '../journal/make-entry.js'
 import { reportOf } from './sample-report.js'
@@ -31,9 +32,13 @@ const asList = (v: unknown): Node[] =>
   v === undefined ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node]
 
 describe('verdict renderers', () => {
-  it('renders JSON that parses back to the report', async () => {
+  it('renders JSON that parses back to the report, field names in snake_case', async () => {
     const report = await mixedReport()
-    expect(JSON.parse(renderJson(report))).toEqual(report)
+    const json = renderJson(report)
+    expect(JSON.parse(json)).toEqual(toWire(report))
+    expect(json).toContain('"generated_at":')
+    expect(json).toContain('"not_exercised":')
+    expect(json).not.toMatch(/"[a-z]+[A-Z]\w*":/)
   })
 
   it('renders JUnit XML that follows the common JUnit schema: testsuites > testsuite > testcase', async () => {
