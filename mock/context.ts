@@ -7,6 +7,7 @@ import type { Journal } from './journal/journal.js'
 import type { DataSources } from './resolve/resolve-stage.js'
 import type { FieldScopeTable } from './scope/scope-tree.js'
 import type { Store } from './store/store.js'
+import type { ResourceService } from './resources/resource-service.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { ScenarioService } from './scenarios/scenario-service.js'
 import type { SandboxClock } from './traffic/clock.js'
@@ -39,4 +40,6 @@ export interface SandboxContext {
   readonly journal: Journal
   /** Response fields tied to scopes, by operation id (minimisation; see docs/journal.md). */
   readonly fieldScopes: FieldScopeTable
+  /** Stateful collections of the contract and their processing (see docs/write-apis.md). */
+  readonly resources: ResourceService
 }

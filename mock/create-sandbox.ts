@@ -18,6 +18,7 @@ import { resolveOptions, type SandboxOptions } from './options.js'
 import { assemblePipeline, createApiHandler } from './pipeline.js'
 import { loadFieldScopes } from './scope/load-field-scopes.js'
 import { openStore } from './store/open-store.js'
+import { createResourceService } from './resources/resource-service.js'
 import { loadScenarios } from './scenarios/load-scenarios.js'
 import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './traffic/clock.js'
@@ -81,6 +82,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     scenarios: createScenarioService(scenarios, store, clock),
     journal,
     fieldScopes,
+    resources: await createResourceService(contract, opts.processing, opts.log),
   }
   journalAuthEvents(ctx.auth.events, journal, clock)
   const handle = createApiHandler(ctx, assemblePipeline(ctx))

@@ -45,6 +45,8 @@ export interface SandboxOptions {
   fieldScopes?: string
   /** Magic identifiers table. Default: the bundled `fixtures/magic-identifiers.yaml`. */
   magicIdentifiers?: string
+  /** Folder of processing files (`<createOperationId>.yaml`: statuses, delays, probabilities). Default: the bundled `fixtures/processing`. */
+  processing?: string
   tokens?: Partial<TokenOptions>
   lockout?: Partial<LockoutOptions>
   ban?: Partial<BanOptions>
@@ -135,6 +137,7 @@ export interface ResolvedOptions {
   privileges: string
   fieldScopes: string
   magicIdentifiers: string
+  processing: string
   tokens: TokenOptions
   lockout: LockoutOptions
   ban: BanOptions
@@ -165,6 +168,7 @@ export const DEFAULTS = {
   privileges: bundled('fixtures', 'privileges.yaml'),
   fieldScopes: bundled('fixtures', 'field-scopes.yaml'),
   magicIdentifiers: bundled('fixtures', 'magic-identifiers.yaml'),
+  processing: bundled('fixtures', 'processing'),
   tokens: {
     lifetime: 300, // 5 min
     minLifetime: 10, // s
@@ -250,6 +254,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     privileges: resolve(options.privileges ?? DEFAULTS.privileges),
     fieldScopes: resolve(options.fieldScopes ?? DEFAULTS.fieldScopes),
     magicIdentifiers: resolve(options.magicIdentifiers ?? DEFAULTS.magicIdentifiers),
+    processing: resolve(options.processing ?? DEFAULTS.processing),
     tokens,
     lockout: merge('lockout', DEFAULTS.lockout, options.lockout),
     ban: merge('ban', DEFAULTS.ban, options.ban),

@@ -16,6 +16,7 @@ import { holdBanned } from './traffic/hold-banned-stage.js'
 import { limitRate } from './traffic/limit-rate-stage.js'
 import { StoreUnavailableError } from './store/store.js'
 import { requestIp } from './http/client-ip.js'
+import { serveResources } from './resources/resource-stage.js'
 
 const STORE_DOWN_DETAIL =
   "Le stockage d'état du bac à sable (Redis) est injoignable ; réessayez dans quelques secondes."
@@ -30,7 +31,7 @@ export interface Pipeline {
 
 /**
  * The request path, in one screen: connection (ban) → route (contract) → authenticate → validate →
- * rate limit → scenario → resolve data (fixture case, magic identifier, generator), then filter by
+ * rate limit → scenario → stateful resources (writes, and reads of what was written) → resolve data (fixture case, magic identifier, generator), then filter by
  * scope → send. The journal watches every exchange from arrival to the socket's close.
  */
 export function assemblePipeline(ctx: SandboxContext): Pipeline {
@@ -43,6 +44,7 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
       limitRate(ctx),
       answerPrivileges(),
       applyScenario(ctx),
+      serveResources(ctx, ctx.resources),
       resolveData(ctx, ctx.data),
     ],
     response: [filterByScope(ctx), markClockShift(), finishScenario(ctx)],

@@ -23,6 +23,7 @@ interface ServeFlags {
   journal: boolean
   trustProxy: boolean
   delayFactor: number
+  processing?: string
 }
 
 /** `sandbox-twin serve`: loads the contract and listens until SIGTERM or SIGINT. */
@@ -96,6 +97,12 @@ export function registerServeCommand(program: Command): void {
         'rate-limit table, or off (default: the bundled API Entreprise table)',
       ),
     )
+    .addOption(
+      new Option(
+        '--processing <folder>',
+        'processing files of write operations: statuses, delays, probabilities (default: the bundled ones)',
+      ),
+    )
     .addOption(new Option('--no-auth', 'serve operations without tokens, like a plain mock'))
     .addOption(
       new Option(
@@ -159,6 +166,7 @@ function toOptions(flags: ServeFlags): SandboxOptions {
       ? { publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}` }
       : {}),
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
+    ...(flags.processing ? { processing: resolve(flags.processing) } : {}),
     auth: flags.auth,
     trustProxy: flags.trustProxy === true,
     ...(flags.journal ? {} : { journal: { enabled: false } }),

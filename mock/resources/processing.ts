@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { deriveSeed } from '../data/seeded.js'
+import { parseYamlSource } from '../scenarios/yaml-source.js'
+import { parseDuration } from '../traffic/clock.js'
+
+/** Default delay between two statuses when a resource's status enum is walked in order, ms. */
+export const DEFAULT_STEP_MS = 60_000
+
+/** One possible outcome of a transition. */
+export interface Outcome {
+  status: string
+  /** Share of resources that take it, 0..1; the shares of one transition add up to 1. */
+  probability: number
+  /** Fields the status sets on the resource. */
+  set?: Record<string, unknown>
+}
+
+export interface Transition {
+  from: string
+  afterMs: number
+  to: Outcome[]
+}
+
+/** How a created resource is processed on its client's sandbox clock. */
+export interface ProcessingSpec {
+  /** Status property (defaults to the one found in the schema). */
+  field?: string
+  initial?: string
+  transitions: Transition[]
+}
+
+/** A status a resource reaches, at a sandbox time. */
+export interface TimelineStep {
+  status: string
+  /** Sandbox time, ms. */
+  at: number
+  set?: Record<string, unknown>
+}
+
+/**
+ * Reads the processing files of a folder: one `<operationId>.yaml` per create operation. A missing
+ * folder means "no file": statuses are then walked in order. Any fault names the file and the place.
+ */
+export async function loadProcessing(folder: string): Promise<Map<string, ProcessingSpec>> {
+  const out = new Map<string, ProcessingSpec>()
+  if (!existsSync(folder)) return out
+  for (const name of (await readdir(folder)).sort()) {
+    if (!/\.ya?ml$/.test(name)) continue
+    const file = join(folder, name)
+    out.set(name.replace(/\.ya?ml$/, ''), parseProcessing(await readFile(file, 'utf8'), file))
+  }
+  return out
+}
+
+/** Parses and checks one processing file. */
+export function parseProcessing(text: string, file = '<inline>'): ProcessingSpec {
+  const src = parseYamlSource(text)
+  const fail = (pointer: string, what: string): never => {
+    const line = 'lineOf' in src ? src.lineOf(pointer) : src.line
+    throw new SandboxConfigError(
+      SANDBOX_ERRORS.BAD_MAPPING,
+      `processing file ${file}, line ${line}: ${what}. See docs/write-apis.md for the format.`,
+      { file },
+    )
+  }
+  if (!('value' in src)) return fail('', src.message)
+  const v = src.value as Record<string, unknown> | null
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('', 'expected a mapping')
+  for (const key of Object.keys(v))
+    if (!['field', 'initial', 'transitions'].includes(key))
+      fail(`/${key}`, `unknown key "${key}" (expected field, initial, transitions)`)
+  if (v.field !== undefined && typeof v.field !== 'string') fail('/field', 'field must be a name')
+  if (v.initial !== undefined && typeof v.initial !== 'string')
+    fail('/initial', 'initial must be a status')
+  if (!Array.isArray(v.transitions)) return fail('/transitions', 'transitions must be a list')
+  const transitions = v.transitions.map((t: unknown, i: number): Transition => {
+    const at = `/transitions/${i}`
+    const tr = t as Record<string, unknown> | null
+    if (!tr || typeof tr !== 'object') return fail(at, 'expected {from, after, to}')
+    if (typeof tr.from !== 'string') fail(`${at}/from`, 'from must be a status')
+    const afterMs = parseDuration(tr.after)
+    if (afterMs === undefined) fail(`${at}/after`, 'after must be a duration such as 30s, 2m, 4h')
+    if (!Array.isArray(tr.to) || tr.to.length === 0)
+      fail(`${at}/to`, 'to must list at least one {status, probability}')
+    const list = tr.to as unknown[]
+    const to = list.map((o, j): Outcome => {
+      const oo = o as Record<string, unknown> | null
+      if (!oo || typeof oo.status !== 'string') return fail(`${at}/to/${j}`, 'status is missing')
+      const p = oo.probability ?? (list.length === 1 ? 1 : undefined)
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+        fail(`${at}/to/${j}/probability`, 'probability must be a number from 0 to 1')
+      if (oo.set !== undefined && (typeof oo.set !== 'object' || oo.set === null))
+        fail(`${at}/to/${j}/set`, 'set must map field names to values')
+      return {
+        status: oo.status,
+        probability: p as number,
+        ...(oo.set ? { set: oo.set as Record<string, unknown> } : {}),
+      }
+    })
+    const sum = to.reduce((s, o) => s + o.probability, 0)
+    if (Math.abs(sum - 1) > 1e-9) fail(`${at}/to`, `the probabilities add up to ${sum}, not 1`)
+    return { from: tr.from as string, afterMs: afterMs!, to }
+  })
+  return {
+    ...(v.field ? { field: v.field as string } : {}),
+    ...(v.initial ? { initial: v.initial as string } : {}),
+    transitions,
+  }
+}
+
+/**
+ * The default processing of a resource with a status enum: each value in the order the contract
+ * lists it, {@link DEFAULT_STEP_MS} apart, leaving out the statuses that an action leads to
+ * (a cancellation is the client's doing, not the processing's).
+ */
+export function walkInOrder(
+  statuses: readonly string[],
+  actionTargets: ReadonlySet<string>,
+): ProcessingSpec {
+  const walk = statuses.filter((s) => !actionTargets.has(s))
+  return {
+    ...(walk[0] !== undefined ? { initial: walk[0] } : {}),
+    transitions: walk.slice(0, -1).map((from, i) => ({
+      from,
+      afterMs: DEFAULT_STEP_MS,
+      to: [{ status: walk[i + 1]!, probability: 1 }],
+    })),
+  }
+}
+
+/**
+ * The statuses a resource will reach, planned once at creation: from the initial status, each
+ * transition after its delay, outcomes drawn with a generator seeded by the sandbox seed and the
+ * resource id (the same run twice, the same life). Reading the resource later only looks up the
+ * step its client's clock has reached: advancing the clock advances processing, on every replica.
+ */
+export function planTimeline(
+  spec: ProcessingSpec,
+  initial: string,
+  createdAt: number,
+  seed: number,
+  resourceId: string,
+): TimelineStep[] {
+  const steps: TimelineStep[] = [{ status: initial, at: createdAt }]
+  let current = initial
+  let at = createdAt
+  for (let n = 0; n < 100; n++) {
+    const t = spec.transitions.find((x) => x.from === current)
+    if (!t) break
+    const draw = deriveSeed(seed, 'processing', resourceId, String(n)) / 0x100000000
+    let acc = 0
+    const outcome = t.to.find((o) => (acc += o.probability) > draw) ?? t.to[t.to.length - 1]!
+    at += t.afterMs
+    current = outcome.status
+    steps.push({ status: current, at, ...(outcome.set ? { set: outcome.set } : {}) })
+  }
+  return steps
+}
+
+/** Index of the step reached at sandbox time `now` (the first step is reached at creation). */
+export function reachedStep(timeline: readonly TimelineStep[], now: number): number {
+  let i = 0
+  while (i + 1 < timeline.length && timeline[i + 1]!.at <= now) i++
+  return i
+}
