@@ -22,6 +22,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json ./
 COPY --from=build /app/dist/bundle ./dist/bundle
+COPY --from=build /app/dist/console-assets ./dist/console-assets
 COPY fixtures ./fixtures
 COPY scenarios ./scenarios
 RUN mkdir -p /app/.sandbox && chown -R node:node /app/.sandbox

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
+import { createConsoleRouter } from './console/console-router.js'
 import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
 import { createErrorBodies } from './contract/error-body.js'
@@ -92,6 +93,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.set('etag', false)
   app.use(rememberClientIp(opts.trustProxy))
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
+  app.use('/console', createConsoleRouter(ctx))
   app.use(createOAuthRouter(ctx))
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
   app.use((req: Request, res: Response) => void handle(req, res))

@@ -51,6 +51,8 @@ export interface SandboxOptions {
   lockout?: Partial<LockoutOptions>
   ban?: Partial<BanOptions>
   journal?: Partial<JournalOptions>
+  /** The web console under `/console/` (see docs/console.md). */
+  console?: Partial<ConsoleOptions>
   /** Scales the real delays of scenarios (504 provider wait, latency): `0.01` turns 10 s into 100 ms. Default `1`. */
   delayFactor?: number
   /** Create the demo client at start-up. Default `true`. */
@@ -121,6 +123,13 @@ export interface JournalOptions {
 }
 
 /** Options after defaults are applied and checked: frozen, never changed during a request. */
+export interface ConsoleOptions {
+  /** Who may create an account: anyone, holders of an admin-made invite code, or nobody. */
+  signup: 'open' | 'invite' | 'off'
+  /** A console session ends after this many seconds without a request. */
+  idleTimeout: number
+}
+
 export interface ResolvedOptions {
   contract: string
   fixtures: string
@@ -142,6 +151,7 @@ export interface ResolvedOptions {
   lockout: LockoutOptions
   ban: BanOptions
   journal: JournalOptions
+  console: ConsoleOptions
   delayFactor: number
   demoClient: boolean
   trustProxy: boolean
@@ -191,6 +201,7 @@ export const DEFAULTS = {
   },
   delayFactor: 1,
   demoClient: true,
+  console: { signup: 'invite', idleTimeout: 1800 }, // s
 } as const satisfies Record<string, unknown>
 
 function fail(message: string): never {
@@ -209,6 +220,14 @@ function merge<T extends object>(name: string, defaults: T, given: Partial<T> | 
   for (const [key, value] of Object.entries(out)) {
     if (typeof value === 'number') positive(`${name}.${key}`, value)
   }
+  return out
+}
+
+function resolveConsole(given: Partial<ConsoleOptions> | undefined): ConsoleOptions {
+  const out = merge('console', DEFAULTS.console as ConsoleOptions, given)
+  if (!['open', 'invite', 'off'].includes(out.signup))
+    fail(`option console.signup must be open, invite or off, got ${String(out.signup)}`)
+  if (out.idleTimeout < 60) fail('option console.idleTimeout must be at least 60 seconds')
   return out
 }
 
@@ -259,6 +278,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     lockout: merge('lockout', DEFAULTS.lockout, options.lockout),
     ban: merge('ban', DEFAULTS.ban, options.ban),
     journal: merge('journal', DEFAULTS.journal as JournalOptions, options.journal),
+    console: resolveConsole(options.console),
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
     trustProxy: options.trustProxy ?? false,

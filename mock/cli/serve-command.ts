@@ -24,6 +24,8 @@ interface ServeFlags {
   trustProxy: boolean
   delayFactor: number
   processing?: string
+  consoleSignup: 'open' | 'invite' | 'off'
+  consoleIdleTimeout: number
 }
 
 /** `sandbox-twin serve`: loads the contract and listens until SIGTERM or SIGINT. */
@@ -124,6 +126,19 @@ export function registerServeCommand(program: Command): void {
         .default(1)
         .argParser(numberFlag('--delay-factor')),
     )
+    .addOption(
+      new Option(
+        '--console-signup <mode>',
+        'who may create an account in the web console (/console/): open, invite (codes made by the admin) or off',
+      )
+        .choices(['open', 'invite', 'off'])
+        .default(DEFAULTS.console.signup),
+    )
+    .addOption(
+      new Option('--console-idle-timeout <s>', 'a console session ends after this many idle seconds')
+        .default(DEFAULTS.console.idleTimeout)
+        .argParser(intFlag('--console-idle-timeout', 60, 86_400)),
+    )
     .action(async (flags: ServeFlags) => {
       const sandbox = await createSandbox(toOptions(flags))
       const { url } = await sandbox
@@ -171,6 +186,7 @@ function toOptions(flags: ServeFlags): SandboxOptions {
     trustProxy: flags.trustProxy === true,
     ...(flags.journal ? {} : { journal: { enabled: false } }),
     delayFactor: flags.delayFactor,
+    console: { signup: flags.consoleSignup, idleTimeout: flags.consoleIdleTimeout },
   }
 }
 

@@ -1,0 +1,399 @@
+import { randomBytes } from 'node:crypto'
+import type { Request, Response, Router } from 'express'
+import { parseClientInput } from '../../auth/client-input.js'
+import { requestIp } from '../../http/client-ip.js'
+import { accountColour, isEmail } from '../accounts.js'
+import {
+  requireAdminSession,
+  sendPage,
+  stringsOf,
+  titled,
+  pageContext,
+  type ConsoleApp,
+} from '../app.js'
+import { checkbox, checkboxes, copyBlock, field, formList, formText } from '../forms.js'
+import { html, type Html } from '../html.js'
+import { csrfField, type PageSpec } from '../layout.js'
+import { fill, formatDate, type Strings } from '../strings.js'
+
+/** The operator's sub-menu, on every operator page. */
+export function adminMenu(t: Strings, current: string): Html {
+  const items: Array<[string, string, string]> = [
+    ['clients', '/console/admin', t.adminClients],
+    ['invites', '/console/admin/invites', t.adminInvites],
+    ['bans', '/console/admin/bans', t.adminBans],
+    ['keys', '/console/admin/keys', t.adminKeys],
+    ['interruptions', '/console/admin/interruptions', t.adminInterruptions],
+    ['journal', '/console/admin/journal', t.adminJournal],
+  ]
+  return html`<nav class="fr-mb-4w" aria-label="${t.adminTitle}">
+    <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+      ${items.map(([id, href, label]) => html`<li><a class="fr-btn fr-btn--sm ${id === current ? '' : 'fr-btn--tertiary'}" href="${href}" ${id === current ? html` aria-current="page"` : ''}>${label}</a></li>`)}
+    </ul>
+  </nav>`
+}
+
+/** Sends an operator page, titled and with the operator's menu. */
+export function sendAdminPage(
+  req: Request,
+  res: Response,
+  current: string,
+  title: string,
+  body: Html,
+  alerts: PageSpec['alerts'] = [],
+  status = 200,
+): void {
+  const t = stringsOf(req)
+  sendPage(
+    req,
+    res,
+    { title, nav: 'admin', alerts, body: titled(title, adminMenu(t, current), body) },
+    status,
+  )
+}
+
+/** Invite codes: made with a number of uses and a validity, shown once, withdrawn at will. */
+export function registerInvitePages(router: Router, app: ConsoleApp): void {
+  const page = async (
+    req: Request,
+    res: Response,
+    shown?: string,
+    alerts: PageSpec['alerts'] = [],
+  ) => {
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const invites = await app.accounts.invites()
+    const now = app.ctx.options.now()
+    sendAdminPage(
+      req,
+      res,
+      'invites',
+      t.adminInvites,
+      html`${
+          shown &&
+          html`<div class="fr-alert fr-alert--success fr-mb-3w">
+            <p>${fill(t.inviteCreated, { code: '' })}<code id="invite-code">${shown}</code></p>
+          </div>`
+        }
+        <form method="post" action="/console/admin/invites" class="console-filter fr-mb-4w">
+          ${csrfField(p)}
+          ${field({ name: 'uses', label: t.inviteUses, type: 'number', value: '1', required: true, attrs: html` min="1" max="10000"` })}
+          ${field({ name: 'days', label: t.inviteValidity, type: 'number', value: '7', required: true, attrs: html` min="1" max="365"` })}
+          <button class="fr-btn" type="submit">${t.inviteCreate}</button>
+        </form>
+        <div class="fr-table console-table-wrap">
+          <table>
+            <caption>
+              ${t.adminInvites}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.clientId}</th>
+                <th scope="col">${t.inviteRemaining}</th>
+                <th scope="col">${t.inviteExpires}</th>
+                <th scope="col">${t.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${invites.map(
+                (i) =>
+                  html`<tr>
+                    <td><code>${i.hint}…</code></td>
+                    <td>${i.usesLeft}</td>
+                    <td>${formatDate(t.lang, i.expiresAt)}${i.expiresAt <= now ? ' ✕' : ''}</td>
+                    <td>
+                      <form method="post" action="/console/admin/invites/${i.id}/delete">
+                        ${csrfField(p)}<button
+                          class="fr-btn fr-btn--sm fr-btn--tertiary"
+                          type="submit"
+                        >
+                          ${t.inviteDelete} ${i.hint}…
+                        </button>
+                      </form>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`,
+      alerts,
+    )
+  }
+  router.get('/admin/invites', (req, res) => requireAdminSession(req, res) && page(req, res))
+  router.post('/admin/invites', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const uses = Number(formText(req.body, 'uses'))
+    const days = Number(formText(req.body, 'days'))
+    if (
+      !Number.isInteger(uses) ||
+      uses < 1 ||
+      uses > 10_000 ||
+      !Number.isInteger(days) ||
+      days < 1 ||
+      days > 365
+    )
+      return page(req, res, undefined, [
+        ['error', `${stringsOf(req).inviteUses} 1–10000, ${stringsOf(req).inviteValidity} 1–365`],
+      ])
+    const { code } = await app.accounts.createInvite(uses, days)
+    app.ctx.options.log(`console: operator created an invite code (${uses} use(s), ${days} day(s))`)
+    await page(req, res, code)
+  })
+  router.post('/admin/invites/:id/delete', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    await app.accounts.deleteInvite(String(req.params.id))
+    res.redirect(303, '/console/admin/invites')
+  })
+}
+
+/** Clients: list and search, create, edit privileges and limits, delete, unlock. */
+export function registerClientPages(router: Router, app: ConsoleApp): void {
+  const { ctx } = app
+  const noticeMs = ctx.options.tokens.secretExpiryNoticeDays * 86_400_000
+
+  const listPage = async (
+    req: Request,
+    res: Response,
+    shown?: Html,
+    alerts: PageSpec['alerts'] = [],
+    status = 200,
+  ) => {
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase() : ''
+    const accounts = await app.accounts.all()
+    const rows = []
+    for (const c of await ctx.auth.clients.list()) {
+      const email = accounts.get(c.clientId)?.email ?? ''
+      const hay = `${c.clientId} ${c.label} ${c.siret} ${email}`.toLowerCase()
+      if (q && !q.split(/\s+/).every((w) => hay.includes(w))) continue
+      const colour = accountColour(c, await ctx.clock.now(c.clientId), noticeMs)
+      rows.push(
+        html`<tr>
+          <td>
+            <a href="/console/admin/clients/${encodeURIComponent(c.clientId)}">${c.clientId}</a>
+          </td>
+          <td>${c.label}</td>
+          <td>${c.siret}</td>
+          <td>${email}</td>
+          <td>
+            <span
+              class="fr-badge fr-badge--sm fr-badge--${colour === 'red' ? 'error' : colour === 'yellow' ? 'warning' : 'success'}"
+              >${colour}</span
+            >
+          </td>
+          <td>${c.privileges.join(', ') || t.none}</td>
+        </tr>`,
+      )
+    }
+    sendAdminPage(
+      req,
+      res,
+      'clients',
+      t.adminClients,
+      html`${shown}
+        <form method="get" action="/console/admin" role="search" class="console-filter fr-mb-3w">
+          ${field({ name: 'q', label: t.adminSearch, type: 'search', value: q })}
+          <button class="fr-btn fr-btn--secondary" type="submit">${t.search}</button>
+        </form>
+        <div class="fr-table console-table-wrap">
+          <table>
+            <caption>
+              ${t.adminClients} (${rows.length})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.clientId}</th>
+                <th scope="col">${t.label}</th>
+                <th scope="col">${t.siret}</th>
+                <th scope="col">${t.email}</th>
+                <th scope="col">${t.accountStatus}</th>
+                <th scope="col">${t.privileges}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+          </table>
+        </div>
+        <h2 class="fr-mt-5w">${t.adminCreateClient}</h2>
+        <form method="post" action="/console/admin/clients" class="fr-col-md-8">
+          ${csrfField(p)} ${field({ name: 'client_id', label: t.clientId, hint: t.clientIdHint })}
+          ${field({ name: 'label', label: t.label, required: true })}
+          ${field({ name: 'email', label: t.email, type: 'email' })}
+          ${field({ name: 'siret', label: t.siret, hint: t.siretHint, required: true, attrs: html` inputmode="numeric"` })}
+          ${checkboxes('privileges', t.privileges, [...ctx.auth.privileges], [])}
+          <button class="fr-btn" type="submit">${t.adminCreateClient}</button>
+        </form>`,
+      alerts,
+      status,
+    )
+  }
+
+  router.get('/admin', (req, res) => requireAdminSession(req, res) && listPage(req, res))
+
+  router.post('/admin/clients', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const t = stringsOf(req)
+    const clientId = formText(req.body, 'client_id') || `cli_${randomBytes(8).toString('hex')}`
+    const email = formText(req.body, 'email')
+    const body = {
+      client_id: clientId,
+      label: formText(req.body, 'label'),
+      siret: formText(req.body, 'siret').replace(/\s+/g, ''),
+      privileges: formList(req.body, 'privileges'),
+    }
+    const parsed = parseClientInput(body, 'create', {
+      tokens: ctx.options.tokens,
+      known: ctx.auth.privileges,
+    })
+    if (!parsed.ok) return listPage(req, res, undefined, [['error', parsed.detail]], 400)
+    if (email && !isEmail(email)) return listPage(req, res, undefined, [['error', t.errEmail]], 400)
+    const made = await ctx.auth.clients.create(clientId, {
+      ...ctx.auth.defaultSettings(),
+      ...parsed.input.settings,
+    })
+    if (!made) return listPage(req, res, undefined, [['error', t.errClientIdTaken]], 409)
+    if (email)
+      await app.accounts.set(clientId, { email, via: 'admin', createdAt: ctx.options.now() })
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId,
+      action: 'created',
+      by: 'admin',
+      ip: requestIp(req),
+      at: ctx.options.now(),
+    })
+    res.setHeader('cache-control', 'no-store')
+    await listPage(
+      req,
+      res,
+      html`<div class="fr-alert fr-alert--success fr-mb-3w">
+        <p>${fill(t.adminCreated, { id: clientId })}</p>
+        ${copyBlock('secret-value', made.secret, t.copy, t.copied)}
+      </div>`,
+    )
+  })
+
+  const clientPage = async (
+    req: Request,
+    res: Response,
+    alerts: PageSpec['alerts'] = [],
+    status = 200,
+  ) => {
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const id = String(req.params.id)
+    const c = await ctx.auth.getClient(id)
+    if (!c) return listPage(req, res, undefined, [['error', `${t.notFound}: ${id}`]], 404)
+    const account = await app.accounts.get(id)
+    const action = (path: string): string =>
+      `/console/admin/clients/${encodeURIComponent(id)}/${path}`
+    sendAdminPage(
+      req,
+      res,
+      'clients',
+      `${t.client} ${id}`,
+      html`<dl class="fr-mb-3w">
+          <dt class="fr-text--bold">${t.email}</dt>
+          <dd>${account?.email ?? '—'}</dd>
+          <dt class="fr-text--bold">${t.secretExpiresAt}</dt>
+          <dd>${c.secretHash ? formatDate(t.lang, c.secretExpiresAt) : t.secretRevoked}</dd>
+        </dl>
+        <form method="post" action="${action('edit')}" class="fr-col-md-8">
+          ${csrfField(p)}
+          ${field({ name: 'label', label: t.label, value: c.label, required: true })}
+          ${field({ name: 'siret', label: t.siret, value: c.siret, required: true })}
+          ${field({ name: 'token_lifetime', label: t.tokenLifetime, type: 'number', value: String(c.tokenLifetime), attrs: html` min="${ctx.options.tokens.minLifetime}" max="${ctx.options.tokens.maxLifetime}"` })}
+          ${checkbox('single_use', t.singleUse, c.singleUse)}
+          ${checkbox('basic_auth', t.basicAuth, c.basicAuth)}
+          ${checkboxes('privileges', t.privileges, [...ctx.auth.privileges], c.privileges)}
+          <button class="fr-btn" type="submit">${t.adminSave}</button>
+        </form>
+        <h2 class="fr-mt-5w">${t.adminUnlock}</h2>
+        <form method="post" action="${action('unlock')}">
+          ${csrfField(p)}<button class="fr-btn fr-btn--secondary" type="submit">
+            ${t.adminUnlock}
+          </button>
+        </form>
+        <h2 class="fr-mt-5w">${t.adminDelete}</h2>
+        <form method="post" action="${action('delete')}">
+          ${csrfField(p)} ${checkbox('confirm', t.adminDeleteConfirm)}
+          <button class="fr-btn fr-btn--secondary" type="submit">${t.adminDelete}</button>
+        </form>`,
+      alerts,
+      status,
+    )
+  }
+
+  router.get(
+    '/admin/clients/:id',
+    (req, res) => requireAdminSession(req, res) && clientPage(req, res),
+  )
+
+  router.post('/admin/clients/:id/edit', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const t = stringsOf(req)
+    const id = String(req.params.id)
+    const lifetime = Number(formText(req.body, 'token_lifetime'))
+    const parsed = parseClientInput(
+      {
+        label: formText(req.body, 'label'),
+        siret: formText(req.body, 'siret').replace(/\s+/g, ''),
+        privileges: formList(req.body, 'privileges'),
+        token_lifetime: lifetime,
+        single_use: formText(req.body, 'single_use') === 'on',
+        basic_auth: formText(req.body, 'basic_auth') === 'on',
+      },
+      'update',
+      { tokens: ctx.options.tokens, known: ctx.auth.privileges },
+    )
+    if (!parsed.ok) return clientPage(req, res, [['error', parsed.detail]], 400)
+    if (!(await ctx.auth.clients.update(id, parsed.input.settings))) return clientPage(req, res)
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId: id,
+      action: 'updated',
+      by: 'admin',
+      ip: requestIp(req),
+      at: ctx.options.now(),
+    })
+    await clientPage(req, res, [['success', t.adminSaved]])
+  })
+
+  router.post('/admin/clients/:id/unlock', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const id = String(req.params.id)
+    await ctx.auth.lockout.lift(id)
+    ctx.auth.events.emit({
+      type: 'client',
+      clientId: id,
+      action: 'unlocked',
+      by: 'admin',
+      ip: requestIp(req),
+      at: ctx.options.now(),
+    })
+    await clientPage(req, res, [['success', fill(stringsOf(req).adminUnlocked, { id })]])
+  })
+
+  router.post('/admin/clients/:id/delete', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const t = stringsOf(req)
+    const id = String(req.params.id)
+    if (formText(req.body, 'confirm') !== 'on')
+      return clientPage(req, res, [['error', t.adminDeleteConfirm]], 400)
+    if (await ctx.auth.clients.remove(id)) {
+      await app.accounts.remove(id)
+      await app.sessions.closeClient(id)
+      ctx.auth.events.emit({
+        type: 'client',
+        clientId: id,
+        action: 'deleted',
+        by: 'admin',
+        ip: requestIp(req),
+        at: ctx.options.now(),
+      })
+    }
+    await listPage(req, res, undefined, [['success', fill(t.adminDeleted, { id })]])
+  })
+}
