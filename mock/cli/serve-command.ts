@@ -135,7 +135,10 @@ export function registerServeCommand(program: Command): void {
         .default(DEFAULTS.console.signup),
     )
     .addOption(
-      new Option('--console-idle-timeout <s>', 'a console session ends after this many idle seconds')
+      new Option(
+        '--console-idle-timeout <s>',
+        'a console session ends after this many idle seconds',
+      )
         .default(DEFAULTS.console.idleTimeout)
         .argParser(intFlag('--console-idle-timeout', 60, 86_400)),
     )
