@@ -85,7 +85,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     fieldScopes,
     resources: await createResourceService(contract, opts.processing, opts.log),
   }
-  journalAuthEvents(ctx.auth.events, journal, clock)
+  journalAuthEvents(ctx.auth.events, journal, clock, opts.log)
   const handle = createApiHandler(ctx, assemblePipeline(ctx))
 
   const app = express()

@@ -87,6 +87,8 @@ export interface TokenOptions {
   maxLifetime: number
   /** JWKS and metadata requests allowed per IP and minute before 429. Default `600`. */
   jwksPerMinute: number
+  /** Seconds a token's `iat` may be ahead of the client's sandbox clock before it is refused. Default `60`. */
+  clockSkew: number
 }
 
 export interface LockoutOptions {
@@ -189,6 +191,7 @@ export const DEFAULTS = {
     secretLifetime: 31_536_000, // 365 days
     maxLifetime: 86_400, // 1 day
     jwksPerMinute: 600, // per IP
+    clockSkew: 60, // s
   },
   lockout: { maxFailures: 5, window: 300, duration: 900 }, // s
   ban: { threshold: 10, duration: 43_200, holdFor: 60, maxHeld: 1000 }, // s, s, count

@@ -41,13 +41,39 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
       'No such admin endpoint. See docs/admin-api.md for the list.',
     )
   })
-  // A route whose store call failed because Redis is down: 503, not the app's generic error answer.
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!(err instanceof StoreUnavailableError)) return next(err)
-    res.set('retry-after', '5')
-    const detail =
-      'The state store (Redis) is unreachable. Retry once GET /__sandbox/health says ready.'
-    sendProblem(res, 503, SANDBOX_ERRORS.STORE_UNAVAILABLE, detail)
+  // Every failure of an admin request is answered here, in the admin envelope: nothing falls through
+  // to the API (which would answer its own 404 and journal an admin call as an API call).
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err)
+    if (err instanceof StoreUnavailableError) {
+      // A route whose store call failed because Redis is down: 503, retry later.
+      res.set('retry-after', '5')
+      const detail =
+        'The state store (Redis) is unreachable. Retry once GET /__sandbox/health says ready.'
+      return sendProblem(res, 503, SANDBOX_ERRORS.STORE_UNAVAILABLE, detail)
+    }
+    const status = (err as { status?: unknown; statusCode?: unknown }).status
+    const type = (err as { type?: unknown }).type
+    if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') {
+      // The body parser refused the body: malformed JSON, too large, wrong charset...
+      const detail =
+        type === 'entity.parse.failed'
+          ? 'The body is not valid JSON. Send a JSON object with Content-Type: application/json.'
+          : type === 'entity.too.large'
+            ? 'The body is larger than the 1 MB an admin request may carry.'
+            : `The body cannot be read (${type}). Send a JSON object in UTF-8.`
+      return sendProblem(res, status, SANDBOX_ERRORS.INVALID_REQUEST, detail)
+    }
+    // A fault inside the sandbox: the cause goes to the operator's log, never into the answer.
+    ctx.options.log(
+      `error: admin ${req.method} ${req.originalUrl.split('?')[0]}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    )
+    sendProblem(
+      res,
+      500,
+      SANDBOX_ERRORS.INTERNAL,
+      'The sandbox failed to handle this admin request; the cause is in its log.',
+    )
   })
   return router
 }

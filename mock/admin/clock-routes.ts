@@ -2,7 +2,7 @@ import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { resolveCaller } from '../traffic/admin-caller.js'
-import { parseDuration, type ClockReading } from '../traffic/clock.js'
+import { ClockRangeError, parseDuration, type ClockReading } from '../traffic/clock.js'
 import { sendProblem } from './problem.js'
 
 /** A clock reading as the admin API shows it. */
@@ -52,10 +52,16 @@ export function registerClockRoutes(router: Router, ctx: SandboxContext): void {
     }
     const caller = await resolveCaller(ctx, req, res, { client: true })
     if (!caller) return
-    const reading =
-      reset === true
-        ? await ctx.clock.reset(caller.clientId!)
-        : await ctx.clock.advance(caller.clientId!, ms)
+    let reading: ClockReading
+    try {
+      reading =
+        reset === true
+          ? await ctx.clock.reset(caller.clientId!)
+          : await ctx.clock.advance(caller.clientId!, ms)
+    } catch (err) {
+      if (!(err instanceof ClockRangeError)) throw err
+      return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, err.message)
+    }
     ctx.options.log(
       `clock: ${caller.actor} ${reset === true ? 'reset' : `advanced by ${ms / 1000} s`} the clock of client ${reading.clientId}`,
     )

@@ -1,3 +1,5 @@
+import { guardObserver } from '../observer-guard.js'
+
 /**
  * Facts about authentication for the journal. An event never carries a secret nor a token: only
  * client ids, token ids (`jti`), IPs and reasons.
@@ -70,6 +72,7 @@ export interface AuthEvents {
 /** Builds the hook; `log` receives listener failures (a journal bug must not break authentication). */
 export function createAuthEvents(log: (line: string) => void): AuthEvents {
   const listeners = new Map<string, Set<(event: AuthEvent) => void>>()
+  const guard = guardObserver('auth event listener', log)
   return {
     on(type: string, listener: (event: never) => void) {
       const set = listeners.get(type) ?? new Set()
@@ -80,15 +83,7 @@ export function createAuthEvents(log: (line: string) => void): AuthEvents {
     },
     emit(event) {
       for (const type of [event.type, '*']) {
-        for (const fn of listeners.get(type) ?? []) {
-          try {
-            fn(event)
-          } catch (err) {
-            log(
-              `auth event listener failed on ${event.type}: ${err instanceof Error ? err.message : String(err)}`,
-            )
-          }
-        }
+        for (const fn of listeners.get(type) ?? []) guard.run(() => fn(event))
       }
     },
   }

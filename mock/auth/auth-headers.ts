@@ -30,11 +30,15 @@ export const REASON_TEXT: Record<string, string> = {
   'bad-signature': 'the token signature does not verify',
   'wrong-issuer': 'the token was issued by another issuer',
   'wrong-audience': 'the token is meant for another audience',
-  'bad-claims': 'the token lacks a required claim (sub, jti, iat, exp, scopes)',
+  'bad-claims':
+    'the token lacks a required claim (sub, jti, iat, exp, scopes), or its times are out of range',
   'unknown-client': 'the client of this token no longer exists',
   revoked: 'the token has been revoked',
   expired: 'the token has expired on the client sandbox clock; request a new one',
   'not-yet-valid': 'the token is not valid yet (nbf is in the future)',
+  'issued-in-future':
+    'the token is issued in the future (iat is ahead of the client sandbox clock)',
+  'lifetime-too-long': "the token lives longer than the client's token lifetime allows",
   consumed: 'this single-use token has already been used; request a new one',
   'bad-credentials': 'client authentication failed',
   'basic-not-allowed':

@@ -156,7 +156,7 @@ export async function createAuthService({
       return issued
     },
     verify,
-    check: createTokenCheck({ verify, clients, clock, state }),
+    check: createTokenCheck({ verify, clients, clock, state, skewS: tokens.clockSkew }),
     requiredPrivileges: (op) => requiredPrivileges(op, map),
     revokeSecret: async (clientId, ip) => {
       if (!(await clients.revokeSecret(clientId))) return undefined

@@ -25,6 +25,8 @@ export interface TokenCheckDeps {
   clients: ClientRegistry
   clock: SandboxClock
   state: TokenState
+  /** Seconds a token's `iat` may be ahead of the client's clock (clock skew). */
+  skewS: number
 }
 
 /**
@@ -47,10 +49,12 @@ export function createTokenCheck(
     const who = { clientId: claims.sub, offset }
     if (!client) return { ok: false, code: '00101', reason: 'unknown-client', ...who }
     if (spent === 'revoked') return { ok: false, code: '00105', reason: 'revoked', ...who }
-    const time = judgeTime(claims, realNow + offset)
+    const time = judgeTime(claims, realNow + offset, {
+      skewS: d.skewS,
+      maxLifetimeS: client.tokenLifetime,
+    })
     if (time === 'expired') return { ok: false, code: '00103', reason: 'expired', ...who }
-    if (time === 'not-yet-valid')
-      return { ok: false, code: '00101', reason: 'not-yet-valid', ...who }
+    if (time !== undefined) return { ok: false, code: '00101', reason: time, ...who }
     // A spent single-use token asks the client to fetch a new one, like an expired one.
     if (spent === 'consumed') return { ok: false, code: '00103', reason: 'consumed', ...who }
     const held = new Set(client.privileges)

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache'
 import { ACCESS_TOKEN_TYP, type AccessClaims } from './issue-token.js'
 import { fingerprint } from './secret-hash.js'
 import type { KeyRing } from './signing-keys.js'
+import { MAX_TIME_MS } from '../traffic/clock.js'
 
 /**
  * Why a token is refused before any state is read. Each one is reported in `WWW-Authenticate`'s
@@ -38,7 +39,9 @@ const ALLOWED = new Set(['ES256', 'RS256', 'EdDSA'])
 
 const isStrings = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((s) => typeof s === 'string')
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+/** A NumericDate the sandbox can compute with: seconds from 1970 to the year 9999. */
+const isTime = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 && v * 1000 <= MAX_TIME_MS
 
 /**
  * Checks a token's signature and fixed claims (issuer, audience, types), not its times: expiry and
@@ -93,6 +96,7 @@ export function createTokenVerifier(
       typeof claims.jti === 'string' &&
       isTime(claims.iat) &&
       isTime(claims.exp) &&
+      claims.exp > claims.iat &&
       (claims.nbf === undefined || isTime(claims.nbf)) &&
       isStrings(claims.scopes)
     return valid
@@ -122,13 +126,20 @@ export function createTokenVerifier(
   }
 }
 
-/** Judges a verified token's times on the client's sandbox clock (ms). */
+/**
+ * Judges a verified token's times on the client's sandbox clock (ms): expired, not yet valid (`nbf`),
+ * issued in the future (`iat` more than `skewS` seconds ahead), or living longer than `maxLifetimeS`
+ * (the client's token lifetime: a token the sandbox did not issue that way).
+ */
 export function judgeTime(
   claims: AccessClaims,
   nowMs: number,
-): 'expired' | 'not-yet-valid' | undefined {
+  limits: { skewS: number; maxLifetimeS: number } = { skewS: Infinity, maxLifetimeS: Infinity },
+): 'expired' | 'not-yet-valid' | 'issued-in-future' | 'lifetime-too-long' | undefined {
   const now = nowMs / 1000
   if (claims.exp <= now) return 'expired'
+  if (claims.iat > now + limits.skewS) return 'issued-in-future'
+  if (claims.exp - claims.iat > limits.maxLifetimeS) return 'lifetime-too-long'
   if (claims.nbf !== undefined && claims.nbf > now) return 'not-yet-valid'
   return undefined
 }

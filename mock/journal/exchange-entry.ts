@@ -1,7 +1,7 @@
 import { sandboxNow, type Exchange } from '../http/exchange.js'
 import { dataParams, TRACEABILITY_PARAMS } from '../resolve/resolve-stage.js'
 import { peekClientId } from '../traffic/peek-client.js'
-import { isoFormatter } from './iso-time.js'
+import { isoFormatter, isoTime } from './iso-time.js'
 import type { JournalEntry, JournalOutcome, NewJournalEntry } from './journal-entry.js'
 
 /** Notes stages leave on an exchange that the journal lifts into entry fields of their own. */
@@ -33,7 +33,7 @@ export function exchangeEntry(
 ): JournalEntry {
   const { identity, operation: op, notes } = ex
   const at = arrivalIso(ex.receivedAt)
-  const sandboxAt = ex.clockOffset === 0 ? at : new Date(sandboxNow(ex)).toISOString()
+  const sandboxAt = ex.clockOffset === 0 ? at : isoTime(sandboxNow(ex))
   const entry: JournalEntry = {
     id,
     kind: 'api',

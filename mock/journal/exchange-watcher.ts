@@ -3,7 +3,9 @@ import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Exchange } from '../http/exchange.js'
 import { exchangeEntry } from './exchange-entry.js'
+import { isoTime } from './iso-time.js'
 import type { JournalEntry, JournalOutcome } from './journal-entry.js'
+import { guardObserver } from '../observer-guard.js'
 
 /** What {@link createExchangeWatcher} records with. */
 export interface WatchOptions {
@@ -15,6 +17,8 @@ export interface WatchOptions {
   push: (entry: JournalEntry) => void
   /** A client's clock offset, ms, for an exchange held before any stage read it. */
   clockOffset?: ((clientId: string) => Promise<number>) | undefined
+  /** Where a failure of the watcher itself is reported (once, then counted). Default: stderr. */
+  log?: (line: string) => void
 }
 
 /** Watches exchanges until their responses end; records exactly one entry for each. */
@@ -46,8 +50,17 @@ interface Connection {
  */
 export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
   const connections = new WeakMap<Socket, Connection>()
+  // A throw here runs inside Node's diagnostics channel or a socket's 'close' event: uncaught, it
+  // would end the process. The exchange has been answered already; only its entry is at stake.
+  const guard = guardObserver(
+    'journal entry builder',
+    options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  )
 
-  const record = (ex: Exchange, outcome: JournalOutcome, connection: Connection): void => {
+  const record = (ex: Exchange, outcome: JournalOutcome, connection: Connection): void =>
+    void guard.run(() => recordEntry(ex, outcome, connection))
+
+  const recordEntry = (ex: Exchange, outcome: JournalOutcome, connection: Connection): void => {
     const written = ex.req.socket.bytesWritten
     const bytes = Math.max(0, written - connection.bytes)
     connection.bytes = written
@@ -60,16 +73,20 @@ export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
       return options.push(entry)
     void clockOffset(entry.clientId).then(
       (offset) =>
-        options.push({
-          ...entry,
-          id: options.nextId(),
-          sandboxAt: new Date(ex.receivedAt + offset).toISOString(),
-        }),
-      () => options.push({ ...entry, id: options.nextId() }),
+        guard.run(() =>
+          options.push({
+            ...entry,
+            id: options.nextId(),
+            sandboxAt: isoTime(ex.receivedAt + offset),
+          }),
+        ),
+      () => guard.run(() => options.push({ ...entry, id: options.nextId() })),
     )
   }
 
-  const onFinish = (message: unknown): void => {
+  const onFinish = (message: unknown): void => void guard.run(() => finished(message))
+
+  const finished = (message: unknown): void => {
     const { response, socket = response?.req?.socket } = message as {
       response?: ServerResponse
       socket?: Socket | null
@@ -82,7 +99,10 @@ export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
     record(ex!, 'answered', connection)
   }
 
-  const onConnectionClose = (socket: Socket, connection: Connection): void => {
+  const onConnectionClose = (socket: Socket, connection: Connection): void =>
+    void guard.run(() => connectionClosed(socket, connection))
+
+  const connectionClosed = (socket: Socket, connection: Connection): void => {
     // A client that goes away first half-closes (FIN: the readable side ends) or resets the socket;
     // a connection the sandbox closes itself (ban cap, fault, shutdown) shows neither.
     const outcome =
@@ -93,17 +113,18 @@ export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
 
   subscribe(RESPONSE_FINISH, onFinish)
   return {
-    watch: (ex) => {
-      const socket = ex.req.socket
-      let connection = connections.get(socket)
-      if (!connection) {
-        const created: Connection = { open: [], bytes: socket.bytesWritten }
-        connections.set(socket, created)
-        socket.once('close', () => onConnectionClose(socket, created))
-        connection = created
-      }
-      connection.open.push(ex)
-    },
+    watch: (ex) =>
+      void guard.run(() => {
+        const socket = ex.req.socket
+        let connection = connections.get(socket)
+        if (!connection) {
+          const created: Connection = { open: [], bytes: socket.bytesWritten }
+          connections.set(socket, created)
+          socket.once('close', () => onConnectionClose(socket, created))
+          connection = created
+        }
+        connection.open.push(ex)
+      }),
     close: () => {
       unsubscribe(RESPONSE_FINISH, onFinish)
     },

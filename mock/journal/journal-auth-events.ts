@@ -2,6 +2,8 @@ import type { AuthEvent, AuthEvents } from '../auth/auth-events.js'
 import type { SandboxClock } from '../traffic/clock.js'
 import type { Journal } from './journal.js'
 import type { NewJournalEntry } from './journal-entry.js'
+import { isoTime } from './iso-time.js'
+import { guardObserver } from '../observer-guard.js'
 
 /**
  * Subscribes the journal to authentication events: each token issued, each client authentication
@@ -12,8 +14,10 @@ export function journalAuthEvents(
   events: AuthEvents,
   journal: Journal,
   clock: SandboxClock,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): () => void {
   if (!journal.enabled) return () => undefined
+  const guard = guardObserver('journal of auth events', log)
   return events.on('*', (event) => {
     const clientId = 'clientId' in event ? event.clientId : undefined
     if (clientId === undefined) {
@@ -21,17 +25,19 @@ export function journalAuthEvents(
       return
     }
     // Entries carry the client's sandbox time, as API entries do: token renewals are judged on it.
+    // `record` never throws (it guards itself); building the entry is guarded by the caller's
+    // guard, or here for the part that runs after the offset is read.
     void clock.offset(clientId).then(
-      (offset) => journal.record(entryOf(event, event.at + offset)),
-      () => journal.record(entryOf(event, event.at)),
+      (offset) => guard.run(() => journal.record(entryOf(event, event.at + offset))),
+      () => guard.run(() => journal.record(entryOf(event, event.at))),
     )
   })
 }
 
 function entryOf(event: AuthEvent, sandboxMs: number): NewJournalEntry {
   const base = {
-    at: new Date(event.at).toISOString(),
-    sandboxAt: new Date(sandboxMs).toISOString(),
+    at: isoTime(event.at),
+    sandboxAt: isoTime(sandboxMs),
     ip: event.ip ?? 'unknown',
     outcome: 'answered' as const,
     latencyMs: 0,
@@ -50,7 +56,7 @@ function entryOf(event: AuthEvent, sandboxMs: number): NewJournalEntry {
         status: 200,
         jti: event.jti,
         scopes: event.scopes,
-        tokenExpiresAt: new Date(event.expiresAt).toISOString(),
+        tokenExpiresAt: isoTime(event.expiresAt),
         singleUse: event.singleUse,
       }
     case 'failure':
@@ -62,7 +68,7 @@ function entryOf(event: AuthEvent, sandboxMs: number): NewJournalEntry {
         method: '-',
         path: '-',
         code: 'lockout',
-        notes: { until: new Date(event.until).toISOString() },
+        notes: { until: isoTime(event.until) },
       }
     case 'revocation':
       return {

@@ -4,6 +4,7 @@ import type { JournalBackend, JournalFilter, JournalPage } from './journal-backe
 import type { JournalEntry, NewJournalEntry } from './journal-entry.js'
 import { createJournalWriter, type JournalWriterStats } from './journal-writer.js'
 import { createExchangeWatcher } from './exchange-watcher.js'
+import { guardObserver } from '../observer-guard.js'
 
 /** The access journal of a sandbox, as the pipeline, the admin routes and the report see it. */
 export interface Journal {
@@ -58,8 +59,9 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   const nextId = idGenerator(options.now)
   // `id` first in every stored line, whatever the entry brings. API entries, one per request, are
   // built with their id in place instead (no copy): the exchange watcher takes `nextId`.
+  const recorder = guardObserver('journal recorder', options.log, options.now)
   const record = (entry: NewJournalEntry): void =>
-    writer.push(Object.assign({ id: '' }, entry, { id: nextId() }))
+    void recorder.run(() => writer.push(Object.assign({ id: '' }, entry, { id: nextId() })))
   // Retention hides older entries at once, whatever the backend has physically removed yet.
   const inRetention = (filter: JournalFilter): JournalFilter => {
     const oldest = options.now() - retentionMs
@@ -86,6 +88,7 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
     nextId,
     push: writer.push,
     clockOffset,
+    log: options.log,
   })
   prune()
   const pruneTimer = setInterval(prune, HOUR)

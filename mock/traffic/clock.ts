@@ -23,13 +23,34 @@ export interface SandboxClock {
 
 const NS = 'clock'
 
+/** Farthest a sandbox clock may be moved from real time: ten years, ms. */
+export const MAX_CLOCK_OFFSET_MS = 10 * 365 * 86_400_000
+/** Latest instant the sandbox deals in (9999-12-31T23:59:59.999Z), ms; `Date` handles it everywhere. */
+export const MAX_TIME_MS = 253_402_300_799_999
+
+/** True for a time (ms since epoch) between 1970 and the year 9999. */
+export const isSaneTime = (ms: number): boolean =>
+  typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS
+
+/** A move of the clock that would take it beyond {@link MAX_CLOCK_OFFSET_MS}. */
+export class ClockRangeError extends RangeError {
+  override readonly name = 'ClockRangeError'
+}
+
+/** A stored offset as the clock uses it: a number within the bound, anything else read as 0. */
+const saneOffset = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(Math.max(value, 0), MAX_CLOCK_OFFSET_MS)
+    : 0
+
 /**
  * Per-client sandbox clock: real time plus an offset kept in the client's scope of the store. Every
  * time-based rule reads it, so a CI job can live through a 12-hour ban in milliseconds.
  */
 export function createSandboxClock(store: Store, realNow: () => number): SandboxClock {
+  // A state file written before the bound existed may hold anything: it is read within the bound.
   const offset = async (clientId: string): Promise<number> =>
-    (await store.scope(clientId).get<number>(NS, 'offset')) ?? 0
+    saneOffset(await store.scope(clientId).get<unknown>(NS, 'offset'))
   const read = async (clientId: string): Promise<ClockReading> => {
     const o = await offset(clientId)
     return { clientId, offset: o, now: realNow() + o }
@@ -40,9 +61,16 @@ export function createSandboxClock(store: Store, realNow: () => number): Sandbox
     read,
     advance: async (clientId, ms) => {
       if (!Number.isFinite(ms) || ms < 0)
-        throw new RangeError('a clock only moves forward: give a positive duration')
+        throw new ClockRangeError('a clock only moves forward: give a positive duration')
+      const current = await offset(clientId)
+      if (current + ms > MAX_CLOCK_OFFSET_MS) {
+        const left = Math.floor((MAX_CLOCK_OFFSET_MS - current) / 1000)
+        throw new ClockRangeError(
+          `a sandbox clock stays within 10 years of real time; this one can move ${left} s more. Use "reset": true to bring it back.`,
+        )
+      }
       const scope = store.scope(clientId)
-      await scope.set(NS, 'offset', (await offset(clientId)) + ms)
+      await scope.set(NS, 'offset', current + ms)
       return read(clientId)
     },
     reset: async (clientId) => {
@@ -52,21 +80,27 @@ export function createSandboxClock(store: Store, realNow: () => number): Sandbox
   }
 }
 
+/** Longest duration {@link parseDuration} accepts: 100 years, s. Longer ones are mistakes. */
+const MAX_DURATION_S = 100 * 365 * 86_400
+
 /** Parses a duration: a number of seconds, or `90s`, `15m`, `12h`, `2d`, `1h30m`. Returns ms, or `undefined`. */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number')
-    return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined
+    return Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_S
+      ? value * 1000
+      : undefined
   if (typeof value !== 'string' || !value.trim()) return undefined
   const text = value.trim()
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000
+  if (/^\d+(\.\d+)?$/.test(text)) return parseDuration(Number(text))
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
   let total = 0
   let rest = text
+  if (text.length > 64) return undefined
   while (rest) {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)/.exec(rest)
     if (!m) return undefined
     total += Number(m[1]) * unit[m[2]!]!
     rest = rest.slice(m[0].length)
   }
-  return total
+  return Number.isFinite(total) && total <= MAX_DURATION_S * 1000 ? total : undefined
 }
