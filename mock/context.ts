@@ -7,6 +7,7 @@ import type { Journal } from './journal/journal.js'
 import type { DataSources } from './resolve/resolve-stage.js'
 import type { FieldScopeTable } from './scope/scope-tree.js'
 import type { Store } from './store/store.js'
+import type { InterruptionService } from './status/interruptions.js'
 import type { ResourceService } from './resources/resource-service.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { ScenarioService } from './scenarios/scenario-service.js'
@@ -42,4 +43,6 @@ export interface SandboxContext {
   readonly fieldScopes: FieldScopeTable
   /** Stateful collections of the contract and their processing (see docs/write-apis.md). */
   readonly resources: ResourceService
+  /** Planned interruptions: announced on the status page, answered 503 while they run (see docs/console.md). */
+  readonly interruptions: InterruptionService
 }

@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { createConsoleRouter } from './console/console-router.js'
+import { createInterruptions } from './status/interruptions.js'
 import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
 import { createErrorBodies } from './contract/error-body.js'
@@ -83,6 +84,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     scenarios: createScenarioService(scenarios, store, clock),
     journal,
     fieldScopes,
+    interruptions: createInterruptions(store, opts.now),
     resources: await createResourceService(contract, opts.processing, opts.log),
   }
   journalAuthEvents(ctx.auth.events, journal, clock, opts.log)

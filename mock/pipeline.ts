@@ -15,6 +15,7 @@ import { markClockShift } from './traffic/clock-header-stage.js'
 import { holdBanned } from './traffic/hold-banned-stage.js'
 import { limitRate } from './traffic/limit-rate-stage.js'
 import { StoreUnavailableError } from './store/store.js'
+import { answerInterruption } from './status/interruptions.js'
 import { requestIp } from './http/client-ip.js'
 import { serveResources } from './resources/resource-stage.js'
 
@@ -30,7 +31,8 @@ export interface Pipeline {
 }
 
 /**
- * The request path, in one screen: connection (ban) → route (contract) → authenticate → validate →
+ * The request path, in one screen: connection (ban) → route (contract) → authenticate → planned
+ * interruption (503) → validate →
  * rate limit → scenario → stateful resources (writes, and reads of what was written) → resolve data (fixture case, magic identifier, generator), then filter by
  * scope → send. The journal watches every exchange from arrival to the socket's close.
  */
@@ -40,6 +42,7 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
       holdBanned(ctx),
       routeRequest(ctx),
       authenticate(ctx),
+      answerInterruption(ctx),
       validateRequest(ctx),
       limitRate(ctx),
       answerPrivileges(),

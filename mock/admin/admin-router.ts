@@ -7,6 +7,7 @@ import { registerBanRoutes } from './ban-routes.js'
 import { registerClockRoutes } from './clock-routes.js'
 import { registerDocumentRoutes } from './document-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
+import { registerInterruptionRoutes } from './interruption-routes.js'
 import { registerJournalRoutes } from './journal-routes.js'
 import { registerKeyRoutes } from './key-routes.js'
 import { registerReportRoutes } from './report-routes.js'
@@ -33,6 +34,7 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerTrafficRoutes(router, ctx)
   registerJournalRoutes(router, ctx)
   registerReportRoutes(router, ctx)
+  registerInterruptionRoutes(router, ctx)
   router.use((_req, res) => {
     sendProblem(
       res,

@@ -7,6 +7,7 @@ import { html } from './html.js'
 import { registerAccessPages } from './pages/access.js'
 import { registerAccountPages } from './pages/account.js'
 import { registerClientPages, registerInvitePages } from './pages/admin.js'
+import { registerStatusPages } from './pages/status.js'
 import { createSessions } from './session.js'
 
 /** Content-Security-Policy of every console page: own files only, no inline script, no framing. */
@@ -59,6 +60,7 @@ export function createConsoleRouter(ctx: SandboxContext): Router {
   registerAccountPages(router, app)
   registerInvitePages(router, app)
   registerClientPages(router, app)
+  registerStatusPages(router, app)
   router.use((req, res) => {
     const t = stringsOf(req)
     sendPage(

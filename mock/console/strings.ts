@@ -264,6 +264,11 @@ const fr = {
   message: 'Message',
   nowLabel: 'en cours',
   totalRequests: '{count} requêtes sur la dernière heure.',
+  unrouted: 'hors contrat (chemin inconnu)',
+  chartDesc:
+    'Barres : requêtes par seconde, minute par minute. Ligne : latence médiane. Maximum : {max} req/s, {lat} ms.',
+  upcoming: 'à venir',
+  finished: 'terminée',
   // Admin
   adminTitle: 'Administration',
   adminClients: 'Clients',
@@ -566,6 +571,11 @@ const en: Catalogue = {
   message: 'Message',
   nowLabel: 'under way',
   totalRequests: '{count} requests over the last hour.',
+  unrouted: 'outside the contract (unknown path)',
+  chartDesc:
+    'Bars: requests per second, minute by minute. Line: median latency. Maximum: {max} req/s, {lat} ms.',
+  upcoming: 'upcoming',
+  finished: 'finished',
   adminTitle: 'Operator',
   adminClients: 'Clients',
   adminInvites: 'Invite codes',
