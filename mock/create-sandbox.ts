@@ -28,6 +28,11 @@ import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
 import { rememberClientIp } from './http/client-ip.js'
 import { markBodyError } from './http/body-error.js'
+import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
+
+/** True when the `state` option names a file (the embedded store persisted), not memory or Redis. */
+const isStateFile = (state: string | undefined): state is string =>
+  state !== undefined && state !== 'memory' && !/^rediss?:\/\//.test(state)
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -36,6 +41,8 @@ export interface Sandbox {
   readonly context: SandboxContext
   /** The admin token for `/__sandbox/` (generated when not given). */
   readonly adminToken: string
+  /** The file a generated admin token is kept in (beside a file state, mode 0600); absent otherwise. */
+  readonly adminTokenFile?: string
   /** The demo client made at start-up (`demoClient` option), secret included, for the CLI to print. */
   readonly demoClient?: DemoClient
   /** Starts listening; port `0` (the default) picks a free port. Resolves with the base URL. */
@@ -51,7 +58,14 @@ export interface Sandbox {
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const startedAt = Date.now()
-  const opts = resolveOptions(options)
+  // A generated admin token is kept beside a file state, so that it survives restarts.
+  const tokenFile =
+    options.adminToken === undefined && isStateFile(options.state)
+      ? adminTokenFileFor(options.state)
+      : undefined
+  const opts = resolveOptions(
+    tokenFile ? { ...options, adminToken: await keptAdminToken(tokenFile) } : options,
+  )
   const contract = await loadContract(opts.contract)
   const cases = await loadCases(opts.fixtures, contract, {
     check: opts.fixtureCheck,
@@ -119,6 +133,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     app,
     context: ctx,
     adminToken: opts.adminToken,
+    ...(tokenFile ? { adminTokenFile: tokenFile } : {}),
     ...(ctx.auth.demoClient ? { demoClient: ctx.auth.demoClient } : {}),
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {

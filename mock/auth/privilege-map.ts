@@ -69,8 +69,8 @@ export function requiredPrivileges(op: Operation, map: PrivilegeMap): readonly s
 
 /**
  * Every privilege the loaded contract knows of: its operations' privileges, the `x-sandbox-scopes`
- * of its response fields, and the scopes of the field-scope file (read leniently: its own loader
- * checks it). The demo client gets all of them.
+ * of its response fields, and the scopes the field-scope file gives its operations (read leniently:
+ * its own loader checks it). The demo client gets all of them.
  */
 export async function knownPrivileges(
   contract: Contract,
@@ -85,8 +85,10 @@ export async function knownPrivileges(
     () => undefined,
   )
   if (isObj(fields)) {
-    for (const paths of Object.values(fields)) {
-      if (!isObj(paths)) continue
+    // Only the entries of this contract's operations: the bundled file serves API Entreprise.
+    const ids = new Set(contract.operations.map((op) => op.id))
+    for (const [id, paths] of Object.entries(fields)) {
+      if (!ids.has(id) || !isObj(paths)) continue
       for (const scopes of Object.values(paths)) {
         if (Array.isArray(scopes))
           for (const s of scopes) if (typeof s === 'string' && NAME.test(s)) set.add(s)

@@ -1,22 +1,28 @@
 import { InvalidArgumentError } from 'commander'
 
+/*
+ * Commander's usage error already names the flag, or the environment variable and its flag
+ * ("option '--port <n>' value 'x' from env 'PORT' is invalid."): these parsers add what was expected.
+ * `_flag` names the flag for whoever reads the call.
+ */
+
 /** Parses a whole number flag, or fails with commander's usage error. */
-export function intFlag(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
+export function intFlag(_flag: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value)
     if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
+      throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`)
     }
     return n
   }
 }
 
 /** Parses a number >= 0 (fractions allowed), or fails with commander's usage error. */
-export function numberFlag(name: string) {
+export function numberFlag(_flag: string) {
   return (value: string): number => {
     const n = Number(value)
     if (!value.trim() || !Number.isFinite(n) || n < 0)
-      throw new InvalidArgumentError(`${name} must be a number >= 0.`)
+      throw new InvalidArgumentError('Expected a number >= 0.')
     return n
   }
 }

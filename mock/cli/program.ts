@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { SandboxConfigError } from '../errors.js'
+import { PACKAGE_ROOT } from '../options.js'
 import { registerReportCommands } from './report-command.js'
 import { registerServeCommand } from './serve-command.js'
 
@@ -12,7 +15,7 @@ export function buildProgram(): Command {
     .description(
       'A sandbox twin of a production REST/JSON API: contract-driven, coherent fictitious data, real OAuth2, scripted production pushback.',
     )
-    .showHelpAfterError('(run with --help for usage)')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .configureHelp({ helpWidth: 110 })
@@ -21,10 +24,24 @@ export function buildProgram(): Command {
   return program
 }
 
+/** The installed package's version (`sandbox-twin --version`). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      version?: string
+    }
+    return pkg.version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
 /** Reports an error the way a user needs it: one line, no stack trace, and the exit code. */
 export function reportFailure(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0
+    // No command given: commander has already printed the help, to stderr.
+    if (err.code === 'commander.help') return EXIT_USAGE
     process.stderr.write(
       `sandbox-twin: ${err.message.replace(/^error: /, '')}\n(run with --help for usage)\n`,
     )

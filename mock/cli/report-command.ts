@@ -46,18 +46,19 @@ function authorization(flags: RemoteFlags): string {
   }
   throw new SandboxConfigError(
     SANDBOX_ERRORS.BAD_OPTION,
-    "give --admin-token (or SANDBOX_ADMIN_TOKEN), or the client's own --client-secret (or SANDBOX_CLIENT_SECRET)",
+    "no credentials to read the sandbox with: pass the admin token with --admin-token (or SANDBOX_ADMIN_TOKEN; a sandbox started with a state file keeps a generated one in .sandbox/admin-token), or the client's own secret with --client-secret (or SANDBOX_CLIENT_SECRET).",
   )
 }
 
 /** Calls the sandbox; a refusal or an unreachable sandbox becomes a one-line error. */
 async function call(flags: RemoteFlags, path: string, init: RequestInit = {}): Promise<Response> {
   const url = `${flags.url.replace(/\/+$/, '')}${path}`
+  const credentials = authorization(flags) // missing credentials are said as such, before any call
   let res: Response
   try {
     res = await fetch(url, {
       ...init,
-      headers: { authorization: authorization(flags), ...(init.headers as Record<string, string>) },
+      headers: { authorization: credentials, ...(init.headers as Record<string, string>) },
     })
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message

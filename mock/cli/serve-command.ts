@@ -26,6 +26,7 @@ interface ServeFlags {
   processing?: string
   consoleSignup: 'open' | 'invite' | 'off'
   consoleIdleTimeout: number
+  exitWithParent?: boolean
 }
 
 /** `sandbox-twin serve`: loads the contract and listens until SIGTERM or SIGINT. */
@@ -142,7 +143,14 @@ export function registerServeCommand(program: Command): void {
         .default(DEFAULTS.console.idleTimeout)
         .argParser(intFlag('--console-idle-timeout', 60, 86_400)),
     )
-    .action(async (flags: ServeFlags) => {
+    .addOption(
+      new Option(
+        '--exit-with-parent',
+        'stop when the process that started the sandbox dies, even killed (npm start uses it)',
+      ),
+    )
+    .action(async (flags: ServeFlags, command: Command) => {
+      checkFlags(flags, command)
       const sandbox = await createSandbox(toOptions(flags))
       const { url } = await sandbox
         .listen(flags.port, flags.host)
@@ -162,8 +170,28 @@ export function registerServeCommand(program: Command): void {
           )
         })
       printBanner(sandbox, url)
-      closeOnSignals(sandbox)
+      const stop = closeOnSignals(sandbox)
+      if (flags.exitWithParent) exitWithParent(stop)
     })
+}
+
+/**
+ * Checks the flags whose faults createSandbox would report under its option names, so that the
+ * message names what the user typed: the flag, or the environment variable that set it.
+ */
+function checkFlags(flags: ServeFlags, command: Command): void {
+  const named = (key: string, flag: string, env: string): string =>
+    command.getOptionValueSource(key) === 'env' ? `${env} (--${flag})` : `--${flag}`
+  if (flags.adminToken && flags.adminToken.length < 16)
+    throw new SandboxConfigError(
+      SANDBOX_ERRORS.BAD_OPTION,
+      `${named('adminToken', 'admin-token', 'SANDBOX_ADMIN_TOKEN')} must be at least 16 characters long (got ${flags.adminToken.length}); leave it out to use a generated one.`,
+    )
+  if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl))
+    throw new SandboxConfigError(
+      SANDBOX_ERRORS.BAD_OPTION,
+      `--public-url must be an http(s) URL such as https://sandbox.example.org, got ${flags.publicUrl}`,
+    )
 }
 
 function toOptions(flags: ServeFlags): SandboxOptions {
@@ -193,13 +221,13 @@ function toOptions(flags: ServeFlags): SandboxOptions {
   }
 }
 
-/** On SIGTERM or SIGINT: stop accepting, flush the store and the journal, then exit. */
-function closeOnSignals(sandbox: Sandbox): void {
+/** On SIGTERM or SIGINT: stop accepting, flush the store and the journal, then exit. Returns the stop. */
+function closeOnSignals(sandbox: Sandbox): (why: string) => void {
   let stopping = false
-  const stop = (signal: string): void => {
+  const stop = (why: string): void => {
     if (stopping) return
     stopping = true
-    process.stderr.write(`sandbox-twin: ${signal} received, flushing state and journal\n`)
+    process.stderr.write(`sandbox-twin: ${why}, flushing state and journal\n`)
     sandbox.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -210,6 +238,25 @@ function closeOnSignals(sandbox: Sandbox): void {
       },
     )
   }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM received'))
+  process.on('SIGINT', () => stop('SIGINT received'))
+  return stop
+}
+
+/** How often the parent is looked for, ms. */
+const PARENT_CHECK_MS = 500
+
+/**
+ * Stops the sandbox when the process that started it goes away, even killed outright (a killed
+ * `npm start` would otherwise leave the server holding its port): the parent's death makes this
+ * process an orphan, whose parent id changes.
+ */
+function exitWithParent(stop: (why: string) => void): void {
+  const parent = process.ppid
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return
+    clearInterval(timer)
+    stop(`the parent process (${parent}) is gone`)
+  }, PARENT_CHECK_MS)
+  timer.unref()
 }

@@ -42,7 +42,7 @@ describe('sandbox-twin CLI errors', () => {
   it('exits 2 on a port that is not a number', async () => {
     expectUsageError(
       await runCli(['serve', '--port', 'eighty']),
-      /--port must be a whole number from 0 to 65535/,
+      /^sandbox-twin: option '--port <n>' argument 'eighty' is invalid\. Expected a whole number from 0 to 65535\.$/m,
     )
   })
 
