@@ -22,19 +22,85 @@ export function createAjv(openapi: string, options: { coerceTypes?: boolean | 'a
 
 /**
  * Rewrites OpenAPI 3.0 schema quirks into what ajv understands: boolean `exclusiveMinimum`/`Maximum`
- * (draft-04 style) become numbers, and a left-over circular `$ref` becomes "any value".
+ * (draft-04 style) become numbers, `x-` extensions and examples are dropped. A recursive schema (a
+ * cycle of objects, as the loader leaves it) becomes a tree whose back edges are `$ref`s to `$defs`
+ * of the root, which is how ajv compiles recursion.
  */
-export function toAjvSchema(schema: unknown, seen = new WeakMap<object, unknown>()): unknown {
-  if (Array.isArray(schema)) return schema.map((s) => toAjvSchema(s, seen))
+export function toAjvSchema(schema: unknown): unknown {
   if (!schema || typeof schema !== 'object') return schema
-  const cached = seen.get(schema)
-  if (cached) return cached
-  const src = schema as JsonSchema
-  if (typeof src.$ref === 'string') return {}
+  const heads = cycleHeads(schema)
+  const names = new Map<object, string>()
+  const defs: Record<string, unknown> = {}
+  const done = new Map<object, unknown>()
+  const convert = (node: unknown, top = false): unknown => {
+    if (Array.isArray(node)) return node.map((n) => convert(n))
+    if (!node || typeof node !== 'object') return node
+    if (heads.has(node) && !top) {
+      let name = names.get(node)
+      if (!name) {
+        name = `s${names.size}`
+        names.set(node, name)
+        defs[name] = convert(node, true)
+      }
+      return { $ref: `#/$defs/${name}` }
+    }
+    const cached = done.get(node)
+    if (cached) return cached
+    const out = convertOne(node as JsonSchema, convert)
+    done.set(node, out)
+    return out
+  }
+  const root = convert(schema)
+  if (names.size === 0) return root
+  // The root itself may be a head: its body is then in $defs, and the root refers to it.
+  const base = root as JsonSchema
+  return { ...base, $defs: { ...((base.$defs as object | undefined) ?? {}), ...defs } }
+}
+
+/** Schema objects that a back edge leads to: where recursion enters. */
+function cycleHeads(root: object): Set<object> {
+  const heads = new Set<object>()
+  const onPath = new Set<object>()
+  const finished = new Set<object>()
+  // Iterative depth-first walk: recursive schemas can nest deeper than the call stack.
+  const stack: Array<{ node: object; children: unknown[]; i: number }> = []
+  const enter = (node: object): void => {
+    onPath.add(node)
+    const children = Array.isArray(node)
+      ? node
+      : Object.entries(node)
+          .filter(([k]) => k !== 'example' && k !== 'examples' && !k.startsWith('x-'))
+          .map(([, v]) => v)
+    stack.push({ node, children, i: 0 })
+  }
+  enter(root)
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!
+    if (top.i >= top.children.length) {
+      onPath.delete(top.node)
+      finished.add(top.node)
+      stack.pop()
+      continue
+    }
+    const child = top.children[top.i++]
+    if (!child || typeof child !== 'object') continue
+    if (onPath.has(child)) heads.add(child)
+    else if (!finished.has(child)) enter(child)
+  }
+  return heads
+}
+
+function convertOne(src: JsonSchema, convert: (node: unknown) => unknown): JsonSchema {
+  // OpenAPI 3.0's `nullable` beside no `type` (`nullable` + `allOf: [$ref]`): null or the rest.
+  if ('nullable' in src && src.type === undefined) {
+    const { nullable, ...rest } = src
+    const body = convertOne(rest, convert)
+    return nullable === true ? { anyOf: [{ type: 'null' }, body] } : body
+  }
   const out: JsonSchema = {}
-  seen.set(schema, out)
   for (const [key, value] of Object.entries(src)) {
     if (key === 'example' || key === 'examples' || key.startsWith('x-')) continue
+    if (key === '$ref' && typeof value === 'string') continue
     if (key === 'type') {
       const type = normaliseType(value)
       if (type !== undefined) out.type = type
@@ -53,21 +119,25 @@ export function toAjvSchema(schema: unknown, seen = new WeakMap<object, unknown>
       (key === 'maximum' && src.exclusiveMaximum === true)
     )
       continue
+    // Literal values: kept as written, never walked as schemas.
+    if (key === 'enum' || key === 'const' || key === 'default') {
+      out[key] = value
+      continue
+    }
     // `properties`, `patternProperties` hold names, not keywords: keep their keys, convert their values.
     if (
       (key === 'properties' ||
         key === 'patternProperties' ||
         key === 'definitions' ||
-        key === '$defs') &&
+        key === '$defs' ||
+        key === 'dependentSchemas') &&
       value &&
       typeof value === 'object'
     ) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, toAjvSchema(v, seen)]),
-      )
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]))
       continue
     }
-    out[key] = toAjvSchema(value, seen)
+    out[key] = convert(value)
   }
   return out
 }

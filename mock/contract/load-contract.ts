@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import $RefParser from '@apidevtools/json-schema-ref-parser'
 import yaml from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { resolveLocalRefs } from './local-refs.js'
 import { parseCached } from './parse-cache.js'
+import { RefError, resolveRefs } from './resolve-refs.js'
+import { convertSwagger2 } from './swagger2.js'
 import { readOperations } from './read-operations.js'
 import type { Contract } from './types.js'
 
@@ -19,9 +19,16 @@ function bad(file: string, message: string, cause?: unknown): SandboxConfigError
 const { merge } = (yaml as unknown as { types: { merge: yaml.Type } }).types
 const CONTRACT_YAML_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [merge] })
 
-/** Parses YAML or JSON text, reporting the line and column of a syntax error. */
-export function parseContractText(file: string, text: string): Record<string, unknown> {
-  if (extname(file).toLowerCase() === '.json') {
+/**
+ * Parses YAML or JSON text, reporting the line and column of a syntax error. `part` says the text is
+ * a document a contract points to (a schema file), not the contract itself.
+ */
+export function parseContractText(
+  file: string,
+  text: string,
+  part = false,
+): Record<string, unknown> {
+  if (extname(file.replace(/[?#].*$/, '')).toLowerCase() === '.json') {
     try {
       return JSON.parse(text) as Record<string, unknown>
     } catch (cause) {
@@ -43,14 +50,20 @@ export function parseContractText(file: string, text: string): Record<string, un
     throw bad(file, `${place}: ${reason}. Fix the YAML or pass another --contract.`, cause)
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw bad(file, 'the document is not an object. Expected an OpenAPI 3.0 or 3.1 document.')
+    throw bad(
+      file,
+      part
+        ? 'the document is not an object.'
+        : 'the document is not an object. Expected an OpenAPI 3.0 or 3.1 (or Swagger 2.0) document.',
+    )
   }
   return value as Record<string, unknown>
 }
 
 /**
- * Loads an OpenAPI 3.0 or 3.1 contract (YAML or JSON), resolves its `$ref`s (local and relative files),
- * and lists its operations. Throws {@link SandboxConfigError} with the file and place of any fault.
+ * Loads an OpenAPI 3.0 or 3.1 contract (YAML or JSON; Swagger 2.0 is converted to 3.0 first),
+ * resolves its `$ref`s (local, other files, URLs; recursive schemas become cycles of objects), and
+ * lists its operations. Throws {@link SandboxConfigError} with the file and place of any fault.
  */
 export async function loadContract(file: string): Promise<Contract> {
   const path = resolve(file)
@@ -62,26 +75,32 @@ export async function loadContract(file: string): Promise<Contract> {
     const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`
     throw bad(path, `${why}. Pass an existing OpenAPI file with --contract.`, cause)
   }
-  const raw = await parseCached(text, () => parseContractText(path, text))
+  let raw = await parseCached(text, () => parseContractText(path, text))
+  if (raw.swagger !== undefined) {
+    if (String(raw.swagger) !== '2.0')
+      throw bad(path, `at /swagger: expected "2.0", found ${JSON.stringify(raw.swagger)}.`)
+    raw = await convertSwagger2(path, raw)
+  }
   const openapi = typeof raw.openapi === 'string' ? raw.openapi : undefined
   if (!openapi || !/^3\.[01]\.\d+/.test(openapi)) {
-    const found = raw.swagger
-      ? `swagger ${String(raw.swagger)}`
-      : `openapi ${String(openapi ?? 'missing')}`
-    throw bad(path, `at /openapi: expected an OpenAPI 3.0.x or 3.1.x document, found ${found}.`)
+    throw bad(
+      path,
+      `at /openapi: expected an OpenAPI 3.0.x or 3.1.x (or Swagger 2.0) document, found openapi ${String(openapi ?? 'missing')}.`,
+    )
   }
+  // OpenAPI 3.1 lets a document declare webhooks or components only.
+  if (raw.paths === undefined && openapi.startsWith('3.1')) raw.paths = {}
   if (!raw.paths || typeof raw.paths !== 'object' || Array.isArray(raw.paths)) {
     throw bad(path, 'at /paths: missing or not an object. A contract must declare its paths.')
   }
   let document: Record<string, unknown>
   try {
-    // Circular schemas stay as `$ref`s; generators and validators treat a left-over `$ref` as "any".
-    document =
-      resolveLocalRefs(raw) ??
-      ((await $RefParser.dereference(path, raw, {
-        dereference: { circular: 'ignore' },
-      })) as Record<string, unknown>)
+    document = await resolveRefs(path, raw, readPart)
   } catch (cause) {
+    if (cause instanceof RefError) {
+      throw bad(cause.file || path, `at ${cause.pointer || '/'}: ${cause.reason}.`, cause)
+    }
+    if (cause instanceof SandboxConfigError) throw cause
     throw bad(path, `a $ref cannot be resolved: ${(cause as Error).message}`, cause)
   }
   const info = (document.info ?? {}) as Record<string, unknown>
@@ -93,4 +112,23 @@ export async function loadContract(file: string): Promise<Contract> {
     operations: readOperations(path, document),
     document,
   }
+}
+
+const REMOTE_TIMEOUT_MS = 10_000
+
+/** Reads a document the contract points to: a file, or an http(s) URL. */
+async function readPart(location: string): Promise<unknown> {
+  if (/^https?:\/\//i.test(location)) {
+    const res = await fetch(location, { signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS) })
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    return parseContractText(location, await res.text(), true)
+  }
+  let text: string
+  try {
+    text = await readFile(location, 'utf8')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new Error(code === 'ENOENT' ? 'file not found' : (code ?? String(cause)))
+  }
+  return parseContractText(location, text, true)
 }

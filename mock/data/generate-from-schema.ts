@@ -12,6 +12,7 @@ import { suggestLength } from './field-hints.js'
 import { fitsNode } from './fits.js'
 import { leaf, request, type Place } from './generate-leaf.js'
 import type { FieldResolver, GenerationContext, GenerationEntity } from './generation-types.js'
+import { mergeAllOf } from './merge-schemas.js'
 import { nodeOf, type SchemaNode } from './schema-node.js'
 
 export type {
@@ -55,14 +56,28 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
 }
 
 const ROOT: Place = { key: '', parentKey: '', siblings: [], index: undefined }
-/** Past `maxDepth + HARD_STOP`, even required children of a recursive schema are cut: it must end. */
+/**
+ * A recursive schema (a node met again among its own ancestors) is generated once whole; its
+ * repeats get their required properties only and arrays at their minimum, so data stays finite.
+ * Past this many repeats even required children are cut short (null when allowed): it must end.
+ */
 const HARD_STOP = 4
+/** Values generated in one body past which optional properties are left out (huge schemas). */
+const BUDGET = 20_000
 
-/** How deep a recursion has gone: 0 outside any cycle, else the current nesting depth. */
-function recursionDepth(node: SchemaNode, ctx: GenerationContext): number {
-  // The node itself is the last ancestor; an earlier occurrence means we are inside a cycle.
-  const first = ctx.ancestors.indexOf(node)
-  return first >= 0 && first < ctx.ancestors.length - 1 ? ctx.ancestors.length - 1 : 0
+/** How many times a node already appears among its ancestors (0 outside any recursion). */
+function repeats(node: SchemaNode, ctx: GenerationContext): number {
+  let n = 0
+  // The node itself is the last ancestor.
+  for (let i = ctx.ancestors.length - 2; i >= 0; i--) if (ctx.ancestors[i] === node) n++
+  return n
+}
+
+/** Deep enough to stop adding optional content: past maxDepth, inside a recursion, or over budget. */
+function cutShort(node: SchemaNode, ctx: GenerationContext): boolean {
+  return (
+    repeats(node, ctx) > 0 || ctx.ancestors.length > ctx.maxDepth * 3 || (ctx.count ?? 0) > BUDGET
+  )
 }
 
 /** Generates a value that validates against `schema` (see the module note for the sources). */
@@ -71,15 +86,22 @@ export function generateFromSchema(schema: JsonSchema, ctx: GenerationContext): 
 }
 
 function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
+  ctx.count = (ctx.count ?? 0) + 1
   if (node.branches) return walkBranches(node, node.branches, ctx, place)
-  if (node.circular) return {}
+  if (node.circular) return node.nullable ? null : {}
   const type = node.types[0]
   if ((type !== 'object' && type !== 'array') || node.enum || node.hasConst)
     return leaf(node, ctx, place)
   ctx.ancestors.push(node)
-  const value = type === 'object' ? walkObject(node, ctx, place) : walkArray(node, ctx, place)
-  ctx.ancestors.pop()
-  return value
+  try {
+    if (repeats(node, ctx) > HARD_STOP) {
+      if (node.nullable) return null
+      if (type === 'array') return []
+    }
+    return type === 'object' ? walkObject(node, ctx, place) : walkArray(node, ctx, place)
+  } finally {
+    ctx.ancestors.pop()
+  }
 }
 
 /**
@@ -94,17 +116,29 @@ function walkBranches(
   place: Place,
 ): unknown {
   const open = branches.filter((b) => b.type !== 'null')
-  const pool = open.length ? open : branches
-  const start = ctx.faker.number.int(pool.length - 1)
+  // Inside a recursion, a branch that ends (null, a primitive) is the way out.
+  const deep = ctx.ancestors.some((a, i) => ctx.ancestors.indexOf(a) !== i)
+  const pool = deep && open.length < branches.length ? branches : open.length ? open : branches
+  const start =
+    deep && pool !== open
+      ? pool.findIndex((b) => b.type === 'null')
+      : ctx.faker.number.int(pool.length - 1)
   const exclusive = Array.isArray(node.schema.oneOf)
   let value: unknown
+  let fallback: unknown
   for (let i = 0; i < pool.length; i++) {
     const branch = pool[(start + i) % pool.length]!
-    value = walk(nodeOf(branch), ctx, place)
-    if (!exclusive || (typeof value === 'object' && value !== null)) return value
+    const branchNode = nodeOf(branch)
+    value = walk(branchNode, ctx, place)
+    if (i === 0) fallback = value
+    if (typeof value === 'object' && value !== null) return value
+    // A primitive must fit its own branch (an enum beside a `const` branch may exclude it)...
+    if (!fitsNode(value, branchNode)) continue
+    // ...and, for `oneOf`, no other branch: exactly one branch may match.
+    if (!exclusive) return value
     if (!branches.some((other) => other !== branch && fitsNode(value, nodeOf(other)))) return value
   }
-  return value
+  return fallback
 }
 
 function walkObject(
@@ -113,13 +147,12 @@ function walkObject(
   place: Place,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const depth = recursionDepth(node, ctx)
-  if (depth > ctx.maxDepth + HARD_STOP) return out
+  const short = cutShort(node, ctx)
   const names = node.names
   ctx.objects.push(out)
   for (const [name, child] of node.properties) {
     const required = node.required.has(name)
-    if (!required && (depth >= ctx.maxDepth || child.writeOnly === true)) continue
+    if (!required && (short || child.writeOnly === true)) continue
     ctx.path.push(name)
     out[name] = walk(nodeOf(child), ctx, {
       key: name,
@@ -152,22 +185,35 @@ function walkObject(
 }
 
 function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unknown[] | null {
-  const min = node.minItems ?? 0
-  const max = node.maxItems ?? Number.POSITIVE_INFINITY
+  const prefix = node.prefixItems?.length ?? 0
+  const wanted = node.contains ? node.minContains : 0
+  const min = Math.max(node.minItems ?? 0, wanted)
+  const max = Math.min(
+    node.maxItems ?? Number.POSITIVE_INFINITY,
+    node.closedItems ? prefix : Number.POSITIVE_INFINITY,
+  )
   const clamp = (n: number): number => Math.min(Math.max(n, min), max)
-  const deep = recursionDepth(node, ctx) >= ctx.maxDepth
+  const deep = cutShort(node, ctx)
   const req = request(node, ctx, place)
   const natural = deep ? undefined : suggestLength(req)
   if (natural === null && node.nullable) return null
   const count = deep
     ? min
-    : clamp(natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) }))
+    : clamp(Math.max(prefix, natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) })))
   const out: unknown[] = []
   const seen = node.uniqueItems ? new Set<string>() : undefined
   const position = ctx.path.length
   if (node.items) ctx.items.set(position, nodeOf(node.items).names)
+  const containing = node.contains
+    ? mergeAllOf({ allOf: [node.items ?? {}, node.contains] })
+    : undefined
   for (let i = 0; i < count; i++) {
-    const item = node.prefixItems?.[i] ?? node.items ?? {}
+    // The first items satisfy `contains` (past the tuple's own positions).
+    const item =
+      node.prefixItems?.[i] ??
+      (containing && i - prefix < wanted ? containing : undefined) ??
+      node.items ??
+      {}
     ctx.path.push(i)
     const at: Place = {
       key: place.key,

@@ -28,8 +28,13 @@ export function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): un
   if (suggested !== NONE) return suggested
   if (node.hasConst) return node.const
   if (node.enum) {
-    const values = node.enum.filter((v) => v !== null)
-    return values.length ? values[ctx.faker.number.int(values.length - 1)] : null
+    // Values the other keywords allow too (an enum merged with a type, a pattern...).
+    const open = node.enum.filter((v) => v !== null)
+    const fitting = open.filter((v) => fitsNode(v, node))
+    const values = fitting.length ? fitting : open
+    if (values.length) return values[ctx.faker.number.int(values.length - 1)]
+    // An empty enum allows nothing: the example, else null, is the least wrong answer.
+    return node.example !== undefined ? node.example : null
   }
   switch (node.types[0]) {
     case 'string':

@@ -53,4 +53,6 @@ export interface GenerationContext {
   objects: Record<string, unknown>[]
   /** Property names of the items of the arrays being built, by position of the index in `path`. */
   items: Map<number, readonly string[]>
+  /** Values generated so far in this body (a budget against huge schemas). */
+  count?: number
 }

@@ -10,13 +10,24 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Merges an `allOf` into one schema: properties and `required` unite, other keywords stack up. */
 export function mergeAllOf(schema: JsonSchema): JsonSchema {
   const { allOf, ...rest } = schema
-  let merged: JsonSchema = {}
-  for (const part of [...(allOf as JsonSchema[]), rest]) {
-    const flat = Array.isArray(part.allOf) ? mergeAllOf(part) : part
-    merged = mergeTwo(merged, flat)
+  // A recursive schema merged into itself (A: allOf [B], B.x: allOf [A]) stops here, unmerged.
+  if (merging > MAX_MERGE_DEPTH) return schema
+  merging++
+  try {
+    let merged: JsonSchema = {}
+    for (const part of [...(allOf as unknown[]), rest]) {
+      if (!isObj(part)) continue
+      const flat = Array.isArray(part.allOf) ? mergeAllOf(part) : part
+      merged = mergeTwo(merged, flat)
+    }
+    return merged
+  } finally {
+    merging--
   }
-  return merged
 }
+
+let merging = 0
+const MAX_MERGE_DEPTH = 24
 
 const branchCache = new WeakMap<object, Map<object, JsonSchema>>()
 
@@ -48,6 +59,9 @@ function mergeTwo(a: JsonSchema, b: JsonSchema): JsonSchema {
           isObj(props[name]) && isObj(sub) ? mergeAllOf({ allOf: [props[name] as Obj, sub] }) : sub
       }
       out.properties = props
+    } else if (key === 'enum' && Array.isArray(prev) && Array.isArray(value)) {
+      const both = prev.filter((v) => value.some((w) => JSON.stringify(w) === JSON.stringify(v)))
+      out.enum = both.length ? both : value
     } else if (key === 'required' && Array.isArray(prev) && Array.isArray(value)) {
       out.required = [...new Set([...prev, ...value])]
     } else if (key === 'type' && prev !== undefined) {

@@ -25,16 +25,36 @@ export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string)
     if (fitsNode(node.example, node)) return node.example
   }
   if (node.pattern) {
-    for (let tries = 0; tries < 5; tries++) {
-      try {
-        const value = samplePattern(node.pattern.source, faker)
-        if (fitsNode(value, node)) return value
-      } catch {
-        break // a construct the sampler does not know: try words
-      }
-    }
+    const fromPattern = sampleFitting(node, faker)
+    if (fromPattern !== undefined) return fromPattern
   }
-  return words(node, faker)
+  const text = words(node, faker)
+  if (fitsNode(text, node) || !node.pattern) return text
+  // Words that break the pattern are never sent: the example, then the pattern without its bounds.
+  if (typeof node.example === 'string' && fitsNode(node.example, node)) return node.example
+  return text
+}
+
+/** Lookarounds and back-references, which the sampler cannot draw from. */
+const LOOKAROUND = /\(\?<?[=!](?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)/g
+
+/** A string drawn from the node's pattern that fits every other constraint too, if one is found. */
+function sampleFitting(node: SchemaNode, faker: Faker): string | undefined {
+  const source = node.pattern!.source
+  for (const pattern of [source, source.replace(LOOKAROUND, '')]) {
+    for (let tries = 0; tries < 8; tries++) {
+      let value: string
+      try {
+        value = samplePattern(pattern, faker)
+      } catch {
+        break // a construct the sampler does not know: try the next form
+      }
+      if (fitsNode(value, node)) return value
+      // Too short or too long for minLength/maxLength: the sampler drew an unbounded repeat badly.
+    }
+    if (pattern === source.replace(LOOKAROUND, '')) break
+  }
+  return undefined
 }
 
 function fromExample(example: string, ctx: GenerationContext, key: string): string {

@@ -39,6 +39,11 @@ export interface SchemaNode {
   minProperties?: number
   items?: JsonSchema
   prefixItems?: JsonSchema[]
+  /** `items: false` (2020-12) or `additionalItems: false`: no item past `prefixItems`. */
+  closedItems: boolean
+  /** `contains`: at least `minContains` (default 1) items must match it. */
+  contains?: JsonSchema
+  minContains: number
   minItems?: number
   maxItems?: number
   uniqueItems: boolean
@@ -79,6 +84,8 @@ function readNode(s: JsonSchema): SchemaNode {
       types.push('string')
     } else if (typeof t === 'string' && t !== 'null' && !types.includes(t)) types.push(t)
   }
+  if (types.length === 0 && rawTypes.length > 0 && rawTypes.every((t) => t === 'null'))
+    types.push('null')
   if (types.length === 0) types.push(...inferTypes(s, enumValues))
   const example =
     s.example !== undefined ? s.example : Array.isArray(s.examples) ? s.examples[0] : undefined
@@ -122,6 +129,11 @@ function readNode(s: JsonSchema): SchemaNode {
       : Array.isArray(s.items)
         ? { prefixItems: s.items as JsonSchema[] }
         : {}),
+    closedItems:
+      (s.items === false && Array.isArray(s.prefixItems)) ||
+      (s.additionalItems === false && Array.isArray(s.items)),
+    ...(isObj(s.contains) ? { contains: s.contains } : {}),
+    minContains: num(s.minContains) ?? 1,
     minItems: num(s.minItems),
     maxItems: num(s.maxItems),
     uniqueItems: s.uniqueItems === true,
@@ -140,6 +152,7 @@ function inferTypes(s: JsonSchema, enumValues: unknown[] | undefined): string[] 
     return ['object']
   if (s.items !== undefined || s.prefixItems !== undefined || s.minItems !== undefined)
     return ['array']
+  if (s.const === null || (enumValues && enumValues.every((v) => v === null))) return ['null']
   const sample = enumValues?.find((v) => v !== null) ?? ('const' in s ? s.const : undefined)
   if (sample !== undefined && sample !== null) {
     return [Array.isArray(sample) ? 'array' : typeof sample === 'object' ? 'object' : typeof sample]

@@ -89,11 +89,13 @@ describe('loadContract', () => {
     expect(err.file).toBe(join(dir, 'bad.yaml'))
   })
 
-  it('refuses a Swagger 2.0 document, saying where and what was found', async () => {
-    const dir = tempFiles({ 's.yaml': 'swagger: "2.0"\npaths: {}\n' })
+  it('refuses a document of another version, saying where and what was found', async () => {
+    const dir = tempFiles({ 's.yaml': 'swagger: "1.2"\npaths: {}\n', 'o.yaml': 'openapi: 4.0.0\n' })
     const err = await configError(loadContract(join(dir, 's.yaml')))
-    expect(err.message).toContain(
-      'at /openapi: expected an OpenAPI 3.0.x or 3.1.x document, found swagger 2.0',
+    expect(err.message).toContain('at /swagger: expected "2.0", found "1.2"')
+    const other = await configError(loadContract(join(dir, 'o.yaml')))
+    expect(other.message).toContain(
+      'at /openapi: expected an OpenAPI 3.0.x or 3.1.x (or Swagger 2.0) document, found openapi 4.0.0',
     )
   })
 
@@ -110,7 +112,9 @@ describe('loadContract', () => {
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': { $ref: '#/components/responses/Nope' }\n",
     })
     const err = await configError(loadContract(join(dir, 'r.yaml')))
-    expect(err.message).toMatch(/r\.yaml: a \$ref cannot be resolved: .*Nope/)
+    expect(err.message).toBe(
+      `contract ${join(dir, 'r.yaml')}: at /paths/~1a/get/responses/200: $ref "#/components/responses/Nope" points to nothing: ${join(dir, 'r.yaml')} has no /components.`,
+    )
   })
 
   it('points at a malformed parameter with its JSON path', async () => {
