@@ -137,8 +137,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...(ctx.auth.demoClient ? { demoClient: ctx.auth.demoClient } : {}),
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
-        // Room for oversized headers (a 100 KB token): the sandbox answers them itself, in the contract's shape.
-        const s = createServer({ maxHeaderSize: 256 * 1024 }, app)
+        // Request line and headers past the limit never reach a stage: Node's parser answers 431.
+        const s = createServer({ maxHeaderSize: opts.maxHeaderBytes }, app)
         server = s
         s.once('error', reject)
         s.listen(port, host, () => {

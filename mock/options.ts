@@ -62,6 +62,11 @@ export interface SandboxOptions {
    * per-IP limits, lockouts and the journal need the real address). Default `false`.
    */
   trustProxy?: boolean
+  /**
+   * Largest request line plus headers accepted, bytes; larger requests are answered 431 by Node's
+   * parser before any stage runs. Default `16384` (16 KiB).
+   */
+  maxHeaderBytes?: number
   /** Real-time source in milliseconds (tests may inject one). Default `Date.now`. */
   now?: () => number
   /** Where operational messages go (never secrets). Default: stderr. */
@@ -122,6 +127,8 @@ export interface JournalOptions {
   retentionDays: number
   /** Entries a journal kept in memory holds (state `'memory'`); the oldest make room. Default `100000`. */
   memoryEntries: number
+  /** Bytes of JSON lines a journal kept in memory holds at most; the oldest make room. Default `64 MiB`. */
+  memoryBytes: number
 }
 
 /** Options after defaults are applied and checked: frozen, never changed during a request. */
@@ -157,6 +164,7 @@ export interface ResolvedOptions {
   delayFactor: number
   demoClient: boolean
   trustProxy: boolean
+  maxHeaderBytes: number
   now: () => number
   log: (line: string) => void
 }
@@ -201,10 +209,12 @@ export const DEFAULTS = {
     rotateBytes: 10 * 1024 * 1024, // 10 MiB
     retentionDays: 30,
     memoryEntries: 100_000,
+    memoryBytes: 64 * 1024 * 1024, // 64 MiB
   },
   delayFactor: 1,
   demoClient: true,
   console: { signup: 'invite', idleTimeout: 1800 }, // s
+  maxHeaderBytes: 16 * 1024, // request line and headers
 } as const satisfies Record<string, unknown>
 
 function fail(message: string): never {
@@ -285,6 +295,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
     trustProxy: options.trustProxy ?? false,
+    maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes),
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   }

@@ -32,10 +32,14 @@ export function createLockout(store: Store, clock: SandboxClock, options: Lockou
   const durationMs = options.duration * 1000
   return {
     remaining: async (clientId, ip) => {
-      const until = await scope.get<number>(LOCKS, keyOf(clientId, ip))
+      const key = keyOf(clientId, ip)
+      const until = await scope.get<number>(LOCKS, key)
       if (until === undefined) return 0
       const left = until - (await clock.now(clientId))
-      return left > 0 ? Math.ceil(left / 1000) : 0
+      if (left > 0) return Math.ceil(left / 1000)
+      // Over on the client's clock (moved forward, or real time passed): the record goes now.
+      await scope.delete(LOCKS, key)
+      return 0
     },
     fail: async (clientId, ip) => {
       if (options.maxFailures === 0) return 0

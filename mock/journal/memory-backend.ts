@@ -17,17 +17,24 @@ interface Block {
 }
 
 /**
- * The journal of a sandbox whose state lives in memory: a ring of the last `capacity` entries. When
- * it is full, the oldest entry makes room for the newest. Cursors are sequence numbers.
+ * The journal of a sandbox whose state lives in memory: a ring of the last `capacity` entries, whose
+ * lines take at most `maxBytes` in all. When either is reached, the oldest entries make room for the
+ * newest. Cursors are sequence numbers.
  *
  * Lines are copied, as the UTF-8 the writer encoded them in, into 1 MiB blocks outside the JavaScript heap, and the ring holds where
  * each one is: 100,000 entries kept as strings would grow the heap by some 150 MB that every full
  * garbage collection walks and moves, and that makes those collections more frequent; as blocks, the
  * heap holds a few hundred objects whatever the journal's length.
  */
-export function createMemoryJournalBackend(capacity: number): JournalBackend {
+export function createMemoryJournalBackend(
+  capacity: number,
+  maxBytes: number = Number.MAX_SAFE_INTEGER,
+): JournalBackend {
   if (!Number.isInteger(capacity) || capacity < 1) {
     throw new RangeError(`a memory journal needs a capacity of at least 1 entry, got ${capacity}`)
+  }
+  if (!Number.isFinite(maxBytes) || maxBytes < 1) {
+    throw new RangeError(`a memory journal needs at least 1 byte, got ${maxBytes}`)
   }
   const blockOf: Array<Block | undefined> = new Array<Block | undefined>(capacity)
   const startOf = new Int32Array(capacity)
@@ -37,6 +44,7 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
   let head = 0 // slot of the oldest entry
   let count = 0
   let nextSeq = 0 // sequence number the next appended entry gets
+  let bytes = 0 // UTF-8 bytes of the kept lines
 
   const oldestSeq = (): number => nextSeq - count
   const slotOf = (seq: number): number => (head + (seq - oldestSeq())) % capacity
@@ -68,11 +76,13 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
     lengthOf[slot] = size
     clientOf[slot] = batch.clientIds[i]
     block.used += size
+    bytes += size
   }
 
   const drop = (n: number): void => {
     for (let i = 0; i < n; i++) {
       const slot = (head + i) % capacity
+      bytes -= lengthOf[slot]!
       blockOf[slot] = undefined
       clientOf[slot] = undefined
     }
@@ -84,7 +94,9 @@ export function createMemoryJournalBackend(capacity: number): JournalBackend {
     kind: 'memory',
     append: async (batch) => {
       for (let i = 0; i < batch.length; i++) {
-        if (count === capacity) drop(1)
+        const [start, end] = lineRange(batch, i)
+        // Bounded in entries and in bytes: long lines (long paths, many fields) make room sooner.
+        while (count > 0 && (count === capacity || bytes + (end - start) > maxBytes)) drop(1)
         store(batch, i, (head + count) % capacity)
         count++
         nextSeq++

@@ -24,7 +24,7 @@ export async function openJournal(
 ): Promise<Journal> {
   const { journal, state } = options
   if (!journal.enabled) return createDisabledJournal()
-  for (const name of ['bufferEntries', 'memoryEntries', 'rotateBytes'] as const) {
+  for (const name of ['bufferEntries', 'memoryEntries', 'memoryBytes', 'rotateBytes'] as const) {
     if (journal[name] < 1) {
       throw new SandboxConfigError(
         SANDBOX_ERRORS.BAD_OPTION,
@@ -34,7 +34,7 @@ export async function openJournal(
   }
   let backend: JournalBackend
   if (state === 'memory') {
-    backend = createMemoryJournalBackend(journal.memoryEntries)
+    backend = createMemoryJournalBackend(journal.memoryEntries, journal.memoryBytes)
   } else if (/^rediss?:\/\//.test(state)) {
     // One stream shared by every replica, trimmed to memoryEntries and to the retention period.
     const open: RedisJournalFactory =

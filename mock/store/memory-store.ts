@@ -23,6 +23,8 @@ export interface MemoryStoreOptions {
   writeDelay?: number
   /** Real-time source, ms. Default `Date.now`. */
   now?: () => number
+  /** Interval between two removals of expired entries, ms. Default `30000`. */
+  sweepEvery?: number
 }
 
 const GLOBAL = '_'
@@ -40,6 +42,15 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     const t = now()
     for (const [k, e] of Object.entries(db.data.entries)) if (!e.exp || e.exp > t) data.set(k, e)
   }
+  // Expired entries leave memory (and the file) even when nobody reads them again: failed logins
+  // with made-up client ids, rate windows of addresses never seen again.
+  const sweeper = setInterval(() => {
+    const t = now()
+    let removed = 0
+    for (const [k, e] of data) if (e.exp !== undefined && e.exp <= t && data.delete(k)) removed++
+    if (removed > 0) changed()
+  }, options.sweepEvery ?? 30_000)
+  sweeper.unref()
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
 
@@ -134,6 +145,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
       await write()
     },
     close: async () => {
+      clearInterval(sweeper)
       if (timer) clearTimeout(timer)
       timer = undefined
       await write()
