@@ -7,7 +7,12 @@ import { html } from './html.js'
 import { registerAccessPages } from './pages/access.js'
 import { registerAccountPages } from './pages/account.js'
 import { registerClientPages, registerInvitePages } from './pages/admin.js'
+import { registerCertificationPages } from './pages/certification.js'
+import { registerJournalPages } from './pages/journal.js'
+import { registerMinimumPages } from './pages/minimum.js'
+import { registerReferencePages } from './pages/reference.js'
 import { registerStatusPages } from './pages/status.js'
+import { registerTryPages } from './pages/try.js'
 import { createSessions } from './session.js'
 
 /** Content-Security-Policy of every console page: own files only, no inline script, no framing. */
@@ -61,6 +66,11 @@ export function createConsoleRouter(ctx: SandboxContext): Router {
   registerInvitePages(router, app)
   registerClientPages(router, app)
   registerStatusPages(router, app)
+  registerReferencePages(router, app)
+  registerTryPages(router, app)
+  registerJournalPages(router, app)
+  registerMinimumPages(router, app)
+  registerCertificationPages(router, app)
   router.use((req, res) => {
     const t = stringsOf(req)
     sendPage(

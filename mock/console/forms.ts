@@ -120,7 +120,8 @@ export function formList(body: unknown, name: string): string[] {
 
 /** A block of text to copy (a secret, a token), with a copy button the script reveals. */
 export function copyBlock(id: string, value: string, copyLabel: string, copiedLabel: string): Html {
-  return html`<pre class="console-pre console-token fr-p-2w fr-mb-1w" id="${id}">${value}</pre>
+  return html`<pre tabindex="0" class="console-pre console-token fr-p-2w fr-mb-1w" id="${id}">
+${value}</pre>
     <button
       type="button"
       class="fr-btn fr-btn--secondary fr-btn--sm"

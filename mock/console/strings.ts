@@ -218,6 +218,7 @@ const fr = {
   journalLive: 'Mise à jour en direct',
   journalOff: 'Le journal est désactivé sur ce bac à sable (--no-journal).',
   olderEntries: 'Entrées suivantes',
+  newEntries: '{count} nouvelle(s) entrée(s) dans le journal.',
   // Certification
   certTitle: 'Certification',
   certIntro:
@@ -527,6 +528,7 @@ const en: Catalogue = {
   journalLive: 'Live updates',
   journalOff: 'The journal is off on this sandbox (--no-journal).',
   olderEntries: 'Next entries',
+  newEntries: '{count} new journal entr(y/ies).',
   certTitle: 'Certification',
   certIntro:
     'Certification arms a sequence of production scenarios (429, 206, 502 with retry_in, 504, ban…) on your next calls, then judges your client check by check.',

@@ -126,6 +126,51 @@ describe('console sessions', () => {
   })
 })
 
+describe('one reuser never sees another', () => {
+  it('shows a reuser its own journal only, whatever the query asks', async () => {
+    const { url, sb } = await start()
+    await makeClient(sb, 'acme')
+    await makeClient(sb, 'globex', '55208131766522')
+    const call = async (id: string, siren: string) => {
+      const client = (await sb.context.auth.getClient(id))!
+      const { token } = await sb.context.auth.issue(client, {
+        scopes: ['open_data'],
+        singleUse: false,
+        ip: '127.0.0.1',
+      })
+      await fetch(
+        `${url}/v3/infogreffe/rcs/unites_legales/${siren}/extrait_kbis?context=t&recipient=13002526500013&object=t`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      )
+    }
+    await call('acme', '904120870')
+    await call('globex', '552081317')
+    await sb.context.journal.flush()
+    const agent = new ConsoleAgent(url)
+    await agent.signIn('acme', SECRET)
+    for (const path of ['/console/journal', '/console/journal?client=globex']) {
+      const page = await (await agent.get(path)).text()
+      expect(page).toContain('904120870')
+      expect(page).not.toContain('552081317')
+    }
+    const live = await agent.get('/console/journal/entries?client=globex&after=0')
+    const json = (await live.json()) as { rows: string[] }
+    expect(json.rows.join('')).toContain('904120870')
+    expect(json.rows.join('')).not.toContain('552081317')
+    // The operator sees both.
+    const admin = new ConsoleAgent(url)
+    await admin.post('/console/admin/sign-in', {
+      _csrf: await admin.csrf('/console/admin/sign-in'),
+      admin_token: sb.adminToken,
+    })
+    const all = await (await admin.get('/console/admin/journal')).text()
+    expect(all).toContain('904120870')
+    expect(all).toContain('552081317')
+  })
+})
+
 describe('console sign-up', () => {
   const form = (csrf: string, extra: Record<string, string | string[]> = {}) => ({
     _csrf: csrf,

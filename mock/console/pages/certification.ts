@@ -1,0 +1,208 @@
+import type { Request, Response, Router } from 'express'
+import { buildReport, type Report } from '../../report/build-report.js'
+import {
+  CERTIFICATION_SCENARIO,
+  readCertification,
+  startCertification,
+} from '../../report/certification.js'
+import { renderHtml } from '../../report/render-html.js'
+import { renderJson } from '../../report/render-json.js'
+import { renderJunit } from '../../report/render-junit.js'
+import { UnknownScenarioError } from '../../scenarios/scenario-service.js'
+import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleApp } from '../app.js'
+import { html } from '../html.js'
+import { csrfField, type PageSpec } from '../layout.js'
+import { fill, formatDate, type Strings } from '../strings.js'
+
+const verdictText = (t: Strings, v: Report['verdict']): string =>
+  v === 'pass' ? t.verdictPass : v === 'fail' ? t.verdictFail : t.verdictIncomplete
+
+const checkText = (t: Strings, s: string): string =>
+  s === 'pass' ? t.checkPass : s === 'fail' ? t.checkFail : t.checkNotExercised
+
+const DOWNLOADS = {
+  html: { type: 'text/html; charset=utf-8', render: renderHtml },
+  junit: { type: 'application/xml; charset=utf-8', render: renderJunit },
+  json: { type: 'application/json; charset=utf-8', render: renderJson },
+} as const
+
+/** Certification: started here, its steps' progress, the verdict and its downloads. */
+export function registerCertificationPages(router: Router, app: ConsoleApp): void {
+  const { ctx } = app
+
+  const report = async (clientId: string): Promise<Report | undefined> => {
+    const run = await readCertification(ctx.store, clientId)
+    if (!run) return undefined
+    return buildReport(
+      {
+        journal: ctx.journal,
+        contract: ctx.contract,
+        delayFactor: ctx.options.delayFactor,
+        now: ctx.options.now,
+      },
+      { clientId, from: run.startedAt, certification: run },
+    )
+  }
+
+  const page = async (req: Request, res: Response, alerts: PageSpec['alerts'] = []) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const run = await readCertification(ctx.store, clientId)
+    const r = run ? await report(clientId) : undefined
+    const sequence = ctx.scenarios.describe().find((s) => s.name === CERTIFICATION_SCENARIO)
+    const armed = (await ctx.scenarios.armed(clientId)).some(
+      (a) => a.scenario === CERTIFICATION_SCENARIO,
+    )
+    // Progress: the run's API calls walked through the sequence's steps.
+    const calls = r?.entries.api ?? 0
+    let left = calls
+    const steps = (sequence?.steps ?? []).map((s, i) => {
+      const need = s.calls ?? Infinity
+      const done = Math.min(left, need)
+      left -= done
+      return { n: i + 1, label: s.scenario ?? s.description ?? s.effects.join(', '), done, need }
+    })
+    const body = titled(
+      t.certTitle,
+      html`<p>${t.certIntro}</p>
+        <form method="post" action="/console/certification/start" class="fr-mb-4w">
+          ${csrfField(p)}<button class="fr-btn" type="submit">${t.certStart}</button>
+        </form>
+        ${
+          run && r
+            ? html`<p id="cert-started">
+                  ${fill(t.certStarted, { date: formatDate(t.lang, run.startedAt) })}
+                </p>
+                <h2>${t.certProgress}</h2>
+                <div class="fr-table console-table-wrap">
+                  <table id="cert-steps">
+                    <caption>
+                      ${t.certProgress}${armed ? '' : ' ✓'}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">${t.certStep}</th>
+                        <th scope="col">${t.scenario}</th>
+                        <th scope="col">${t.certCalls}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${steps.map(
+                        (s) =>
+                          html`<tr>
+                            <td>${s.n}</td>
+                            <td>${s.label}</td>
+                            <td>${s.done} / ${Number.isFinite(s.need) ? s.need : '∞'}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>
+                <h2 id="verdict">
+                  ${t.certVerdict} :
+                  <span
+                    class="fr-badge fr-badge--${r.verdict === 'pass' ? 'success' : r.verdict === 'fail' ? 'error' : 'info'}"
+                    id="verdict-value"
+                    data-verdict="${r.verdict}"
+                    >${verdictText(t, r.verdict)}</span
+                  >
+                </h2>
+                <div class="fr-table console-table-wrap">
+                  <table id="checks">
+                    <caption>
+                      ${t.certVerdict}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">${t.check}</th>
+                        <th scope="col">${t.status}</th>
+                        <th scope="col">${t.description}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${r.checks.map(
+                        (c) =>
+                          html`<tr>
+                            <td>${c.title}</td>
+                            <td>
+                              <span
+                                class="fr-badge fr-badge--sm fr-badge--${c.status === 'pass' ? 'success' : c.status === 'fail' ? 'error' : 'info'}"
+                                >${checkText(t, c.status)}</span
+                              >
+                            </td>
+                            <td>${c.summary}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>
+                <h2>${t.downloads}</h2>
+                <ul class="fr-btns-group fr-btns-group--inline-md">
+                  <li>
+                    <a
+                      class="fr-btn fr-btn--secondary"
+                      href="/console/certification/report.html"
+                      download
+                      >${t.downloadHtml}</a
+                    >
+                  </li>
+                  <li>
+                    <a
+                      class="fr-btn fr-btn--secondary"
+                      href="/console/certification/report.junit"
+                      download="report.xml"
+                      >${t.downloadJunit}</a
+                    >
+                  </li>
+                  <li>
+                    <a
+                      class="fr-btn fr-btn--secondary"
+                      href="/console/certification/report.json"
+                      download
+                      >${t.downloadJson}</a
+                    >
+                  </li>
+                </ul>`
+            : html`<p id="cert-none">${t.certNone}</p>`
+        }`,
+    )
+    sendPage(req, res, { title: t.certTitle, nav: 'certification', alerts, body })
+  }
+
+  router.get('/certification', (req, res) => page(req, res))
+
+  router.post('/certification/start', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    try {
+      await startCertification(ctx, clientId)
+    } catch (err) {
+      if (!(err instanceof UnknownScenarioError)) throw err
+      return page(req, res, [['error', err.message]])
+    }
+    ctx.options.log(
+      `certification: client ${clientId} started a certification run from the console`,
+    )
+    res.redirect(303, '/console/certification')
+  })
+
+  router.get('/certification/report.:format', async (req, res, next) => {
+    const format = String(req.params.format) as keyof typeof DOWNLOADS
+    if (!(format in DOWNLOADS)) return next()
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const r = await report(clientId)
+    if (!r) return res.redirect(303, '/console/certification')
+    const { type, render } = DOWNLOADS[format]
+    res.setHeader('cache-control', 'no-store')
+    if (format === 'html')
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="verdict-${clientId.replace(/[^\w.-]/g, '_')}.${format === 'junit' ? 'xml' : format}"`,
+    )
+    res.type(type).send(render(r))
+  })
+}

@@ -1,0 +1,214 @@
+import type { Request, Response, Router } from 'express'
+import type { JournalFilter } from '../../journal/journal-backend.js'
+import type { JournalEntry } from '../../journal/journal-entry.js'
+import { parseJournalQuery } from '../../journal/journal-query.js'
+import {
+  requireAdminSession,
+  requireClient,
+  sendPage,
+  stringsOf,
+  titled,
+  type ConsoleApp,
+} from '../app.js'
+import { field, select } from '../forms.js'
+import { html, type Html } from '../html.js'
+import { fill, type Strings } from '../strings.js'
+import { sendAdminPage } from './admin.js'
+
+/** Rows shown on a journal page: the latest ones matching. */
+const SHOWN = 100
+/** Entries are recorded when their answer ends: a live poll looks back this far for late ones. */
+const LATE_MS = 120_000
+
+const KINDS = ['api', 'token', 'auth-failure', 'auth-event']
+
+/** The row of one entry; the operator's rows also name the client. */
+export function entryRow(e: JournalEntry, withClient: boolean): Html {
+  return html`<tr data-id="${e.id}">
+    <td><time datetime="${e.at}">${e.at.replace('T', ' ').replace('Z', '')}</time></td>
+    ${withClient ? html`<td>${e.clientId ?? '—'}</td>` : ''}
+    <td>${e.kind}</td>
+    <td>
+      <code>${e.method} ${e.path}</code
+      >${e.operation ? html`<br /><span class="fr-hint-text">${e.operation}</span>` : ''}
+    </td>
+    <td>${e.status ?? '—'}</td>
+    <td>${e.code ?? ''}</td>
+    <td>${e.scenario ?? ''}</td>
+    <td>${e.latencyMs}</td>
+  </tr>`
+}
+
+/** The newest entries matching (at most `limit`), newest first, and the newest id seen. */
+async function latest(
+  app: ConsoleApp,
+  filter: JournalFilter,
+  after?: string,
+  limit = SHOWN,
+): Promise<JournalEntry[]> {
+  const ring: JournalEntry[] = []
+  const afterMs = after ? parseInt(after.slice(0, 9), 36) : NaN
+  const f = Number.isFinite(afterMs)
+    ? { ...filter, from: Math.max(filter.from ?? 0, afterMs - LATE_MS) }
+    : filter
+  for await (const e of app.ctx.journal.stream(f)) {
+    if (after && e.id <= after) continue
+    ring.push(e)
+    if (ring.length > limit) ring.shift()
+  }
+  return ring.reverse()
+}
+
+interface JournalView {
+  filter: JournalFilter
+  query: Record<string, string>
+  error?: string
+}
+
+/** Reads the page's filters with the journal API's own rules (`operation`, `status`, `kind`). */
+function readFilters(req: Request, allowClient: boolean): JournalView {
+  const query: Record<string, string> = {}
+  for (const name of ['operation', 'status', 'kind', ...(allowClient ? ['client'] : [])]) {
+    const v = req.query[name]
+    if (typeof v === 'string' && v.trim()) query[name] = v.trim()
+  }
+  const parsed = parseJournalQuery(query)
+  if ('error' in parsed) return { filter: {}, query, error: parsed.error }
+  return { filter: parsed.filter, query }
+}
+
+function journalBody(
+  t: Strings,
+  app: ConsoleApp,
+  action: string,
+  view: JournalView,
+  entries: JournalEntry[],
+  withClient: boolean,
+): Html {
+  const ops = app.ctx.contract.operations.map((op): [string, string] => [op.id, op.id]).sort()
+  const liveUrl = `${action}/entries?${new URLSearchParams(view.query).toString()}`
+  return html`<form method="get" action="${action}" class="console-filter fr-mb-3w">
+      ${withClient && field({ name: 'client', label: t.client, value: view.query.client ?? '' })}
+      ${select('operation', t.filterOperation, [['', t.kindAll], ...ops], view.query.operation ?? '')}
+      ${field({ name: 'status', label: t.filterStatus, value: view.query.status ?? '' })}
+      ${select('kind', t.filterKind, [['', t.kindAll], ...KINDS.map((k): [string, string] => [k, k])], view.query.kind ?? '')}
+      <button class="fr-btn fr-btn--secondary" type="submit">${t.filter}</button>
+    </form>
+    <p class="fr-sr-only" id="journal-live-status" aria-live="polite"></p>
+    <div class="fr-table console-table-wrap">
+      <table id="journal" data-live="${liveUrl}" data-after="${entries[0]?.id ?? ''}">
+        <caption>
+          ${t.journalTitle} — ${t.journalLive}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${t.at} (UTC)</th>
+            ${withClient ? html`<th scope="col">${t.client}</th>` : ''}
+            <th scope="col">${t.kind}</th>
+            <th scope="col">${t.operation}</th>
+            <th scope="col">${t.status}</th>
+            <th scope="col">${t.code}</th>
+            <th scope="col">${t.scenario}</th>
+            <th scope="col">${t.latency}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            entries.length
+              ? entries.map((e) => entryRow(e, withClient))
+              : html`<tr data-empty>
+                  <td colspan="${withClient ? 8 : 7}">${t.journalEmpty}</td>
+                </tr>`
+          }
+        </tbody>
+      </table>
+    </div>`
+}
+
+/** The reuser's own journal and the operator's whole journal, both live. */
+export function registerJournalPages(router: Router, app: ConsoleApp): void {
+  const { ctx } = app
+  const off = (t: Strings): Html => html`<p>${t.journalOff}</p>`
+
+  /** JSON for the page's script: new rows (already escaped markup) since `after`. */
+  const entriesJson = async (
+    req: Request,
+    res: Response,
+    filter: JournalFilter,
+    withClient: boolean,
+  ) => {
+    const t = stringsOf(req)
+    const after =
+      typeof req.query.after === 'string' && /^[\w-]{1,64}$/.test(req.query.after)
+        ? req.query.after
+        : undefined
+    const entries = after ? await latest(app, filter, after, 50) : []
+    res.setHeader('cache-control', 'no-store')
+    res.json({
+      rows: entries.map((e) => entryRow(e, withClient).value),
+      after: entries[0]?.id ?? after ?? null,
+      announce: fill(t.newEntries, { count: entries.length }),
+    })
+  }
+
+  router.get('/journal', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const t = stringsOf(req)
+    const view = readFilters(req, false)
+    // Whatever the query says, a reuser reads its own entries only.
+    const filter = { ...view.filter, clientId }
+    const body = ctx.journal.enabled
+      ? journalBody(
+          t,
+          app,
+          '/console/journal',
+          view,
+          view.error ? [] : await latest(app, filter),
+          false,
+        )
+      : off(t)
+    sendPage(req, res, {
+      title: t.journalTitle,
+      nav: 'journal',
+      alerts: view.error ? [['error', view.error]] : [],
+      body: titled(t.journalTitle, html`<p>${t.journalIntro}</p>`, body),
+    })
+  })
+
+  router.get('/journal/entries', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const view = readFilters(req, false)
+    await entriesJson(req, res, { ...view.filter, clientId }, false)
+  })
+
+  router.get('/admin/journal', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const t = stringsOf(req)
+    const view = readFilters(req, true)
+    const body = ctx.journal.enabled
+      ? journalBody(
+          t,
+          app,
+          '/console/admin/journal',
+          view,
+          view.error ? [] : await latest(app, view.filter),
+          true,
+        )
+      : off(t)
+    sendAdminPage(
+      req,
+      res,
+      'journal',
+      t.adminJournal,
+      body,
+      view.error ? [['error', view.error]] : [],
+    )
+  })
+
+  router.get('/admin/journal/entries', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    await entriesJson(req, res, readFilters(req, true).filter, true)
+  })
+}
