@@ -13,6 +13,7 @@ import type { AuthService } from './auth/auth-service.js'
 import type { ScenarioService } from './scenarios/scenario-service.js'
 import type { SandboxClock } from './traffic/clock.js'
 import type { TrafficService } from './traffic/traffic-service.js'
+import type { PublicBase } from './http/public-base.js'
 
 /**
  * The services a sandbox is made of, built once by `createSandbox` and shared by every stage and
@@ -20,6 +21,8 @@ import type { TrafficService } from './traffic/traffic-service.js'
  */
 export interface SandboxContext {
   readonly options: ResolvedOptions
+  /** The base URL advertised (token `iss`, metadata): the listening address unless `publicUrl` is set. */
+  readonly publicBase: PublicBase
   readonly contract: Contract
   readonly store: Store
   readonly clock: SandboxClock

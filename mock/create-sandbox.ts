@@ -33,6 +33,7 @@ import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
 /** True when the `state` option names a file (the embedded store persisted), not memory or Redis. */
 const isStateFile = (state: string | undefined): state is string =>
   state !== undefined && state !== 'memory' && !/^rediss?:\/\//.test(state)
+import { createPublicBase, listeningUrl } from './http/public-base.js'
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -77,8 +78,20 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const store = await openStore(opts.state, opts.now, opts.log)
   const clock = createSandboxClock(store, opts.now)
   const journal = await openJournal(opts, undefined, clock)
+  // Issuers advertised by earlier runs on this state: their tokens (portal ones last months) stay ours.
+  const ISSUERS = 'issuers'
+  const publicBase = createPublicBase(
+    opts.publicUrl,
+    !opts.publicUrlFromHost,
+    (await store.global.entries<number>(ISSUERS)).map(([url]) => url),
+    (url) =>
+      void store.global.set(ISSUERS, url, opts.now()).catch(() => {
+        // Not remembered: only tokens of this run are lost after a restart on another port.
+      }),
+  )
   const ctx: SandboxContext = {
     options: opts,
+    publicBase,
     contract,
     store,
     clock,
@@ -93,7 +106,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         documentBaseUrl: opts.publicUrl,
       }),
     },
-    auth: await createAuthService({ options: opts, contract, store, clock }),
+    auth: await createAuthService({ options: opts, contract, store, clock, base: publicBase }),
     traffic: createTrafficService(opts, store, clock, rateTable),
     scenarios: createScenarioService(scenarios, store, clock),
     journal,
@@ -143,8 +156,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         s.once('error', reject)
         s.listen(port, host, () => {
           const address = s.address() as AddressInfo
-          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
-          resolve({ url: `http://${shown}:${address.port}`, port: address.port, server: s })
+          const url = listeningUrl(address.address, address.family, address.port)
+          publicBase.listening(url)
+          resolve({ url, port: address.port, server: s })
         })
       }),
     close: () =>

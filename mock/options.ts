@@ -35,7 +35,10 @@ export interface SandboxOptions {
   adminToken?: string
   /** Enforce the contract's security (tokens, privileges). Default `true`; `false` serves like a plain mock. */
   auth?: boolean
-  /** Public base URL of the sandbox, used in `document_url` and token `iss`. Default `http://127.0.0.1:8080`. */
+  /**
+   * Public base URL of the sandbox, used in `document_url`, token `iss` and the metadata. Default:
+   * the address the sandbox listens on (`listen(0)` advertises its real port).
+   */
   publicUrl?: string
   /** Rate-limit table file, or `'off'`. Default: the bundled `fixtures/rate-limits.yaml`. */
   rateLimits?: string
@@ -94,6 +97,10 @@ export interface TokenOptions {
   jwksPerMinute: number
   /** Seconds a token's `iat` may be ahead of the client's sandbox clock before it is refused. Default `60`. */
   clockSkew: number
+  /** Default lifetime of a portal token (API Entreprise's long-lived JWT), seconds. Default 18 months. */
+  portalLifetime: number
+  /** Longest lifetime a portal token may be minted with, seconds. Default 36 months. */
+  portalMaxLifetime: number
 }
 
 export interface LockoutOptions {
@@ -174,6 +181,9 @@ const bundled = (...parts: string[]): string => resolve(PACKAGE_ROOT, ...parts)
 /** A folder that never exists: "no fixture cases" (any other missing folder is an error). */
 export const DEFAULT_NO_FIXTURES = bundled('fixtures', 'cases', '.none')
 
+/** A month, seconds: a twelfth of a Julian year, so that `18mo` is the same span everywhere. */
+export const MONTH = 2_629_800
+
 /** Every default in one place. */
 export const DEFAULTS = {
   contract: bundled('fixtures', 'default-contract.yaml'),
@@ -200,6 +210,8 @@ export const DEFAULTS = {
     maxLifetime: 86_400, // 1 day
     jwksPerMinute: 600, // per IP
     clockSkew: 60, // s
+    portalLifetime: 18 * MONTH, // s
+    portalMaxLifetime: 36 * MONTH, // s
   },
   lockout: { maxFailures: 5, window: 300, duration: 900 }, // s
   ban: { threshold: 10, duration: 43_200, holdFor: 60, maxHeld: 1000 }, // s, s, count
@@ -249,6 +261,11 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const seed = options.seed ?? DEFAULTS.seed
   if (!Number.isSafeInteger(seed)) fail(`option seed must be a whole number, got ${String(seed)}`)
   const tokens = merge('tokens', DEFAULTS.tokens as TokenOptions, options.tokens)
+  if (tokens.portalLifetime > tokens.portalMaxLifetime || tokens.portalLifetime < 1) {
+    fail(
+      `option tokens.portalLifetime (${tokens.portalLifetime} s) must be from 1 s to tokens.portalMaxLifetime (${tokens.portalMaxLifetime} s)`,
+    )
+  }
   if (tokens.lifetime < tokens.minLifetime) {
     fail(
       `option tokens.lifetime (${tokens.lifetime} s) is below tokens.minLifetime (${tokens.minLifetime} s)`,

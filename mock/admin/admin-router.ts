@@ -3,6 +3,7 @@ import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { StoreUnavailableError } from '../store/store.js'
 import { registerClientRoutes } from './client-routes.js'
+import { registerPortalTokenRoutes } from './portal-token-routes.js'
 import { registerBanRoutes } from './ban-routes.js'
 import { registerClockRoutes } from './clock-routes.js'
 import { registerDocumentRoutes } from './document-routes.js'
@@ -26,6 +27,7 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerHealthRoutes(router, ctx, startedAt)
   registerDocumentRoutes(router, ctx)
   registerClientRoutes(router, ctx)
+  registerPortalTokenRoutes(router, ctx)
   registerSecretRoutes(router, ctx)
   registerKeyRoutes(router, ctx)
   registerClockRoutes(router, ctx)

@@ -15,6 +15,8 @@ export type AuthEvent =
       expiresAt: number
       ip: string
       origin?: string
+      /** `portal_token`: minted by the admin or the console, not at `/oauth/token`. */
+      model?: 'portal_token'
       at: number
     }
   | {

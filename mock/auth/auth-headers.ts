@@ -43,6 +43,8 @@ export const REASON_TEXT: Record<string, string> = {
   'bad-credentials': 'client authentication failed',
   'basic-not-allowed':
     'this client may not use Basic authentication on API calls; use a Bearer token',
+  'auth-mode-not-allowed':
+    "this kind of token (OAuth or portal) is not in the client's auth_mode any more",
 }
 
 /** A `WWW-Authenticate` challenge value (quotes and backslashes escaped). */

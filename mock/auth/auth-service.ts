@@ -23,6 +23,8 @@ import { knownPrivileges, loadPrivilegeMap, requiredPrivileges } from './privile
 import { openKeyRing, type KeyRing } from './signing-keys.js'
 import { createTokenState, type TokenState } from './token-state.js'
 import { createTokenVerifier, type Verification } from './verify-token.js'
+import { createPortalTokens, type PortalTokens } from './portal-tokens.js'
+import type { PublicBase } from '../http/public-base.js'
 
 /** The demo client made at start-up; its secret is new at every start (see docs/auth.md). */
 export interface DemoClient {
@@ -39,6 +41,8 @@ export interface AuthService {
   readonly events: AuthEvents
   readonly lockout: Lockout
   readonly tokens: TokenState
+  /** Portal tokens (API Entreprise's model): minted, listed and revoked per client. */
+  readonly portal: PortalTokens
   /** Every privilege the contract and mapping files know of, sorted. */
   readonly privileges: readonly string[]
   /** Made at start-up when `options.demoClient` is on. */
@@ -74,6 +78,8 @@ export interface AuthServiceDeps {
   contract: Contract
   store: Store
   clock: SandboxClock
+  /** The advertised base URL: token `iss`. */
+  base: PublicBase
 }
 
 /** Id of the client made at start-up. */
@@ -85,11 +91,17 @@ export async function createAuthService({
   contract,
   store,
   clock,
+  base,
 }: AuthServiceDeps): Promise<AuthService> {
   const { tokens } = options
   const map = await loadPrivilegeMap(options.privileges, options.log)
   const privileges = await knownPrivileges(contract, map, options.fieldScopes)
-  const keys = await openKeyRing(store, tokens, options.now)
+  // A retired key keeps verifying until the longest token it may have signed has expired.
+  const keys = await openKeyRing(
+    store,
+    { ...tokens, maxLifetime: Math.max(tokens.maxLifetime, tokens.portalMaxLifetime) },
+    options.now,
+  )
   const events = createAuthEvents(options.log)
   const clients = createClientRegistry({
     store,
@@ -99,8 +111,18 @@ export async function createAuthService({
   })
   const lockout = createLockout(store, clock, options.lockout)
   const state = createTokenState(store, options.now)
-  const claims = { issuer: options.publicUrl, audience: tokens.audience }
-  const verify = createTokenVerifier(keys, { ...claims, now: options.now })
+  // The issuer is read at each signature: it follows the listening address unless configured.
+  const claims = {
+    get issuer() {
+      return base.url
+    },
+    audience: tokens.audience,
+  }
+  const verify = createTokenVerifier(keys, {
+    issuer: base.isOwn,
+    audience: tokens.audience,
+    now: options.now,
+  })
   const authenticator = createClientAuthenticator({
     clients,
     lockout,
@@ -125,6 +147,17 @@ export async function createAuthService({
     events,
     lockout,
     tokens: state,
+    portal: createPortalTokens({
+      keys,
+      claims,
+      clients,
+      clock,
+      state,
+      store,
+      events,
+      tokens,
+      now: options.now,
+    }),
     privileges,
     authenticateClient: (req, endpoint = 'admin') => authenticator.fromRequest(req, endpoint),
     checkClient: authenticator.check,

@@ -9,7 +9,7 @@ import {
   WARNING_HEADER,
 } from './auth-headers.js'
 import { readClientCredentials } from './client-credentials.js'
-import type { SandboxClient } from './client-registry.js'
+import { authModesOf, type SandboxClient } from './client-registry.js'
 import { internScopes } from './scope-list.js'
 
 /** Answers with the contract's own error (its example for that code), notes why for the journal. */
@@ -73,6 +73,9 @@ async function bearer(
   }
   const { claims, client } = check
   ex.notes.authClientId = client.clientId
+  // A model withdrawn from the client (auth_mode) takes its tokens with it.
+  if (!authModesOf(client).includes(claims.portal ? 'portal_token' : 'oauth'))
+    return refuse(ctx, ex, 401, '00101', 'auth-mode-not-allowed')
   if (lacksPrivilege(ctx, ex, op, check.scopes)) return
   if (claims.single_use) {
     // Consumed only by a call that would be served: one atomic setIfAbsent decides between racers.
@@ -108,7 +111,8 @@ async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<
   }
   const { client } = result
   ex.clockOffset = await ctx.clock.offset(client.clientId)
-  if (!client.basicAuth) return refuse(ctx, ex, 401, '00101', 'basic-not-allowed')
+  if (!authModesOf(client).includes('basic'))
+    return refuse(ctx, ex, 401, '00101', 'basic-not-allowed')
   if (lacksPrivilege(ctx, ex, op, client.privileges)) return
   ex.identity = {
     clientId: client.clientId,

@@ -1,6 +1,6 @@
 import { checkSiret } from '../data/identifiers.js'
 import type { TokenOptions } from '../options.js'
-import type { ClientSettings } from './client-registry.js'
+import { AUTH_MODES, type AuthMode, type ClientSettings } from './client-registry.js'
 import { checkSecretRule } from './secret-hash.js'
 
 /** A checked admin request body for creating or updating a client. */
@@ -28,6 +28,7 @@ const SETTINGS = [
   'single_use',
   'basic_auth',
   'secret_expires_at',
+  'auth_mode',
 ]
 const CREATE = ['client_id', 'client_secret', ...SETTINGS]
 
@@ -83,6 +84,22 @@ const CHECKS: Check[] = [
     if (b.basic_auth === undefined) return undefined
     if (typeof b.basic_auth !== 'boolean') return 'basic_auth must be true or false'
     s.basicAuth = b.basic_auth
+    return undefined
+  },
+  (b, s) => {
+    if (b.auth_mode === undefined) return undefined
+    const list = typeof b.auth_mode === 'string' ? [b.auth_mode] : b.auth_mode
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((m) => AUTH_MODES.includes(m as AuthMode))
+    )
+      return `auth_mode must be one or more of ${AUTH_MODES.join(', ')} (a string or an array)`
+    const modes = [...new Set(list as AuthMode[])]
+    if (s.basicAuth !== undefined && s.basicAuth !== modes.includes('basic'))
+      return 'basic_auth contradicts auth_mode: give auth_mode alone (basic in it allows Basic)'
+    s.authModes = modes
+    s.basicAuth = modes.includes('basic')
     return undefined
   },
   (b, s) => {

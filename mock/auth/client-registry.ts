@@ -16,6 +16,12 @@ export interface SandboxClient {
   singleUse: boolean
   /** May call the API with HTTP Basic (client id + secret), which is accepted but not recommended. */
   basicAuth: boolean
+  /**
+   * The token models the client may use: `oauth` (client credentials at `/oauth/token`),
+   * `portal_token` (long-lived JWTs minted by the admin), `basic` (kept in step with `basicAuth`).
+   * Absent on clients stored before it existed: see {@link authModesOf}.
+   */
+  authModes?: AuthMode[]
   /** scrypt hash of the current secret; `null` once the secret has been revoked. */
   secretHash: string | null
   /** When the current secret stops working, sandbox-clock ms. */
@@ -27,11 +33,21 @@ export interface SandboxClient {
   updatedAt: number
 }
 
+/** A token model production uses: the Douane's OAuth2, API Entreprise's portal token, CYNOD's Basic. */
+export type AuthMode = 'oauth' | 'portal_token' | 'basic'
+export const AUTH_MODES: readonly AuthMode[] = ['oauth', 'portal_token', 'basic']
+
+/** The models a client may use (a client stored without `authModes`: OAuth, portal, and Basic if allowed). */
+export function authModesOf(client: Pick<SandboxClient, 'authModes' | 'basicAuth'>): AuthMode[] {
+  if (client.authModes) return client.authModes
+  return client.basicAuth ? ['oauth', 'portal_token', 'basic'] : ['oauth', 'portal_token']
+}
+
 /** What an admin may set on a client. */
 export type ClientSettings = Pick<
   SandboxClient,
   'label' | 'siret' | 'privileges' | 'tokenLifetime' | 'singleUse' | 'basicAuth'
-> & { secretExpiresAt?: number }
+> & { secretExpiresAt?: number; authModes?: AuthMode[] }
 
 const NS = 'clients'
 
@@ -70,6 +86,12 @@ export interface ClientRegistryOptions {
   now: () => number
 }
 
+/** A client's models with Basic present exactly when `basicAuth` says so. */
+function syncModes(modes: AuthMode[] | undefined, basicAuth: boolean): AuthMode[] {
+  const base = (modes ?? ['oauth', 'portal_token']).filter((m) => m !== 'basic')
+  return basicAuth ? [...base, 'basic'] : base
+}
+
 /** Builds the registry on the store. */
 export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
   const scope = o.store.global
@@ -96,6 +118,7 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
         tokenLifetime: settings.tokenLifetime,
         singleUse: settings.singleUse,
         basicAuth: settings.basicAuth,
+        authModes: syncModes(settings.authModes, settings.basicAuth),
         secretHash: await hashSecret(secret),
         secretExpiresAt: settings.secretExpiresAt ?? sandboxNow + o.secretLifetimeMs,
         createdAt: now,
@@ -109,7 +132,12 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
       const client = await get(clientId)
       if (!client) return undefined
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
-      return save({ ...client, ...defined, updatedAt: o.now() })
+      const next: SandboxClient = { ...client, ...defined, updatedAt: o.now() }
+      // `auth_mode` and `basic_auth` say the same about Basic: the one given wins, the other follows.
+      if (patch.authModes) next.basicAuth = patch.authModes.includes('basic')
+      else if (patch.basicAuth !== undefined)
+        next.authModes = syncModes(authModesOf(client), patch.basicAuth)
+      return save(next)
     },
     remove: async (clientId) => {
       const existed = await scope.delete(NS, clientId)
@@ -156,6 +184,7 @@ export function clientView(client: SandboxClient): Record<string, unknown> {
     token_lifetime: client.tokenLifetime,
     single_use: client.singleUse,
     basic_auth: client.basicAuth,
+    auth_mode: authModesOf(client),
     secret_revoked: client.secretHash === null,
     secret_expires_at: new Date(client.secretExpiresAt).toISOString(),
     ...(client.previous

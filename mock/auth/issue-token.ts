@@ -18,6 +18,8 @@ export interface AccessClaims {
   scopes: string[]
   /** Present and `true` on a single-use token. */
   single_use?: boolean
+  /** Present and `true` on a portal token: long-lived, minted by the admin, listed by `jti`. */
+  portal?: boolean
 }
 
 export interface IssueInput {
@@ -28,6 +30,8 @@ export interface IssueInput {
   singleUse: boolean
   /** The client's sandbox time, ms. */
   now: number
+  /** A portal token rather than an OAuth access token. */
+  portal?: boolean
 }
 
 /** Media type of the JWT header (`typ`), RFC 9068: a verifier never mistakes another JWT for one. */
@@ -36,7 +40,7 @@ export const ACCESS_TOKEN_TYP = 'at+jwt'
 /** Signs an access token with the active key (`kid` in the header). */
 export async function issueToken(
   keys: KeyRing,
-  claims: { issuer: string; audience: string },
+  claims: { readonly issuer: string; audience: string },
   input: IssueInput,
 ): Promise<{ token: string; claims: AccessClaims }> {
   const key = await keys.active()
@@ -51,6 +55,7 @@ export async function issueToken(
     jti: randomUUID(),
     scopes: input.scopes,
     ...(input.singleUse ? { single_use: true } : {}),
+    ...(input.portal ? { portal: true } : {}),
   }
   const token = await new SignJWT({ ...payload })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })

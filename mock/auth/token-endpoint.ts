@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SECRET_EXPIRES_HEADER } from './auth-headers.js'
-import type { SandboxClient } from './client-registry.js'
+import { authModesOf, type SandboxClient } from './client-registry.js'
 import { authenticateForm, sourceOf } from './form-client.js'
 import { noStore, sendOAuthError } from './oauth-reply.js'
 
@@ -43,6 +43,14 @@ export function tokenEndpoint(ctx: SandboxContext) {
         400,
         'unsupported_grant_type',
         `grant_type ${grant.slice(0, 64)} is not supported; use client_credentials`,
+      )
+    }
+    if (!authModesOf(client).includes('oauth')) {
+      return sendOAuthError(
+        res,
+        400,
+        'unauthorized_client',
+        `this client's auth_mode (${authModesOf(client).join(', ')}) does not include oauth: use its portal token, or ask the admin to add oauth`,
       )
     }
     const single = params.single_use

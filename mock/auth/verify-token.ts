@@ -23,7 +23,8 @@ export type TokenDefect =
 export type Verification = { ok: true; claims: AccessClaims } | { ok: false; defect: TokenDefect }
 
 export interface TokenVerifierOptions {
-  issuer: string
+  /** The issuer, or a test of whether an `iss` is one of the sandbox's own (its base URL may move). */
+  issuer: string | ((iss: string) => boolean)
   audience: string
   /** Real time, ms. */
   now: () => number
@@ -87,7 +88,11 @@ export function createTokenVerifier(
     } catch {
       return { ok: false, defect: 'malformed' }
     }
-    if (claims.iss !== o.issuer) return { ok: false, defect: 'wrong-issuer' }
+    const ownIssuer =
+      typeof o.issuer === 'string'
+        ? claims.iss === o.issuer
+        : typeof claims.iss === 'string' && o.issuer(claims.iss)
+    if (!ownIssuer) return { ok: false, defect: 'wrong-issuer' }
     const aud = claims.aud as unknown
     if (aud !== o.audience && !(isStrings(aud) && aud.includes(o.audience)))
       return { ok: false, defect: 'wrong-audience' }

@@ -2,9 +2,9 @@ import type { NextFunction, Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
 import { requestIp } from '../http/client-ip.js'
 
-/** Authorization server metadata (RFC 8414), built once from the options. */
+/** Authorization server metadata (RFC 8414) for the base URL the sandbox advertises now. */
 export function serverMetadata(ctx: SandboxContext): Record<string, unknown> {
-  const base = ctx.options.publicUrl
+  const base = ctx.publicBase.url
   const methods = ['client_secret_basic', 'client_secret_post']
   return {
     issuer: base,
@@ -47,7 +47,13 @@ export function limitDiscovery(ctx: SandboxContext) {
 
 /** `GET /.well-known/jwks.json` and `GET /.well-known/oauth-authorization-server`. */
 export function discoveryHandlers(ctx: SandboxContext) {
-  const metadata = JSON.stringify(serverMetadata(ctx))
+  // Serialised once per base URL: it moves only when the sandbox starts listening.
+  let metadata = { base: '', body: '' }
+  const current = (): string => {
+    if (metadata.base !== ctx.publicBase.url)
+      metadata = { base: ctx.publicBase.url, body: JSON.stringify(serverMetadata(ctx)) }
+    return metadata.body
+  }
   const send = (res: Response, body: string): void => {
     res.setHeader('cache-control', 'public, max-age=300')
     res.type('application/json').send(body)
@@ -55,6 +61,6 @@ export function discoveryHandlers(ctx: SandboxContext) {
   return {
     jwks: async (_req: Request, res: Response): Promise<void> =>
       send(res, await ctx.auth.keys.jwks()),
-    metadata: (_req: Request, res: Response): void => send(res, metadata),
+    metadata: (_req: Request, res: Response): void => send(res, current()),
   }
 }

@@ -5,6 +5,7 @@ import { SandboxConfigError } from '../errors.js'
 import { PACKAGE_ROOT } from '../options.js'
 import { registerReportCommands } from './report-command.js'
 import { registerServeCommand } from './serve-command.js'
+import { registerTokenCommand } from './token-command.js'
 
 /** Exit code of a usage or configuration error (bad flag, bad contract, bad fixture). */
 export const EXIT_USAGE = 2
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .configureHelp({ helpWidth: 110 })
   registerServeCommand(program)
   registerReportCommands(program)
+  registerTokenCommand(program)
   return program
 }
 

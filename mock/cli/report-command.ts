@@ -2,8 +2,8 @@ import { Option, type Command } from 'commander'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { VERDICT_HEADER } from '../report/build-report.js'
 
-/** How the report and certify commands reach a running sandbox. */
-interface RemoteFlags {
+/** How the report, certify and token commands reach a running sandbox. */
+export interface RemoteFlags {
   url: string
   client: string
   adminToken?: string
@@ -21,7 +21,7 @@ interface ReportFlags extends RemoteFlags {
 /** Exit code of `report --exit-code` when the verdict is `fail`. */
 export const EXIT_VERDICT_FAIL = 1
 
-const remoteOptions = (command: Command): Command =>
+export const remoteOptions = (command: Command): Command =>
   command
     .addOption(
       new Option('--url <url>', 'base URL of the running sandbox')
@@ -51,7 +51,11 @@ function authorization(flags: RemoteFlags): string {
 }
 
 /** Calls the sandbox; a refusal or an unreachable sandbox becomes a one-line error. */
-async function call(flags: RemoteFlags, path: string, init: RequestInit = {}): Promise<Response> {
+export async function call(
+  flags: RemoteFlags,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const url = `${flags.url.replace(/\/+$/, '')}${path}`
   const credentials = authorization(flags) // missing credentials are said as such, before any call
   let res: Response

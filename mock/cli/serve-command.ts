@@ -195,7 +195,6 @@ function checkFlags(flags: ServeFlags, command: Command): void {
 }
 
 function toOptions(flags: ServeFlags): SandboxOptions {
-  const shownHost = flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host
   return {
     ...(flags.contract ? { contract: resolve(flags.contract) } : {}),
     ...(flags.fixtures ? { fixtures: resolve(flags.fixtures) } : {}),
@@ -207,10 +206,9 @@ function toOptions(flags: ServeFlags): SandboxOptions {
         ? flags.state
         : resolve(flags.state),
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
-    // With --port 0 the port is known only once listening: links then follow each request's host.
-    ...(flags.publicUrl || flags.port !== 0
-      ? { publicUrl: flags.publicUrl ?? `http://${shownHost}:${flags.port}` }
-      : {}),
+    // Without --public-url, the issuer and metadata follow the listening address, links each
+    // request's host.
+    ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
     ...(flags.processing ? { processing: resolve(flags.processing) } : {}),
     auth: flags.auth,

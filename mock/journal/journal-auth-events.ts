@@ -52,12 +52,15 @@ function entryOf(event: AuthEvent, sandboxMs: number): NewJournalEntry {
         ...base,
         kind: 'token',
         method: 'POST',
-        path: '/oauth/token',
-        status: 200,
+        path: event.model
+          ? `/__sandbox/clients/${encodeURIComponent(event.clientId)}/tokens`
+          : '/oauth/token',
+        status: event.model ? 201 : 200,
         jti: event.jti,
         scopes: event.scopes,
         tokenExpiresAt: isoTime(event.expiresAt),
         singleUse: event.singleUse,
+        ...(event.model ? { notes: { model: event.model } } : {}),
       }
     case 'failure':
       return { ...base, kind: 'auth-failure', ...endpoint(event.endpoint), code: event.reason }

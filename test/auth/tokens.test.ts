@@ -144,7 +144,11 @@ describe('signing keys', () => {
 
   it('keep a rotated-out key in the JWKS until its last token has expired', async () => {
     let now = Date.now()
-    const sandbox = await authSandbox({ now: () => now, tokens: { maxLifetime: 600 } })
+    // Portal tokens are signed by the same keys: their longest lifetime bounds the key's too.
+    const sandbox = await authSandbox({
+      now: () => now,
+      tokens: { maxLifetime: 600, portalMaxLifetime: 600, portalLifetime: 600 },
+    })
     const client = await makeClient(sandbox.app, { privileges: ['open_data'] })
     const before = await getToken(sandbox.app, client)
     const rotated = await request(sandbox.app)
