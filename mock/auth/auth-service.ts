@@ -189,7 +189,14 @@ export async function createAuthService({
       return issued
     },
     verify,
-    check: createTokenCheck({ verify, clients, clock, state, skewS: tokens.clockSkew }),
+    check: createTokenCheck({
+      verify,
+      clients,
+      clock,
+      state,
+      skewS: tokens.clockSkew,
+      portalMaxLifetimeS: tokens.portalMaxLifetime,
+    }),
     requiredPrivileges: (op) => requiredPrivileges(op, map),
     revokeSecret: async (clientId, ip) => {
       if (!(await clients.revokeSecret(clientId))) return undefined

@@ -27,6 +27,8 @@ export interface TokenCheckDeps {
   state: TokenState
   /** Seconds a token's `iat` may be ahead of the client's clock (clock skew). */
   skewS: number
+  /** Longest lifetime of a portal token, seconds (`tokens.portalMaxLifetime`). */
+  portalMaxLifetimeS: number
 }
 
 /**
@@ -51,7 +53,8 @@ export function createTokenCheck(
     if (spent === 'revoked') return { ok: false, code: '00105', reason: 'revoked', ...who }
     const time = judgeTime(claims, realNow + offset, {
       skewS: d.skewS,
-      maxLifetimeS: client.tokenLifetime,
+      // A portal token lives as long as it was minted for, within the sandbox's maximum.
+      maxLifetimeS: claims.portal ? d.portalMaxLifetimeS : client.tokenLifetime,
     })
     if (time === 'expired') return { ok: false, code: '00103', reason: 'expired', ...who }
     if (time !== undefined) return { ok: false, code: '00101', reason: time, ...who }
