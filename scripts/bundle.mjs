@@ -1,17 +1,27 @@
-// Bundles the CLI into one ES module, dist/bundle/sandbox-twin.mjs: resolving and loading a few hundred
+// Bundles the CLI and the library into ES modules in dist/bundle/: resolving and loading a few hundred
 // small modules costs Node about 0.5 s at start-up on this project's machines; one file costs a tenth.
-// Dependencies are bundled too; `require` is provided for the CommonJS ones that ask for Node built-ins.
+// `sandbox-twin.mjs` is the command, `index.mjs` what `import 'sandbox-twin'` loads; the code they share
+// is split into one common chunk instead of being shipped twice. Dependencies are bundled too;
+// `require` is provided for the CommonJS ones that ask for Node built-ins. No source map is made: the
+// package ships what a user runs and imports (set SANDBOX_SOURCEMAP=1 for one when debugging).
 import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
+rmSync('dist/bundle', { recursive: true, force: true })
 await build({
-  entryPoints: ['dist/mock/cli/main.js'],
-  outfile: 'dist/bundle/sandbox-twin.mjs',
+  entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'shared-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  sourcemap: true,
+  // Names are kept (stack traces, libraries that read them); only white space and syntax are minified.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: process.env.SANDBOX_SOURCEMAP === '1',
   banner: {
     js: "import { createRequire as __sandboxCreateRequire } from 'node:module'; const require = __sandboxCreateRequire(import.meta.url);",
   },
