@@ -6,7 +6,7 @@ import { assetsRouter } from './assets.js'
 import { html } from './html.js'
 import { registerAccessPages } from './pages/access.js'
 import { registerAccountPages } from './pages/account.js'
-import { registerClientPages, registerInvitePages } from './pages/admin.js'
+import { registerClientPages, registerInvitePages, registerTrafficPages } from './pages/admin.js'
 import { registerCertificationPages } from './pages/certification.js'
 import { registerJournalPages } from './pages/journal.js'
 import { registerMinimumPages } from './pages/minimum.js'
@@ -65,6 +65,7 @@ export function createConsoleRouter(ctx: SandboxContext): Router {
   registerAccountPages(router, app)
   registerInvitePages(router, app)
   registerClientPages(router, app)
+  registerTrafficPages(router, app)
   registerStatusPages(router, app)
   registerReferencePages(router, app)
   registerTryPages(router, app)

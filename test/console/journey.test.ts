@@ -16,11 +16,12 @@ let url: string
 let browser: Browser
 let page: Page
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, scrollTo?: string): Promise<void> {
   if (!SHOTS) return
+  if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded()
   const dir = resolve(SHOTS)
   mkdirSync(dir, { recursive: true })
-  await page.screenshot({ path: `${dir}/${name}.jpeg`, type: 'jpeg', quality: 55 })
+  await page.screenshot({ path: `${dir}/${name}.jpeg`, type: 'jpeg', quality: 45 })
 }
 
 beforeAll(async () => {
@@ -47,7 +48,6 @@ describe('a reuser in the console, in a real browser', () => {
     await page.fill('#f-client_secret_confirm', SECRET)
     await page.click('label:text-is("open_data")')
     await page.click('label:text-is("unites_legales_etablissements_insee")')
-    await shot('sign-up')
     await page.click('main button[type=submit]')
     await page.waitForURL(/\/console\/sign-in\?created=1$/)
     expect(await page.textContent('main')).toContain('Compte créé')
@@ -80,7 +80,6 @@ describe('a reuser in the console, in a real browser', () => {
       '#operations tbody tr:not([hidden]) a[href$="api_entreprise_v3_insee_unites_legales"]',
     )
     expect(await page.textContent('#op-privilege')).toContain('unites_legales_etablissements_insee')
-    await shot('reference')
     await page.click('a:text-is("Essayer")')
     await page.click('#send')
     expect(await page.textContent('#try-status')).toBe('200')
@@ -90,7 +89,7 @@ describe('a reuser in the console, in a real browser', () => {
     expect(curl).toContain('Authorization: Bearer $TOKEN')
     expect(await page.textContent('#try-headers')).toMatch(/content-type: application\/json/i)
     expect(await page.textContent('#try-body')).toContain('"data"')
-    await shot('try-it')
+    await shot('try-it', '#try-result')
   })
 
   it('arms burst-429 and sees the 429 with its Retry-After', async () => {
@@ -207,7 +206,7 @@ describe('the operator in the console, in a real browser', () => {
     )
     await page.goto(`${url}/console/status`)
     expect(await page.textContent('#service-state')).toContain('Maintenance programmée')
-    await shot('status')
+    await shot('status', '.console-chart')
     await page.goto(`${url}/console/admin/interruptions`)
     await page.click('#interruptions button:text-is("Annuler")')
     expect(await page.textContent('#interruptions')).toContain('Aucune interruption prévue')
@@ -226,6 +225,8 @@ describe('accessibility', () => {
     '/console/admin/invites',
     '/console/admin/interruptions',
     '/console/admin/journal',
+    '/console/admin/bans',
+    '/console/admin/keys',
     '/console/admin/clients/acme-app',
   ]
   it(

@@ -126,6 +126,78 @@ describe('console sessions', () => {
   })
 })
 
+describe('the secret in the console', () => {
+  it('warns ahead of the secret expiry (yellow), and a rotation with overlap renews it (green)', async () => {
+    const { url, sb } = await start()
+    const made = await sb.context.auth.clients.create(
+      'acme',
+      {
+        ...sb.context.auth.defaultSettings(),
+        privileges: ['open_data'],
+        secretExpiresAt: Date.now() + 5 * 86_400_000,
+      },
+      SECRET,
+    )
+    expect(made).toBeDefined()
+    const agent = new ConsoleAgent(url)
+    await agent.signIn('acme', SECRET)
+    const before = await (await agent.get('/console/account')).text()
+    expect(before).toContain('id="expiry-notice"')
+    expect(before).toContain('data-colour="yellow"')
+    const rotated = await agent.post('/console/account/rotate', {
+      _csrf: await agent.csrf('/console/account'),
+      overlap: '86400',
+    })
+    const page = await rotated.text()
+    const secret = /id="secret-value"[^>]*>\s*([^<\s]+)\s*</.exec(page)?.[1]
+    expect(secret).toBeTruthy()
+    expect(page).not.toContain('id="expiry-notice"')
+    expect(page).toContain('data-colour="green"')
+    expect(page).toContain('L’ancien secret reste accepté')
+    // Both secrets work during the overlap.
+    for (const s of [SECRET, secret!]) {
+      const r = await sb.context.auth.checkClient(
+        { clientId: 'acme', secrets: [s], method: 'client_secret_post' },
+        { ip: '127.0.0.1', endpoint: 'test' },
+      )
+      expect(r.ok).toBe(true)
+    }
+  })
+})
+
+describe('operator pages', () => {
+  it('rotates the signing key and lists bans', async () => {
+    const { url, sb } = await start()
+    const admin = new ConsoleAgent(url)
+    await admin.post('/console/admin/sign-in', {
+      _csrf: await admin.csrf('/console/admin/sign-in'),
+      admin_token: sb.adminToken,
+    })
+    const before = (await sb.context.auth.keys.active()).kid
+    const res = await admin.post('/console/admin/keys/rotate', {
+      _csrf: await admin.csrf('/console/admin/keys'),
+    })
+    expect(res.status).toBe(200)
+    const after = (await sb.context.auth.keys.active()).kid
+    expect(after).not.toBe(before)
+    const page = await res.text()
+    expect(page).toContain(after)
+    expect(page).toContain(before)
+    expect(await (await admin.get('/console/admin/bans')).text()).toContain('Aucun bannissement')
+  })
+
+  it('refuses a wrong admin token', async () => {
+    const { url } = await start()
+    const agent = new ConsoleAgent(url)
+    const res = await agent.post('/console/admin/sign-in', {
+      _csrf: await agent.csrf('/console/admin/sign-in'),
+      admin_token: 'not-the-admin-token',
+    })
+    expect(res.status).toBe(401)
+    expect((await agent.get('/console/admin')).status).toBe(303)
+  })
+})
+
 describe('one reuser never sees another', () => {
   it('shows a reuser its own journal only, whatever the query asks', async () => {
     const { url, sb } = await start()

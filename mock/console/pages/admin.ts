@@ -397,3 +397,134 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
     await listPage(req, res, undefined, [['success', fill(t.adminDeleted, { id })]])
   })
 }
+
+/** Bans (list, lift) and signing keys (rotate). */
+export function registerTrafficPages(router: Router, app: ConsoleApp): void {
+  const { ctx } = app
+
+  const bansPage = async (req: Request, res: Response, alerts: PageSpec['alerts'] = []) => {
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const bans = await ctx.traffic.bans.list((id) => ctx.clock.now(id))
+    sendAdminPage(
+      req,
+      res,
+      'bans',
+      t.adminBans,
+      html`<div class="fr-table console-table-wrap">
+        <table id="bans">
+          <caption>
+            ${t.adminBans}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t.client}</th>
+              <th scope="col">IP</th>
+              <th scope="col">${t.reason}</th>
+              <th scope="col">${t.from}</th>
+              <th scope="col">${t.to}</th>
+              <th scope="col">${t.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              bans.length
+                ? bans.map(
+                    (b) =>
+                      html`<tr>
+                        <td>${b.clientId}</td>
+                        <td>${b.ip}</td>
+                        <td>
+                          ${b.reason}${b.detail ? html`<br /><span class="fr-hint-text">${b.detail}</span>` : ''}
+                        </td>
+                        <td>${formatDate(t.lang, b.since)}</td>
+                        <td>${formatDate(t.lang, b.until)}</td>
+                        <td>
+                          <form method="post" action="/console/admin/bans/lift">
+                            ${csrfField(p)}<input
+                              type="hidden"
+                              name="client_id"
+                              value="${b.clientId}"
+                            /><input type="hidden" name="ip" value="${b.ip}" /><button
+                              class="fr-btn fr-btn--sm fr-btn--tertiary"
+                              type="submit"
+                            >
+                              ${t.banLift} ${b.clientId} ${b.ip}
+                            </button>
+                          </form>
+                        </td>
+                      </tr>`,
+                  )
+                : html`<tr>
+                    <td colspan="6">${t.bansNone}</td>
+                  </tr>`
+            }
+          </tbody>
+        </table>
+      </div>`,
+      alerts,
+    )
+  }
+  router.get('/admin/bans', (req, res) => requireAdminSession(req, res) && bansPage(req, res))
+  router.post('/admin/bans/lift', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const clientId = formText(req.body, 'client_id')
+    const ip = formText(req.body, 'ip')
+    const lifted = clientId ? await ctx.traffic.lift(clientId, ip || undefined) : 0
+    ctx.options.log(`ban: operator lifted ${lifted} ban(s) of client ${clientId} from the console`)
+    await bansPage(req, res, [['success', fill(stringsOf(req).banLifted, { count: lifted })]])
+  })
+
+  const keysPage = async (req: Request, res: Response, alerts: PageSpec['alerts'] = []) => {
+    const t = stringsOf(req)
+    const p = pageContext(req, res)
+    const jwks = JSON.parse(await ctx.auth.keys.jwks()) as {
+      keys: Array<{ kid: string; alg: string }>
+    }
+    const active = (await ctx.auth.keys.active()).kid
+    sendAdminPage(
+      req,
+      res,
+      'keys',
+      t.adminKeys,
+      html`<p>${t.keysIntro}</p>
+        <div class="fr-table console-table-wrap">
+          <table id="keys">
+            <caption>
+              ${t.adminKeys}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">kid</th>
+                <th scope="col">alg</th>
+                <th scope="col">${t.status}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${jwks.keys.map(
+                (k) =>
+                  html`<tr>
+                    <td><code>${k.kid}</code></td>
+                    <td>${k.alg}</td>
+                    <td>
+                      ${k.kid === active ? html`<span class="fr-badge fr-badge--sm fr-badge--success">active</span>` : 'retired'}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+        <form method="post" action="/console/admin/keys/rotate">
+          ${csrfField(p)}<button class="fr-btn" type="submit">${t.keyRotate}</button>
+        </form>`,
+      alerts,
+    )
+  }
+  router.get('/admin/keys', (req, res) => requireAdminSession(req, res) && keysPage(req, res))
+  router.post('/admin/keys/rotate', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const { kid, retired } = await ctx.auth.keys.rotate()
+    ctx.options.log(`keys: operator rotated the signing key from the console (new ${kid})`)
+    await keysPage(req, res, [['success', fill(stringsOf(req).keyRotated, { kid, retired })]])
+  })
+}
