@@ -9,6 +9,7 @@ import type { FieldScopeTable } from './scope/scope-tree.js'
 import type { Store } from './store/store.js'
 import type { InterruptionService } from './status/interruptions.js'
 import type { ResourceService } from './resources/resource-service.js'
+import type { CallbackService } from './callbacks/callback-service.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { ScenarioService } from './scenarios/scenario-service.js'
 import type { SandboxClock } from './traffic/clock.js'
@@ -48,4 +49,6 @@ export interface SandboxContext {
   readonly resources: ResourceService
   /** Planned interruptions: announced on the status page, answered 503 while they run (see docs/console.md). */
   readonly interruptions: InterruptionService
+  /** Call-back accounts, the outbox and its deliveries (see docs/write-apis.md). */
+  readonly callbacks: CallbackService
 }

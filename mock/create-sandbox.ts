@@ -21,6 +21,8 @@ import { assemblePipeline, createApiHandler } from './pipeline.js'
 import { loadFieldScopes } from './scope/load-field-scopes.js'
 import { openStore } from './store/open-store.js'
 import { createResourceService } from './resources/resource-service.js'
+import { createCallbackService } from './callbacks/callback-service.js'
+import { apiName } from './callbacks/api-name.js'
 import { loadScenarios } from './scenarios/load-scenarios.js'
 import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './traffic/clock.js'
@@ -89,6 +91,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         // Not remembered: only tokens of this run are lost after a restart on another port.
       }),
   )
+  const resources = await createResourceService(contract, opts.processing, opts.log)
+  const generator = createDataGenerator(contract, {
+    seed: opts.seed,
+    documentBaseUrl: opts.publicUrl,
+  })
   const ctx: SandboxContext = {
     options: opts,
     publicBase,
@@ -101,10 +108,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     data: {
       cases,
       magic: await loadMagicIdentifiers(opts.magicIdentifiers),
-      generator: createDataGenerator(contract, {
-        seed: opts.seed,
-        documentBaseUrl: opts.publicUrl,
-      }),
+      generator,
     },
     auth: await createAuthService({ options: opts, contract, store, clock, base: publicBase }),
     traffic: createTrafficService(opts, store, clock, rateTable),
@@ -112,8 +116,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     journal,
     fieldScopes,
     interruptions: createInterruptions(store, opts.now),
-    resources: await createResourceService(contract, opts.processing, opts.log),
+    resources,
+    callbacks: createCallbackService({
+      api: apiName(contract),
+      contract,
+      store,
+      clock,
+      journal,
+      resources,
+      generator,
+      options: opts.callbacks,
+      realNow: opts.now,
+      log: opts.log,
+    }),
   }
+  ctx.callbacks.start()
   journalAuthEvents(ctx.auth.events, journal, clock, opts.log)
   const handle = createApiHandler(ctx, assemblePipeline(ctx))
 
@@ -170,6 +187,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
             s.closeAllConnections()
           })
         }
+        await ctx.callbacks.stop()
         // After the server: connections it cut record their entries first.
         await journal.close()
         await store.close()

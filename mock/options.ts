@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SANDBOX_ERRORS, SandboxConfigError } from './errors.js'
+import type { CallbackOptions } from './callbacks/callback-service.js'
 
 /** The package's root folder (holds `fixtures/` and `scenarios/`), found from this file's place. */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
@@ -56,6 +57,7 @@ export interface SandboxOptions {
   journal?: Partial<JournalOptions>
   /** The web console under `/console/` (see docs/console.md). */
   console?: Partial<ConsoleOptions>
+  callbacks?: Partial<CallbackOptions>
   /** Scales the real delays of scenarios (504 provider wait, latency): `0.01` turns 10 s into 100 ms. Default `1`. */
   delayFactor?: number
   /** Create the demo client at start-up. Default `true`. */
@@ -168,6 +170,7 @@ export interface ResolvedOptions {
   ban: BanOptions
   journal: JournalOptions
   console: ConsoleOptions
+  callbacks: CallbackOptions
   delayFactor: number
   demoClient: boolean
   trustProxy: boolean
@@ -222,6 +225,12 @@ export const DEFAULTS = {
     retentionDays: 30,
     memoryEntries: 100_000,
     memoryBytes: 64 * 1024 * 1024, // 64 MiB
+  },
+  callbacks: {
+    pollMs: 1000,
+    timeoutMs: 5000,
+    allowedHosts: ['127.0.0.1', '::1', 'localhost'],
+    probes: true,
   },
   delayFactor: 1,
   demoClient: true,
@@ -309,6 +318,11 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     ban: merge('ban', DEFAULTS.ban, options.ban),
     journal: merge('journal', DEFAULTS.journal as JournalOptions, options.journal),
     console: resolveConsole(options.console),
+    callbacks: merge(
+      'callbacks',
+      DEFAULTS.callbacks as unknown as CallbackOptions,
+      options.callbacks,
+    ),
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
     trustProxy: options.trustProxy ?? false,

@@ -6,6 +6,7 @@ import { registerClientRoutes } from './client-routes.js'
 import { registerPortalTokenRoutes } from './portal-token-routes.js'
 import { registerBanRoutes } from './ban-routes.js'
 import { registerClockRoutes } from './clock-routes.js'
+import { registerCallbackRoutes } from './callback-routes.js'
 import { registerDocumentRoutes } from './document-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
 import { registerInterruptionRoutes } from './interruption-routes.js'
@@ -37,6 +38,7 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
   registerJournalRoutes(router, ctx)
   registerReportRoutes(router, ctx)
   registerInterruptionRoutes(router, ctx)
+  registerCallbackRoutes(router, ctx)
   router.use((_req, res) => {
     sendProblem(
       res,

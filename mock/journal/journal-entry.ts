@@ -84,9 +84,12 @@ export interface JournalEntry {
 /**
  * `'api'`: a request to a contract operation. `'token'`: an access token issued. `'auth-failure'`: a
  * client authentication refused (`code` says why). `'auth-event'`: a lockout, a revocation, a client
- * created, updated, deleted, rotated or unlocked (`code` says which).
+ * created, updated, deleted, rotated or unlocked (`code` says which). `'callback'`: one attempt to
+ * deliver a call-back to a client's receiver (`path` and `ip` are the receiver's path and host, `status`
+ * its answer, `code` `delivered` | `refused` | `timeout` | `unreachable` | `abandoned` | `no-url` |
+ * `host-not-allowed`, `notes.delivery` `event` | `redelivery` | `wrong-token`).
  */
-export type JournalKind = 'api' | 'token' | 'auth-failure' | 'auth-event'
+export type JournalKind = 'api' | 'token' | 'auth-failure' | 'auth-event' | 'callback'
 
 /**
  * How the exchange ended: `'answered'` (the whole answer was written), `'client-closed'` (the client

@@ -17,7 +17,7 @@ export type JournalFormat = 'json' | 'jsonl' | 'csv'
 export const PAGE_SIZE = { default: 100, max: 1000 } as const
 
 const FORMATS = new Set<JournalFormat>(['json', 'jsonl', 'csv'])
-const KINDS = new Set(['api', 'token', 'auth-failure', 'auth-event'])
+const KINDS = new Set(['api', 'token', 'auth-failure', 'auth-event', 'callback'])
 
 /**
  * Reads the journal's query string: `client`, `operation`, `status` (comma-separated: `429`, `4xx`,

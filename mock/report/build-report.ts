@@ -58,11 +58,13 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
   }
   const api: JournalEntry[] = []
   const tokens: JournalEntry[] = []
+  const callbacks: JournalEntry[] = []
   let authFailure = 0
   for await (const e of deps.journal.stream(filter)) {
     if (e.kind === 'api') api.push(e)
     else if (e.kind === 'token') tokens.push(e)
     else if (e.kind === 'auth-failure') authFailure++
+    else if (e.kind === 'callback') callbacks.push(e)
   }
   const calls: Call[] = api
     .map((entry) => {
@@ -75,6 +77,7 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
     clientId: request.clientId,
     calls,
     tokens,
+    callbacks,
     contract: contractFacts(deps.contract),
     timeScale: deps.delayFactor,
   }

@@ -1,5 +1,8 @@
 import { backoffCheck } from './check-backoff.js'
 import { banCheck } from './check-ban.js'
+import { callbackAnswersCheck } from './check-callback-answers.js'
+import { callbackIdempotentCheck } from './check-callback-idempotent.js'
+import { callbackTokenCheck } from './check-callback-token.js'
 import { leastPrivilegeCheck } from './check-least-privilege.js'
 import { noBrowserCheck } from './check-no-browser.js'
 import { retryAfterCheck } from './check-retry-after.js'
@@ -24,4 +27,7 @@ export const CHECKS: readonly Check[] = [
   timeoutsCheck,
   noBrowserCheck,
   leastPrivilegeCheck,
+  callbackAnswersCheck,
+  callbackIdempotentCheck,
+  callbackTokenCheck,
 ]

@@ -61,6 +61,8 @@ export interface JudgeInput {
   calls: Call[]
   /** The client's token issuances, by sandbox time. */
   tokens: JournalEntry[]
+  /** Call-back deliveries to the client's receiver, in recording order (none when absent). */
+  callbacks?: JournalEntry[]
   contract: ContractFacts
   /** The sandbox's `delayFactor`: real durations are divided by it before they are judged. */
   timeScale: number
