@@ -53,7 +53,7 @@ async function verdict(clientId: string) {
 
 describe('call-back accounts', () => {
   it('is red without entitlement, yellow until URL and token are set, then green', async () => {
-    const bare = await makeClient(sandbox.app, { privileges: ['unites_legales_donnees_protegees'] })
+    const bare = await makeClient(sandbox.app, { privileges: [] })
     const red = await admin('get', `/__sandbox/callback-account?client_id=${bare.clientId}`)
     expect(red.body).toMatchObject({ status: 'red', url: null, token_set: false })
     const { client } = await newClient()
