@@ -104,7 +104,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clock,
     route: createRouter(contract.operations),
     errors: createErrorBodies(contract),
-    validate: createRequestValidator(contract),
+    validate: createRequestValidator(contract, opts.log),
     data: {
       cases,
       magic: await loadMagicIdentifiers(opts.magicIdentifiers),

@@ -11,7 +11,13 @@ const addFormats: AddFormats =
 
 /** An ajv instance for a contract's dialect: draft-07 + `nullable` for 3.0, 2020-12 for 3.1. */
 export function createAjv(openapi: string, options: { coerceTypes?: boolean | 'array' } = {}): Ajv {
-  const common = { strict: false, allErrors: false, logger: false as const, ...options }
+  const common = {
+    strict: false,
+    allErrors: false,
+    logger: false as const,
+    code: { regExp: lenientRegExp },
+    ...options,
+  }
   const ajv = openapi.startsWith('3.1') ? new Ajv2020(common) : new Ajv(common)
   addFormats(ajv as Ajv)
   // OpenAPI formats that JSON Schema does not define: accept any value, as the OpenAPI spec allows.
@@ -119,6 +125,8 @@ function convertOne(src: JsonSchema, convert: (node: unknown) => unknown): JsonS
       (key === 'maximum' && src.exclusiveMaximum === true)
     )
       continue
+    // An empty enum allows nothing: contracts that write one mean "not constrained yet".
+    if (key === 'enum' && Array.isArray(value) && value.length === 0) continue
     // Literal values: kept as written, never walked as schemas.
     if (key === 'enum' || key === 'const' || key === 'default') {
       out[key] = value
@@ -161,13 +169,86 @@ function normaliseType(value: unknown): unknown {
   return one(value)
 }
 
-/** Compiles a contract schema once and memoises the validator by schema identity. */
+/**
+ * JSON Schema patterns are ECMA-262 regular expressions with the `u` flag; contracts in the wild
+ * write patterns only valid without it (`[\\-\\:]`, escapes of plain letters): those are compiled
+ * without it, as their authors' tools did. A pattern no engine reads accepts anything (reported at
+ * load by {@link lintSchema}).
+ */
+function lenientRegExp(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags)
+  } catch {
+    try {
+      return new RegExp(pattern, flags.replace('u', ''))
+    } catch {
+      return /(?:)/
+    }
+  }
+}
+lenientRegExp.code = 'lenientRegExp'
+
+/** What a contract schema holds that no validator can honour, one line per fault, for a warning. */
+export function lintSchema(schema: unknown): string[] {
+  const out: string[] = []
+  const seen = new Set<object>()
+  const visit = (node: unknown, at: string): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return
+    seen.add(node)
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => visit(n, `${at}/${i}`))
+      return
+    }
+    const s = node as JsonSchema
+    if (typeof s.pattern === 'string') {
+      let ok = false
+      for (const flags of ['u', '']) {
+        try {
+          new RegExp(s.pattern, flags)
+          ok = true
+          break
+        } catch {
+          // try without the flag
+        }
+      }
+      if (!ok)
+        out.push(
+          `at ${at || '/'}: pattern ${JSON.stringify(s.pattern)} is not a valid regular expression; it is ignored`,
+        )
+    }
+    if (Array.isArray(s.enum) && s.enum.length === 0)
+      out.push(`at ${at || '/'}: an empty enum allows no value; it is ignored`)
+    for (const [key, value] of Object.entries(s)) {
+      if (
+        key === 'example' ||
+        key === 'examples' ||
+        key === 'enum' ||
+        key === 'const' ||
+        key === 'default' ||
+        key.startsWith('x-')
+      )
+        continue
+      visit(value, `${at}/${key}`)
+    }
+  }
+  visit(schema, '')
+  return out
+}
+
+/**
+ * Compiles a contract schema once and memoises the validator by schema identity. A schema ajv
+ * refuses to compile (a keyword it cannot read) validates anything rather than failing every call.
+ */
 export function createSchemaCompiler(ajv: Ajv): (schema: JsonSchema) => ValidateFunction {
   const cache = new WeakMap<object, ValidateFunction>()
   return (schema) => {
     let fn = cache.get(schema)
     if (!fn) {
-      fn = ajv.compile(toAjvSchema(schema) as object)
+      try {
+        fn = ajv.compile(toAjvSchema(schema) as object)
+      } catch {
+        fn = Object.assign(() => true, { errors: null }) as unknown as ValidateFunction
+      }
       cache.set(schema, fn)
     }
     return fn

@@ -114,6 +114,11 @@ function readParameters(file: string, where: string, list: unknown[]): Parameter
       required: p.in === 'path' ? true : p.required === true,
       schema,
       examples,
+      ...(typeof p.style === 'string' ? { style: p.style } : {}),
+      ...(typeof p.explode === 'boolean' ? { explode: p.explode } : {}),
+      ...(!isObj(p.schema) && isObj(p.content) && Object.keys(p.content)[0]
+        ? { mediaType: Object.keys(p.content)[0] }
+        : {}),
     })
   })
   return [...byKey.values()]

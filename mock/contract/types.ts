@@ -13,6 +13,12 @@ export interface ParameterSpec {
   schema: JsonSchema
   /** Example values the contract gives (`example` and every `examples.*.value`). */
   examples: unknown[]
+  /** Serialisation style as declared (`form`, `deepObject`, `matrix`...); the location's default when absent. */
+  style?: string
+  /** `explode` as declared; the style's default when absent. */
+  explode?: boolean
+  /** The parameter is sent as a serialised media type (`content`, e.g. JSON in a query string). */
+  mediaType?: string
 }
 
 export interface NamedExample {

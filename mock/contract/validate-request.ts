@@ -1,7 +1,8 @@
 import type { ValidateFunction } from 'ajv'
 import { checkSiren, checkSiret } from '../data/identifiers.js'
 import type { ApiErrorSpec } from './error-body.js'
-import { createAjv, createSchemaCompiler } from './json-schema.js'
+import { createAjv, createSchemaCompiler, lintSchema } from './json-schema.js'
+import { readHeader, readPath, readQuery, type ParameterValue } from './parameter-styles.js'
 import type { Contract, Operation, ParameterSpec } from './types.js'
 
 /** The parts of a request that the contract constrains. */
@@ -21,84 +22,128 @@ export interface ValidationFailure {
   spec: ApiErrorSpec
 }
 
-type Location = 'path' | 'query' | 'header'
 // Headers that OpenAPI says are never described as parameters.
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization'])
 
 /**
- * Validates a request against its operation: required parameters, SIREN/SIRET keys, each location's
- * schema (values coerced from strings first), then the JSON body. Validators compile on first use.
+ * Validates a request against its operation: required parameters, SIREN/SIRET keys, each parameter
+ * read as its style says and checked against its schema (strings coerced to the schema's numbers and
+ * booleans first; for `oneOf`/`anyOf`, whichever reading one branch accepts), then the JSON body.
+ * Validators compile on first use. A schema keyword the validator cannot compile (a pattern no
+ * JavaScript engine reads, an empty `enum`) is reported once at load through `warn` and ignored.
  */
 export function createRequestValidator(
   contract: Contract,
+  warn: (line: string) => void = () => undefined,
 ): (op: Operation, parts: RequestParts) => ValidationFailure | undefined {
+  for (const op of contract.operations) {
+    const schemas: Array<[string, unknown]> = op.parameters.map((p) => [
+      `parameter ${p.name}`,
+      p.schema,
+    ])
+    if (op.requestBody?.schema) schemas.push(['request body', op.requestBody.schema])
+    for (const [what, schema] of schemas)
+      for (const problem of lintSchema(schema))
+        warn(`warning: contract ${contract.file}: ${op.id}, ${what}: ${problem}`)
+  }
   const compile = createSchemaCompiler(createAjv(contract.openapi, { coerceTypes: 'array' }))
-  const compileBody = createSchemaCompiler(createAjv(contract.openapi))
+  const compileExact = createSchemaCompiler(createAjv(contract.openapi))
   const plans = new WeakMap<Operation, Plan>()
   return (op, parts) => {
     let plan = plans.get(op)
-    if (!plan) plans.set(op, (plan = planFor(op, compile)))
+    if (!plan) plans.set(op, (plan = planFor(op)))
+    const values = new Map<ParameterSpec, ParameterValue | undefined>()
+    for (const p of plan.params) values.set(p, read(parts, p))
     for (const p of plan.required) {
-      const v = read(parts, p)
+      const v = values.get(p)
       if (v === undefined || v === '') {
         return fail(p.name, `Le paramètre ${p.name} est obligatoire`)
       }
     }
     for (const p of plan.identifiers) {
-      const v = read(parts, p)
+      const v = values.get(p)
       if (typeof v !== 'string') continue
       const kind = identifierKind(p.name)
       const problem = kind === 'siren' ? checkSiren(v) : checkSiret(v)
       if (problem) return fail(p.name, `Le numéro de ${kind} n'est pas correctement formatté`)
     }
-    for (const [loc, check] of plan.locations) {
-      const values: Record<string, unknown> = {}
-      for (const p of plan.byLocation.get(loc) ?? []) {
-        const v = read(parts, p)
-        if (v !== undefined) values[p.name] = Array.isArray(v) ? [...v] : v
-      }
-      if (!check(values)) {
-        const err = check.errors?.[0]
-        const name = err ? paramOf(err.instancePath, err.params) : undefined
-        const why = err?.message ?? 'is invalid'
-        return fail(
-          name,
-          name ? `Le paramètre ${name} est invalide : ${why}` : `Paramètre invalide : ${why}`,
-        )
-      }
+    for (const p of plan.params) {
+      const v = values.get(p)
+      if (v === undefined) continue
+      const problem = checkParameter(p, v, compile, compileExact)
+      if (problem) return fail(p.name, `Le paramètre ${p.name} est invalide : ${problem}`)
     }
-    if (op.requestBody) return checkBody(op, parts, compileBody)
+    if (op.requestBody) return checkBody(op, parts, compileExact)
     return undefined
   }
 }
 
 interface Plan {
+  params: ParameterSpec[]
   required: ParameterSpec[]
   identifiers: ParameterSpec[]
-  byLocation: Map<Location, ParameterSpec[]>
-  locations: Array<[Location, ValidateFunction]>
 }
 
-function planFor(op: Operation, compile: (s: Record<string, unknown>) => ValidateFunction): Plan {
+function planFor(op: Operation): Plan {
   const params = op.parameters.filter(
     (p) => p.in !== 'cookie' && !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())),
   )
-  const byLocation = new Map<Location, ParameterSpec[]>()
-  for (const p of params)
-    byLocation.set(p.in as Location, [...(byLocation.get(p.in as Location) ?? []), p])
-  const locations: Array<[Location, ValidateFunction]> = []
-  for (const [loc, list] of byLocation) {
-    const properties = Object.fromEntries(list.map((p) => [p.name, p.schema]))
-    locations.push([loc, compile({ type: 'object', properties })])
-  }
   return {
+    params,
     required: params.filter((p) => p.required),
     identifiers: params.filter(
       (p) => identifierKind(p.name) !== undefined && (p.in === 'path' || p.in === 'query'),
     ),
-    byLocation,
-    locations,
   }
+}
+
+const wrappers = new WeakMap<ParameterSpec, Record<string, unknown>>()
+
+/**
+ * Checks one parameter: first with strings coerced by the validator (`"5"` for an integer, `"a"`
+ * for an array of one); when that fails, with each reading of a single string (number, boolean,
+ * the text itself) checked exactly, so that `oneOf: [integer, string]` accepts `5` and `abc`.
+ */
+function checkParameter(
+  p: ParameterSpec,
+  value: ParameterValue,
+  compile: (s: Record<string, unknown>) => ValidateFunction,
+  compileExact: (s: Record<string, unknown>) => ValidateFunction,
+): string | undefined {
+  let wrapper = wrappers.get(p)
+  if (!wrapper) {
+    wrapper = { type: 'object', properties: { [p.name]: p.schema } }
+    wrappers.set(p, wrapper)
+  }
+  let data: unknown = value
+  if (p.mediaType && /json/i.test(p.mediaType) && typeof value === 'string') {
+    try {
+      data = JSON.parse(value)
+    } catch {
+      return `ce n'est pas du JSON valide`
+    }
+  }
+  const check = compile(wrapper)
+  if (check({ [p.name]: Array.isArray(data) ? [...data] : structuredCopy(data) })) return undefined
+  const why = check.errors?.[0]?.message ?? 'valeur invalide'
+  if (typeof data === 'string') {
+    const exact = compileExact(p.schema)
+    for (const reading of readings(data)) if (exact(reading)) return undefined
+  }
+  return why
+}
+
+const structuredCopy = (v: unknown): unknown =>
+  v && typeof v === 'object' ? { ...(v as object) } : v
+
+/** The values a query-string text may stand for. */
+function readings(text: string): unknown[] {
+  const out: unknown[] = []
+  if (text.trim() !== '' && Number.isFinite(Number(text))) out.push(Number(text))
+  if (text === 'true' || text === 'false') out.push(text === 'true')
+  if (text === 'null') out.push(null)
+  out.push(text)
+  return out
 }
 
 /** `siren` and `siret` parameters get production's key check; combined ones (`siren_or_rna`) do not. */
@@ -107,16 +152,10 @@ function identifierKind(name: string): 'siren' | 'siret' | undefined {
   return n === 'siren' || n === 'siret' ? n : undefined
 }
 
-function read(parts: RequestParts, p: ParameterSpec): string | string[] | undefined {
-  if (p.in === 'path') return parts.path[p.name]
-  if (p.in === 'query') return parts.query[p.name]
-  return parts.headers[p.name.toLowerCase()]
-}
-
-function paramOf(instancePath: string, params: Record<string, unknown>): string | undefined {
-  const first = instancePath.split('/')[1]
-  if (first) return first.replace(/~1/g, '/').replace(/~0/g, '~')
-  return typeof params.missingProperty === 'string' ? params.missingProperty : undefined
+function read(parts: RequestParts, p: ParameterSpec): ParameterValue | undefined {
+  if (p.in === 'path') return readPath(p, parts.path[p.name])
+  if (p.in === 'query') return readQuery(p, parts.query)
+  return readHeader(p, parts.headers[p.name.toLowerCase()])
 }
 
 function fail(parameter: string | undefined, detail: string): ValidationFailure {
