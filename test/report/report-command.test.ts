@@ -47,6 +47,6 @@ describe('sandbox-twin report and certify', () => {
       SANDBOX_CLIENT_SECRET: '',
     })
     expect(noCredential.code).toBe(2)
-    expect(noCredential.stderr).toMatch(/give --admin-token/)
+    expect(noCredential.stderr).toMatch(/no credentials .*pass the admin token with --admin-token/)
   })
 })
