@@ -58,6 +58,8 @@ export interface SandboxOptions {
   /** The web console under `/console/` (see docs/console.md). */
   console?: Partial<ConsoleOptions>
   callbacks?: Partial<CallbackOptions>
+  /** After a deprecated operation's sunset (on the client's clock), answer it `410 Gone`. Default `false`. */
+  enforceSunset?: boolean
   /** Scales the real delays of scenarios (504 provider wait, latency): `0.01` turns 10 s into 100 ms. Default `1`. */
   delayFactor?: number
   /** Create the demo client at start-up. Default `true`. */
@@ -171,6 +173,7 @@ export interface ResolvedOptions {
   journal: JournalOptions
   console: ConsoleOptions
   callbacks: CallbackOptions
+  enforceSunset: boolean
   delayFactor: number
   demoClient: boolean
   trustProxy: boolean
@@ -323,6 +326,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       DEFAULTS.callbacks as unknown as CallbackOptions,
       options.callbacks,
     ),
+    enforceSunset: options.enforceSunset ?? false,
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
     trustProxy: options.trustProxy ?? false,

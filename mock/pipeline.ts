@@ -18,6 +18,7 @@ import { StoreUnavailableError } from './store/store.js'
 import { answerInterruption } from './status/interruptions.js'
 import { requestIp } from './http/client-ip.js'
 import { serveResources } from './resources/resource-stage.js'
+import { findDeprecations, markDeprecated } from './deprecation/deprecation.js'
 
 const STORE_DOWN_DETAIL =
   "Le stockage d'état du bac à sable (Redis) est injoignable ; réessayez dans quelques secondes."
@@ -42,6 +43,7 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
       holdBanned(ctx),
       routeRequest(ctx),
       authenticate(ctx),
+      markDeprecated(ctx, findDeprecations(ctx.contract)),
       answerInterruption(ctx),
       validateRequest(ctx),
       limitRate(ctx),

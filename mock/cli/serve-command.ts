@@ -24,6 +24,7 @@ interface ServeFlags {
   trustProxy: boolean
   delayFactor: number
   processing?: string
+  enforceSunset?: boolean
   consoleSignup: 'open' | 'invite' | 'off'
   consoleIdleTimeout: number
   exitWithParent?: boolean
@@ -104,6 +105,12 @@ export function registerServeCommand(program: Command): void {
       new Option(
         '--processing <folder>',
         'processing files of write operations: statuses, delays, probabilities (default: the bundled ones)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--enforce-sunset',
+        'answer 410 Gone to deprecated operations once their sunset date has passed on the client clock',
       ),
     )
     .addOption(new Option('--no-auth', 'serve operations without tokens, like a plain mock'))
@@ -211,6 +218,7 @@ function toOptions(flags: ServeFlags): SandboxOptions {
     ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
     ...(flags.rateLimits ? { rateLimits: flags.rateLimits } : {}),
     ...(flags.processing ? { processing: resolve(flags.processing) } : {}),
+    ...(flags.enforceSunset ? { enforceSunset: true } : {}),
     auth: flags.auth,
     trustProxy: flags.trustProxy === true,
     ...(flags.journal ? {} : { journal: { enabled: false } }),

@@ -3,6 +3,7 @@ import { banCheck } from './check-ban.js'
 import { callbackAnswersCheck } from './check-callback-answers.js'
 import { callbackIdempotentCheck } from './check-callback-idempotent.js'
 import { callbackTokenCheck } from './check-callback-token.js'
+import { deprecatedCheck } from './check-deprecated.js'
 import { leastPrivilegeCheck } from './check-least-privilege.js'
 import { noBrowserCheck } from './check-no-browser.js'
 import { retryAfterCheck } from './check-retry-after.js'
@@ -30,4 +31,5 @@ export const CHECKS: readonly Check[] = [
   callbackAnswersCheck,
   callbackIdempotentCheck,
   callbackTokenCheck,
+  deprecatedCheck,
 ]

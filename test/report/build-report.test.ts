@@ -35,13 +35,14 @@ describe('verdict report', () => {
       'callback-answers',
       'callback-idempotent',
       'callback-token',
+      'deprecated',
     ])
     expect(report.verdict).toBe('fail')
     expect(report.checks.find((c) => c.id === 'retry-after')).toMatchObject({
       status: 'fail',
       evidence: [{ note: expect.stringMatching(/after a 429/) }],
     })
-    expect(report.totals).toEqual({ pass: 4, fail: 1, notExercised: 9 })
+    expect(report.totals).toEqual({ pass: 5, fail: 1, notExercised: 9 })
     expect(report.entries).toEqual({ api: 3, token: 0, authFailure: 0 })
   })
 
