@@ -1,8 +1,17 @@
-import { mkdir } from 'node:fs/promises'
+import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import {
+  DurableJsonFile,
+  FILE_MODE,
+  dropLogsBefore,
+  listLogs,
+  lockStateFolder,
+  logPath,
+  makeStateFolder,
+  syncFolder,
+} from './durable-file.js'
 import type { Store, StoreScope, WindowHit } from './store.js'
 
 /** One stored value with its real-time expiry (ms since epoch), if any. */
@@ -13,64 +22,153 @@ interface Entry {
 
 interface FileData {
   version: 1
+  /** First log generation whose changes are not in this snapshot. */
+  log?: number
   entries: Record<string, Entry>
 }
 
+/** One line of a log: a key set (with its expiry), deleted, or a whole prefix cleared. */
+type LogLine = { k: string; v: unknown; e?: number } | { k: string; d: 1 } | { p: string; c: 1 }
+
 export interface MemoryStoreOptions {
-  /** lowdb file to persist to; `undefined` keeps everything in memory only. */
+  /** Snapshot file to persist to (logs and lock beside it); `undefined` keeps everything in memory only. */
   file?: string
-  /** Delay between a change and its write to the file, ms. Default `250`. */
+  /** Delay before counters (rate windows, failure counts) reach the log, ms. Default `1000`. */
   writeDelay?: number
+  /** Log size from which the state is compacted into a new snapshot, bytes. Default `4 MiB`. */
+  compactBytes?: number
+  /** Least time between two compactions, ms: snapshot writes are bounded in rate. Default `10000`. */
+  compactEvery?: number
   /** Real-time source, ms. Default `Date.now`. */
   now?: () => number
   /** Interval between two removals of expired entries, ms. Default `30000`. */
   sweepEvery?: number
+  /** Where a failed background write is reported. Default: stderr. */
+  log?: (line: string) => void
 }
 
 const GLOBAL = '_'
 const SEP = '\u0000'
 
 /**
- * The embedded store: hot state in a Map, persisted to a lowdb JSON file a short while after it changes
- * (never once per request), and on {@link Store.flush} / {@link Store.close}.
+ * The embedded store: hot state in a Map. With a file, it is durable before it is acknowledged: every
+ * change is appended to a log and `fdatasync`ed before the promise of `set`, `setIfAbsent`, `delete`
+ * or `clear` resolves (changes made in the same moment share one sync: group commit). Counters (`incr`,
+ * `hit`: rate windows, failure counts) are appended without waiting, within `writeDelay` or with the
+ * next acknowledged change. In the background the log is compacted into a lowdb snapshot once it
+ * passes `compactBytes`, at most once per `compactEvery`. The folder is locked for one process.
  */
 export async function createMemoryStore(options: MemoryStoreOptions = {}): Promise<Store> {
   const now = options.now ?? Date.now
+  const report = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const data = new Map<string, Entry>()
-  const db = options.file ? await openFile(options.file) : undefined
-  if (db) {
-    const t = now()
-    for (const [k, e] of Object.entries(db.data.entries)) if (!e.exp || e.exp > t) data.set(k, e)
-  }
-  // Expired entries leave memory (and the file) even when nobody reads them again: failed logins
-  // with made-up client ids, rate windows of addresses never seen again.
+  const file = options.file
+  const disk = file ? await openDisk(file, data, now) : undefined
+
+  // Expired entries leave memory (and the next snapshot) even when nobody reads them again: failed
+  // logins with made-up client ids, rate windows of addresses never seen again.
   const sweeper = setInterval(() => {
     const t = now()
-    let removed = 0
-    for (const [k, e] of data) if (e.exp !== undefined && e.exp <= t && data.delete(k)) removed++
-    if (removed > 0) changed()
+    for (const [k, e] of data) if (e.exp !== undefined && e.exp <= t) data.delete(k)
   }, options.sweepEvery ?? 30_000)
   sweeper.unref()
-  let timer: NodeJS.Timeout | undefined
-  let writing: Promise<void> = Promise.resolve()
 
-  const write = (): Promise<void> => {
-    if (!db) return Promise.resolve()
+  // The writer: one at a time, lines in the order the changes were made.
+  let pending: string[] = []
+  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
+  let pumping: Promise<void> | undefined
+  let lazyTimer: NodeJS.Timeout | undefined
+  let logBytes = 0
+  let lastCompaction = now()
+  let snapshotting: Promise<void> = Promise.resolve()
+  let closed = false
+
+  const pump = (): Promise<void> => {
+    if (pumping) return pumping
+    const box: { run?: Promise<void> } = {}
+    const run = (async () => {
+      // Starts on the next tick, so that `pumping` is set before it can end.
+      await Promise.resolve()
+      try {
+        while (pending.length > 0 && disk) {
+          const lines = pending
+          const acks = waiters
+          pending = []
+          waiters = []
+          try {
+            const text = lines.join('')
+            await disk.fh.write(text)
+            await disk.fh.datasync()
+            logBytes += Buffer.byteLength(text)
+            for (const w of acks) w.resolve()
+          } catch (err) {
+            report(
+              `error: state log ${logPath(disk.file, disk.gen)} cannot be written: ${err instanceof Error ? err.message : String(err)}`,
+            )
+            for (const w of acks) w.reject(err)
+          }
+          if (
+            logBytes >= (options.compactBytes ?? 4 * 1024 * 1024) &&
+            now() - lastCompaction >= (options.compactEvery ?? 10_000)
+          )
+            await compact()
+        }
+      } finally {
+        if (pumping === box.run) pumping = undefined
+      }
+    })()
+    box.run = run
+    pumping = run
+    return run
+  }
+
+  /** Appends a line; durable: resolves once it is synced to disk. */
+  const append = (line: LogLine, durable: boolean): Promise<void> => {
+    if (!disk || closed) return Promise.resolve()
+    pending.push(`${JSON.stringify(line)}\n`)
+    if (!durable) {
+      if (!lazyTimer) {
+        lazyTimer = setTimeout(() => {
+          lazyTimer = undefined
+          void pump()
+        }, options.writeDelay ?? 1000)
+        lazyTimer.unref()
+      }
+      return Promise.resolve()
+    }
+    const acked = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }))
+    // Changes made in this same turn of the event loop join one write and one sync.
+    setImmediate(() => void (pumping ? pumping.then(pump) : pump()))
+    return acked
+  }
+
+  /** Starts a new log and writes the snapshot of the state as it is now, in the background. */
+  const compact = async (): Promise<void> => {
+    if (!disk) return
+    lastCompaction = now()
     const t = now()
     const entries: Record<string, Entry> = {}
     for (const [k, e] of data) if (!e.exp || e.exp > t) entries[k] = e
-    db.data = { version: 1, entries }
-    writing = writing.then(() => db.write())
-    return writing
+    const next = disk.gen + 1
+    const fh = await open(logPath(disk.file, next), 'a', FILE_MODE)
+    const old = disk.fh
+    disk.fh = fh
+    disk.gen = next
+    logBytes = 0
+    await old.close()
+    await syncFolder(dirname(disk.file))
+    // Serialised now (the adapter stringifies before it waits): the state at the log's switch.
+    disk.db.data = { version: 1, log: next, entries }
+    const written = disk.db.write()
+    snapshotting = written
+      .then(() => dropLogsBefore(disk.file, next))
+      .catch((err: unknown) =>
+        report(
+          `error: state snapshot ${disk.file} cannot be written (the logs keep every change): ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      )
   }
-  const changed = (): void => {
-    if (!db || timer) return
-    timer = setTimeout(() => {
-      timer = undefined
-      void write()
-    }, options.writeDelay ?? 250)
-    timer.unref()
-  }
+
   const live = (k: string): Entry | undefined => {
     const e = data.get(k)
     if (e?.exp !== undefined && e.exp <= now()) {
@@ -79,9 +177,15 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     }
     return e
   }
-  const put = (k: string, v: unknown, ttlMs?: number): void => {
-    data.set(k, ttlMs === undefined ? { v } : { v, exp: now() + ttlMs })
-    changed()
+  const put = (
+    k: string,
+    v: unknown,
+    ttlMs: number | undefined,
+    durable: boolean,
+  ): Promise<void> => {
+    const entry: Entry = ttlMs === undefined ? { v } : { v, exp: now() + ttlMs }
+    data.set(k, entry)
+    return append(entry.exp === undefined ? { k, v } : { k, v, e: entry.exp }, durable)
   }
 
   function scope(owner: string): StoreScope {
@@ -89,15 +193,15 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     const prefix = `${owner}${SEP}`
     return {
       get: async <T>(ns: string, k: string) => live(key(ns, k))?.v as T | undefined,
-      set: async (ns, k, v, ttlMs) => put(key(ns, k), v, ttlMs),
+      set: (ns, k, v, ttlMs) => put(key(ns, k), v, ttlMs, true),
       setIfAbsent: async (ns, k, v, ttlMs) => {
         if (live(key(ns, k))) return false
-        put(key(ns, k), v, ttlMs)
+        await put(key(ns, k), v, ttlMs, true)
         return true
       },
       delete: async (ns, k) => {
         const existed = live(key(ns, k)) !== undefined
-        if (data.delete(key(ns, k))) changed()
+        if (data.delete(key(ns, k))) await append({ k: key(ns, k), d: 1 }, true)
         return existed
       },
       entries: async <T>(ns: string) => {
@@ -113,8 +217,9 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
       incr: async (ns, k, ttlMs) => {
         const e = live(key(ns, k))
         const next = ((e?.v as number | undefined) ?? 0) + 1
-        data.set(key(ns, k), { v: next, exp: e?.exp ?? now() + ttlMs })
-        changed()
+        const entry: Entry = { v: next, exp: e?.exp ?? now() + ttlMs }
+        data.set(key(ns, k), entry)
+        void append({ k: key(ns, k), v: next, e: entry.exp! }, false)
         return next
       },
       hit: async (ns, k, windowMs, nowMs) => {
@@ -124,50 +229,118 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
           w && nowMs < w.resetAt
             ? { count: w.count + 1, resetAt: w.resetAt }
             : { count: 1, resetAt: nowMs + windowMs }
-        put(key(ns, k), next, Math.max(windowMs, next.resetAt - nowMs))
+        void put(key(ns, k), next, Math.max(windowMs, next.resetAt - nowMs), false)
         return { ...next }
       },
       clear: async () => {
         for (const k of [...data.keys()]) if (k.startsWith(prefix)) data.delete(k)
-        changed()
+        await append({ p: prefix, c: 1 }, true)
       },
     }
   }
 
+  /** Everything appended so far is synced, and the last snapshot written. */
+  const flush = async (): Promise<void> => {
+    if (lazyTimer) clearTimeout(lazyTimer)
+    lazyTimer = undefined
+    while (pumping || pending.length > 0) await (pumping ?? pump())
+    await snapshotting
+  }
+
   return {
-    kind: options.file ? 'file' : 'memory',
+    kind: file ? 'file' : 'memory',
     global: scope(GLOBAL),
     scope: (clientId) => scope(`c:${clientId}`),
     ready: async () => true,
-    flush: async () => {
-      if (timer) clearTimeout(timer)
-      timer = undefined
-      await write()
-    },
+    flush,
     close: async () => {
       clearInterval(sweeper)
-      if (timer) clearTimeout(timer)
-      timer = undefined
-      await write()
+      await flush()
+      if (!disk || closed) return
+      // A clean stop leaves one snapshot and an empty log: the next start reads it at once.
+      await compact()
+      await snapshotting
+      closed = true
+      await disk.fh.close()
+      disk.release()
     },
   }
 }
 
-async function openFile(file: string): Promise<Low<FileData>> {
-  try {
-    await mkdir(dirname(file), { recursive: true })
-    const db = new Low<FileData>(new JSONFile<FileData>(file), { version: 1, entries: {} })
-    await db.read()
-    if (!db.data || typeof db.data !== 'object' || typeof db.data.entries !== 'object') {
-      throw new Error('it does not hold a sandbox state (expected {"version":1,"entries":{...}})')
-    }
-    return db
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause)
+/** The open files of a durable store. */
+interface Disk {
+  file: string
+  db: Low<FileData>
+  fh: FileHandle
+  gen: number
+  release: () => void
+}
+
+/**
+ * Locks the folder, reads the snapshot, replays the logs that follow it (a torn last line, from a
+ * process killed while writing, is ignored: its change was never acknowledged) and opens a new log.
+ */
+async function openDisk(file: string, data: Map<string, Entry>, now: () => number): Promise<Disk> {
+  const fail = (reason: string, cause?: unknown): never => {
     throw new SandboxConfigError(
       SANDBOX_ERRORS.BAD_STATE,
       `state file ${file} cannot be used: ${reason}. Delete it to start afresh, or pass --state memory.`,
-      { file, cause },
+      { file, ...(cause === undefined ? {} : { cause }) },
     )
+  }
+  try {
+    await makeStateFolder(file)
+  } catch (cause) {
+    fail(cause instanceof Error ? cause.message : String(cause), cause)
+  }
+  const release = lockStateFolder(file)
+  try {
+    const db = new Low<FileData>(new DurableJsonFile<FileData>(file), { version: 1, entries: {} })
+    try {
+      await db.read()
+    } catch (cause) {
+      fail(cause instanceof Error ? cause.message : String(cause), cause)
+    }
+    if (!db.data || typeof db.data !== 'object' || typeof db.data.entries !== 'object') {
+      fail('it does not hold a sandbox state (expected {"version":1,"entries":{...}})')
+    }
+    for (const [k, e] of Object.entries(db.data.entries)) data.set(k, e)
+    const from = typeof db.data.log === 'number' ? db.data.log : 0
+    const gens = (await listLogs(file)).filter((g) => g >= from)
+    for (const g of gens) replay(await readFile(logPath(file, g), 'utf8'), data)
+    const t = now()
+    for (const [k, e] of data) if (e.exp !== undefined && e.exp <= t) data.delete(k)
+    const gen = (gens.at(-1) ?? from) + 1
+    const fh = await open(logPath(file, gen), 'a', FILE_MODE)
+    // The state as read becomes the snapshot; older logs go.
+    db.data = { version: 1, log: gen, entries: Object.fromEntries(data) }
+    await db.write()
+    await dropLogsBefore(file, gen)
+    return { file, db, fh, gen, release }
+  } catch (err) {
+    release()
+    throw err
+  }
+}
+
+/** Applies a log's lines in order. */
+function replay(text: string, data: Map<string, Entry>): void {
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!
+    if (!raw) continue
+    let line: LogLine
+    try {
+      line = JSON.parse(raw) as LogLine
+    } catch {
+      continue // torn by a kill in the middle of a write: never acknowledged
+    }
+    if ('c' in line) {
+      for (const k of [...data.keys()]) if (k.startsWith(line.p)) data.delete(k)
+    } else if ('d' in line) {
+      data.delete(line.k)
+    } else {
+      data.set(line.k, line.e === undefined ? { v: line.v } : { v: line.v, exp: line.e })
+    }
   }
 }

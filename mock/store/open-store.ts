@@ -21,7 +21,8 @@ export async function openStore(
   log?: (line: string) => void,
 ): Promise<Store> {
   if (state === 'memory') return createMemoryStore({ now })
-  if (!/^rediss?:\/\//.test(state)) return createMemoryStore({ file: state, now })
+  if (!/^rediss?:\/\//.test(state))
+    return createMemoryStore({ file: state, now, ...(log ? { log } : {}) })
   const store = await createRedisStore({ url: state, ...(log ? { log } : {}) })
   if (!(await store.ready())) {
     log?.(`redis: start-up waits for ${redactUrl(state)} (keys and clients are read from it)`)

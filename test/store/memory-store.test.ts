@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { JSONFile } from 'lowdb/node'
+import { basename, join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryStore } from '../../mock/store/memory-store.js'
 import { describeStoreContract } from './store-contract.js'
@@ -47,39 +47,39 @@ describe('memory store with a lowdb file', () => {
     await second.close()
   })
 
-  it('writes the file once for a burst of operations, writeDelay after the first change', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    const write = vi.spyOn(JSONFile.prototype, 'write')
+  it('appends a burst of changes to its log with one sync, before any of them is acknowledged', async () => {
     const file = nextFile()
-    const store = await createMemoryStore({ file, writeDelay: 250 })
-    for (let i = 0; i < 100; i++) {
-      await store.scope('c1').incr('n', 'calls', 60_000)
-      await store.scope('c1').set('ns', `k${i}`, i)
-    }
-    expect(write).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(249)
-    expect(write).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(1)
-    await vi.waitFor(() => expect(write).toHaveBeenCalledTimes(1))
-    await store.flush() // waits for the write in progress, then writes the final state
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
-      entries: Record<string, { v: unknown }>
-    }
-    expect(Object.keys(saved.entries)).toHaveLength(101)
+    const probe = await open(`${file}.probe`, 'w')
+    const proto = Object.getPrototypeOf(probe) as FileHandle
+    await probe.close()
+    const sync = vi.spyOn(proto, 'datasync')
+    const store = await createMemoryStore({ file })
+    sync.mockClear()
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.scope('c1').set('ns', `k${i}`, i)),
+    )
+    expect(sync).toHaveBeenCalledTimes(1)
+    // Acknowledged means on disk: the log holds all 100, before any snapshot.
+    const log = readdirSync(dir).find((f) => f.startsWith(basename(file)) && f.endsWith('.log'))!
+    expect(readFileSync(join(dir, log), 'utf8').trim().split('\n')).toHaveLength(100)
     await store.close()
   })
 
-  it('writes pending changes at once on flush, without waiting for writeDelay', async () => {
+  it('writes counters at once on flush, without waiting for writeDelay; a close leaves one snapshot', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const file = nextFile()
     const store = await createMemoryStore({ file, writeDelay: 60_000 })
-    await store.global.set('clients', 'demo', 1)
+    await store.global.incr('n', 'calls', 60_000)
     await store.flush()
+    const log = readdirSync(dir).find(
+      (f) => f.startsWith(`${basename(file)}.`) && f.endsWith('.log'),
+    )!
+    expect(readFileSync(join(dir, log), 'utf8')).toContain('"v":1')
+    await store.close()
     const saved = JSON.parse(readFileSync(file, 'utf8')) as {
       entries: Record<string, { v: unknown }>
     }
     expect(Object.values(saved.entries).map((e) => e.v)).toEqual([1])
-    await store.close()
   })
 
   it('refuses a file that does not hold a sandbox state, saying how to recover', async () => {
