@@ -99,7 +99,10 @@ export function createConsoleRouter(ctx: SandboxContext): Router {
     sendPage(
       req,
       res,
-      { title: t.errorTitle, body: titled(t.errorTitle, html`<p>${tooLarge ? '413' : '500'}</p>`) },
+      {
+        title: t.errorTitle,
+        body: titled(t.errorTitle, html`<p>${tooLarge ? t.errorTooLarge : t.errorText}</p>`),
+      },
       tooLarge ? 413 : 500,
     )
   })

@@ -31,6 +31,11 @@ const fr = {
     'Bac à sable : données fictives mais cohérentes, jetons et contraintes de production, verdict sur le comportement du client.',
   required: 'Les champs marqués d’un astérisque (*) sont obligatoires.',
   errorTitle: 'Erreur',
+  errorText:
+    'La console n’a pas pu traiter cette requête ; le détail est dans le journal du bac à sable. Réessayez.',
+  errorTooLarge: 'Formulaire trop volumineux.',
+  adminTooMany:
+    'Trop d’échecs de connexion opérateur depuis cette adresse : réessayez dans 15 minutes.',
   formErrors: 'Le formulaire contient des erreurs :',
   notFound: 'Page introuvable',
   notFoundText: 'Cette page n’existe pas. Revenez à l’accueil de la console.',
@@ -349,6 +354,10 @@ const en: Catalogue = {
     'Sandbox: fictitious but coherent data, production tokens and pushback, a verdict on the client’s behaviour.',
   required: 'Fields marked with an asterisk (*) are required.',
   errorTitle: 'Error',
+  errorText:
+    'The console could not handle this request; the detail is in the sandbox’s log. Try again.',
+  errorTooLarge: 'Form too large.',
+  adminTooMany: 'Too many failed operator sign-ins from this address: try again in 15 minutes.',
   formErrors: 'The form has errors:',
   notFound: 'Page not found',
   notFoundText: 'This page does not exist. Go back to the console’s home page.',

@@ -195,6 +195,17 @@ describe('operator pages', () => {
     })
     expect(res.status).toBe(401)
     expect((await agent.get('/console/admin')).status).toBe(303)
+    // Guessing is cut short: after 10 failures from one address, even the right token waits.
+    for (let i = 0; i < 9; i++)
+      await agent.post('/console/admin/sign-in', {
+        _csrf: await agent.csrf('/console/admin/sign-in'),
+        admin_token: `guess-${i}-guess-guess`,
+      })
+    const blocked = await agent.post('/console/admin/sign-in', {
+      _csrf: await agent.csrf('/console/admin/sign-in'),
+      admin_token: sandbox!.adminToken,
+    })
+    expect(blocked.status).toBe(429)
   })
 })
 

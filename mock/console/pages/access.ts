@@ -20,6 +20,10 @@ import { localsOf } from '../session.js'
 import { fill } from '../strings.js'
 
 const ID = /^[A-Za-z0-9._-]{3,64}$/
+/** Failed operator sign-ins per IP, counted over a window: the admin token is not guessed by trying. */
+const ADMIN_FAILURES = 'console-admin-failures'
+const MAX_ADMIN_FAILURES = 10
+const ADMIN_FAILURE_WINDOW_MS = 15 * 60_000
 const digest = (v: string): Buffer => createHash('sha256').update(v).digest()
 
 /** Home, language, sign-in (client and operator), sign-up and sign-out. */
@@ -133,6 +137,7 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
     req: Parameters<typeof sendPage>[0],
     res: Parameters<typeof sendPage>[1],
     error?: string,
+    status = 401,
   ): void => {
     const t = stringsOf(req)
     const p = pageContext(req, res)
@@ -157,15 +162,19 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
           </form>`,
         ),
       },
-      error ? 401 : 200,
+      error ? status : 200,
     )
   }
 
   router.get('/admin/sign-in', (req, res) => adminPage(req, res))
   router.post('/admin/sign-in', async (req, res) => {
+    const ip = requestIp(req)
+    const failures = (await ctx.store.global.get<number>(ADMIN_FAILURES, ip)) ?? 0
+    if (failures >= MAX_ADMIN_FAILURES) return adminPage(req, res, stringsOf(req).adminTooMany, 429)
     const given = formText(req.body, 'admin_token')
     if (!given || !timingSafeEqual(digest(given), digest(ctx.options.adminToken))) {
-      ctx.options.log(`console: failed operator sign-in from ${requestIp(req)}`)
+      await ctx.store.global.incr(ADMIN_FAILURES, ip, ADMIN_FAILURE_WINDOW_MS)
+      ctx.options.log(`console: failed operator sign-in from ${ip}`)
       return adminPage(req, res, stringsOf(req).adminSignInFailed)
     }
     await sessions.open(req, res, { role: 'admin' })

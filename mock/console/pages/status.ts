@@ -200,7 +200,6 @@ export function registerStatusPages(router: Router, app: ConsoleApp): void {
           </table>
         </div>`,
     )
-    res.setHeader('refresh', '60')
     sendPage(req, res, { title: t.statusTitle, nav: 'status', body })
   })
 
