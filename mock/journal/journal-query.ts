@@ -17,6 +17,20 @@ export type JournalFormat = 'json' | 'jsonl' | 'csv'
 export const PAGE_SIZE = { default: 100, max: 1000 } as const
 
 const FORMATS = new Set<JournalFormat>(['json', 'jsonl', 'csv'])
+/** Every parameter the journal takes (`client_id` is `client`'s other name). */
+const PARAMETERS = [
+  'client',
+  'client_id',
+  'operation',
+  'status',
+  'kind',
+  'from',
+  'to',
+  'limit',
+  'cursor',
+  'format',
+]
+
 const KINDS = new Set(['api', 'token', 'auth-failure', 'auth-event', 'callback'])
 
 /**
@@ -32,6 +46,10 @@ export function parseJournalQuery(
     return typeof v === 'string' && v !== '' ? v : undefined
   }
   for (const [name, value] of Object.entries(query)) {
+    if (!PARAMETERS.includes(name))
+      return {
+        error: `unknown parameter ${name}; the journal takes ${PARAMETERS.join(', ')}`,
+      }
     if (typeof value !== 'string')
       return { error: `parameter ${name} is given more than once; give it once` }
   }

@@ -71,6 +71,19 @@ describe('sandbox-twin CLI errors', () => {
     )
   })
 
+  it('exits 2 naming a fixture key it does not know, and the keys a case has', async () => {
+    const dir = tempFiles({
+      'api_entreprise_v3_insee_unites_legales/typo.yaml':
+        'params: {siren: "418166096"}\nstatut: 200\npayload: {data: {}}\n',
+    })
+    const r = await runCli(['serve', '--state', 'memory', '--fixtures', dir])
+    expectUsageError(
+      r,
+      /fixture .*typo\.yaml: key statut: unknown; a case has params, status, payload, title, description\./,
+    )
+    expect(r.stderr).not.toMatch(/got undefined/)
+  })
+
   it('exits 2 naming a fixture payload that contradicts the contract when --fixture-check error', async () => {
     const dir = tempFiles({
       'api_entreprise_v3_insee_unites_legales/wrong.yaml':

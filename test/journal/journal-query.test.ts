@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { parseJournalQuery } from '../../mock/journal/journal-query.js'
 
 describe('journal query string', () => {
+  it('refuses an unknown filter, listing the ones it takes', () => {
+    const parsed = parseJournalQuery({ statut: '429' })
+    expect(parsed).toEqual({
+      error:
+        'unknown parameter statut; the journal takes client, client_id, operation, status, kind, from, to, limit, cursor, format',
+    })
+  })
+
   it('reads filters, page size, cursor and format', () => {
     expect(
       parseJournalQuery({
