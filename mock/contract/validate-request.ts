@@ -20,6 +20,8 @@ export interface RequestParts {
 export interface ValidationFailure {
   status: 400 | 415 | 422
   spec: ApiErrorSpec
+  /** Further faults of the same request (several required parameters missing), reported with it. */
+  also?: ApiErrorSpec[]
 }
 
 // Headers that OpenAPI says are never described as parameters.
@@ -54,11 +56,16 @@ export function createRequestValidator(
     if (!plan) plans.set(op, (plan = planFor(op)))
     const values = new Map<ParameterSpec, ParameterValue | undefined>()
     for (const p of plan.params) values.set(p, read(parts, p))
-    for (const p of plan.required) {
+    // Every missing parameter is reported, not only the first (three traceability parameters, say).
+    const missing = plan.required.filter((p) => {
       const v = values.get(p)
-      if (v === undefined || v === '') {
-        return fail(p.name, `Le paramètre ${p.name} est obligatoire`)
-      }
+      return v === undefined || v === ''
+    })
+    if (missing.length > 0) {
+      const [first, ...rest] = missing.map((p) =>
+        fail(p.name, `Le paramètre ${p.name} est obligatoire`),
+      )
+      return rest.length > 0 ? { ...first!, also: rest.map((f) => f.spec) } : first
     }
     for (const p of plan.identifiers) {
       const v = values.get(p)

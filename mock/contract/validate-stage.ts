@@ -22,6 +22,14 @@ export function validateRequest(ctx: SandboxContext): Stage {
     })
     if (!failure) return
     const e = ctx.errors(op, failure.status, failure.spec)
+    // In the contract's `errors` list, one item per fault; another error shape keeps the first.
+    const errors = (e.body as { errors?: unknown } | null)?.errors
+    if (failure.also && Array.isArray(errors)) {
+      for (const spec of failure.also) {
+        const more = (ctx.errors(op, failure.status, spec).body as { errors?: unknown }).errors
+        if (Array.isArray(more)) errors.push(...(more as unknown[]))
+      }
+    }
     ex.reply = { status: failure.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
   }
 }
