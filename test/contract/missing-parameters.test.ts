@@ -19,7 +19,7 @@ describe('missing parameters', () => {
     // In the contract's order of parameters, one item each.
     const codes = Object.fromEntries(errors.map((e) => [e.source.parameter, e.code]))
     expect(errors).toHaveLength(3)
-    expect(codes).toEqual({ context: '00201', recipient: '00202', object: '00203' })
+    expect(codes).toEqual({ context: '00201', object: '00202', recipient: '00203' })
   })
 
   it('reports only what is missing', async () => {
