@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { measureHeldConnections } from './held.mjs'
 import { freePort, load, median, peakRss, startServer, stop } from './lib.mjs'
 import { comparePaired } from './paired.mjs'
+import { measureWrites } from './writes.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -258,6 +259,27 @@ if (!args.only || args.only.includes('held')) {
   )
 }
 
+// Writes beside reads, with the embedded store and the Redis store.
+let writes
+if (!args.only || args.only.includes('writes')) {
+  process.stderr.write('bench: writes (POST then GET) beside reads, embedded and Redis stores\n')
+  writes = await measureWrites(root, {
+    slices: Math.max(1, args.slices),
+    seconds: args.slice,
+    connections: args.connections,
+  })
+  console.log(
+    `\nwrites on the Douane-shaped contract: POST a declaration then GET it, beside a GET of a stored one (${args.slices} alternating pairs of ${args.slice} s slices, medians)`,
+  )
+  for (const w of writes) {
+    if (w.error) console.log(`  ${w.store.padEnd(18)}failed: ${w.error}`)
+    else
+      console.log(
+        `  ${w.store.padEnd(18)}read ${Math.round(w.readRps)} req/s (p99 ${w.readP99} ms); write ${Math.round(w.writeRps)} req/s = ${Math.round(w.writePairsPerSecond)} POST+GET pairs/s (p99 ${w.writeP99} ms); write/read ${w.ratio.toFixed(2)}${w.faults ? `  (${w.faults} errors or non-2xx)` : ''}`,
+      )
+  }
+}
+
 // Data generation alone, in this process: CPU per body of a typical operation of the real contract.
 const generation = await measureGeneration()
 console.log(
@@ -285,5 +307,9 @@ async function measureGeneration() {
 mkdirSync(resolve(root, 'bench/results'), { recursive: true })
 writeFileSync(
   resolve(root, 'bench/results/latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), args, results, comparisons, generation }, null, 2),
+  JSON.stringify(
+    { at: new Date().toISOString(), args, results, comparisons, generation, writes },
+    null,
+    2,
+  ),
 )
