@@ -70,7 +70,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     tokenFile ? { ...options, adminToken: await keptAdminToken(tokenFile) } : options,
   )
   const contract = await loadContract(opts.contract)
+  const validate = createRequestValidator(contract, opts.log)
   const cases = await loadCases(opts.fixtures, contract, {
+    validate,
     check: opts.fixtureCheck,
     warn: opts.log,
   })
@@ -104,7 +106,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clock,
     route: createRouter(contract.operations),
     errors: createErrorBodies(contract),
-    validate: createRequestValidator(contract, opts.log),
+    validate,
     data: {
       cases,
       magic: await loadMagicIdentifiers(opts.magicIdentifiers),

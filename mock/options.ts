@@ -24,8 +24,12 @@ export interface SandboxOptions {
   contract?: string
   /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases` with the bundled contract, none with another. */
   fixtures?: string
-  /** What to do with a fixture case that contradicts the contract. Default `'warn'`. */
-  fixtureCheck?: 'warn' | 'error'
+  /**
+   * Fixture cases that contradict the contract (a payload outside its schema, an identifier its format
+   * refuses): `'summary'` logs one line at load, `'warn'` also lists each case, `'error'` refuses to
+   * start on a payload outside the schema. Default `'summary'`.
+   */
+  fixtureCheck?: 'summary' | 'warn' | 'error'
   /** Extra folder of scenario files, added to the bundled `scenarios/`. Default: none. */
   scenarios?: string
   /** Seed of all generated data. Same seed, same identifier: byte-identical answer. Default `1`. */
@@ -153,7 +157,7 @@ export interface ConsoleOptions {
 export interface ResolvedOptions {
   contract: string
   fixtures: string
-  fixtureCheck: 'warn' | 'error'
+  fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios: string[]
   seed: number
   state: string
@@ -194,7 +198,7 @@ export const MONTH = 2_629_800
 export const DEFAULTS = {
   contract: bundled('fixtures', 'default-contract.yaml'),
   fixtures: bundled('fixtures', 'cases'),
-  fixtureCheck: 'warn',
+  fixtureCheck: 'summary',
   bundledScenarios: bundled('scenarios'),
   seed: 1,
   state: 'memory',
@@ -284,8 +288,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     )
   }
   const fixtureCheck = options.fixtureCheck ?? DEFAULTS.fixtureCheck
-  if (fixtureCheck !== 'warn' && fixtureCheck !== 'error') {
-    fail(`option fixtureCheck must be 'warn' or 'error', got ${String(fixtureCheck)}`)
+  if (fixtureCheck !== 'summary' && fixtureCheck !== 'warn' && fixtureCheck !== 'error') {
+    fail(`option fixtureCheck must be 'summary', 'warn' or 'error', got ${String(fixtureCheck)}`)
   }
   const publicUrl = (options.publicUrl ?? DEFAULTS.publicUrl).replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]+/.test(publicUrl))

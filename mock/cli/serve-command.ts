@@ -12,7 +12,7 @@ interface ServeFlags {
   host: string
   contract?: string
   fixtures?: string
-  fixtureCheck: 'warn' | 'error'
+  fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
   seed: number
   state: string
@@ -64,10 +64,10 @@ export function registerServeCommand(program: Command): void {
     .addOption(
       new Option(
         '--fixture-check <mode>',
-        'a fixture payload that contradicts the contract: warn or error',
+        'fixture cases that contradict the contract: summary (one line), warn (one line each) or error (refuse a payload outside the schema)',
       )
-        .choices(['warn', 'error'])
-        .default('warn'),
+        .choices(['summary', 'warn', 'error'])
+        .default('summary'),
     )
     .addOption(new Option('--scenarios <dir>', 'extra scenario files, added to the bundled ones'))
     .addOption(
