@@ -15,6 +15,8 @@ export interface OperationUse {
   fieldsFrom: 'journal' | 'contract'
   /** Fields withheld because the token lacked their scope. */
   withheld: string[]
+  /** The same fields with the scopes that would have shown them: `path=scope1|scope2`. */
+  withheldBy: string[]
   /** Scopes that let at least one delivered field through. */
   fieldScopes: string[]
 }
@@ -55,6 +57,7 @@ export function minimise(
       fields: Set<string>
       recorded: boolean
       withheld: Set<string>
+      withheldBy: Set<string>
       scopes: Set<string>
     }
   >()
@@ -70,6 +73,7 @@ export function minimise(
         fields: new Set(),
         recorded: false,
         withheld: new Set(),
+        withheldBy: new Set(),
         scopes: new Set(),
       }
       byOp.set(e.operation, use)
@@ -83,6 +87,8 @@ export function minimise(
       for (const f of e.fields) use.fields.add(f)
     }
     for (const f of e.withheld ?? []) use.withheld.add(f)
+    const by = e.notes?.withheldBy
+    if (Array.isArray(by)) for (const f of by) if (typeof f === 'string') use.withheldBy.add(f)
     for (const s of e.fieldScopes ?? []) use.scopes.add(s)
   }
   const operations: OperationUse[] = [...byOp]
@@ -95,6 +101,7 @@ export function minimise(
       fields: u.recorded ? sorted(u.fields) : declaredFields(operation),
       fieldsFrom: u.recorded ? 'journal' : 'contract',
       withheld: sorted(u.withheld),
+      withheldBy: sorted(u.withheldBy),
       fieldScopes: sorted(u.scopes),
     }))
   const fieldScopes = operations.flatMap((o) => o.fieldScopes)

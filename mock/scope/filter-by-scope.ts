@@ -1,15 +1,21 @@
 import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
 import type { Stage } from '../http/exchange.js'
-import { formatPath, ITEM } from './schema-fields.js'
+import type { JsonSchema, Operation } from '../contract/types.js'
+import { blankValue, formatPath, ITEM, requiredFields } from './schema-fields.js'
+
+/** Response header listing the fields withheld for lack of scope: `path=scope1|scope2, ...`. */
+export const WITHHELD_HEADER = 'sandbox-withheld-fields'
 import { ANY, type ScopeNode } from './scope-tree.js'
 
 /** What minimisation did to one answer. */
 export interface ScopeOutcome {
   /** Dotted paths of the leaves left in the body (array items as `[]`), sorted. */
   fields: readonly string[]
-  /** Dotted paths of the fields removed, sorted. */
+  /** Dotted paths of the fields withheld (removed, or blanked to `null`), sorted. */
   withheld: readonly string[]
+  /** Each withheld path with the scopes that would have shown it: `path=scope1|scope2`, sorted. */
+  withheldBy: readonly string[]
   /** Scopes held that let through at least one field holding data (a non-null value somewhere), sorted. */
   unlocking: readonly string[]
 }
@@ -26,14 +32,19 @@ export function applyScopes(
   body: unknown,
   root: ScopeNode,
   held: ReadonlySet<string>,
+  required: ReadonlyMap<string, JsonSchema> = new Map(),
 ): ScopeOutcome {
   const withheld = new Set<string>()
+  const withheldBy = new Set<string>()
   const unlocking = new Set<string>()
   const visit = (value: unknown, node: ScopeNode, segments: string[]): void => {
     if (Array.isArray(value)) {
       const items = node.children.get(ANY) ?? node
       if (items !== node && items.scopes && !items.scopes.some((s) => held.has(s))) {
-        if (value.length > 0) withheld.add(formatPath([...segments, ITEM]))
+        if (value.length > 0) {
+          withheld.add(formatPath([...segments, ITEM]))
+          withheldBy.add(`${formatPath([...segments, ITEM])}=${items.scopes.join('|')}`)
+        }
         value.length = 0
         return
       }
@@ -47,8 +58,15 @@ export function applyScopes(
         if (child.scopes) {
           const granted = child.scopes.filter((s) => held.has(s))
           if (granted.length === 0) {
-            delete value[key]
-            withheld.add(formatPath([...segments, key]))
+            const path = formatPath([...segments, key])
+            // A field the schema requires stays, blanked (null where allowed, an object of nulls...):
+            // a strict client still parses the answer. Otherwise it goes; the header says so.
+            const schema = required.get(path)
+            const blank = schema ? blankValue(schema) : undefined
+            if (blank === undefined) delete value[key]
+            else value[key] = blank
+            withheld.add(path)
+            withheldBy.add(`${path}=${child.scopes.join('|')}`)
             break
           }
           if (hasData(value[key])) for (const s of granted) unlocking.add(s)
@@ -63,6 +81,7 @@ export function applyScopes(
   return {
     fields: Object.freeze(leafPaths(body)),
     withheld: Object.freeze([...withheld].sort()),
+    withheldBy: Object.freeze([...withheldBy].sort()),
     unlocking: Object.freeze([...unlocking].sort()),
   }
 }
@@ -103,9 +122,20 @@ export function filterByScope(ctx: SandboxContext): Stage {
   const filtered = new LRUCache<string, Map<string, { raw: string; outcome: ScopeOutcome }>>({
     max: 2000,
   })
+  const requiredOf = new WeakMap<Operation, Map<string, JsonSchema>>()
+  const required = (op: Operation): Map<string, JsonSchema> => {
+    let map = requiredOf.get(op)
+    if (!map) requiredOf.set(op, (map = requiredFields(op)))
+    return map
+  }
   const note = (ex: Parameters<Stage>[0], outcome: ScopeOutcome): void => {
     ex.notes.fields = outcome.fields
-    if (outcome.withheld.length > 0) ex.notes.withheld = outcome.withheld
+    if (outcome.withheld.length > 0) {
+      ex.notes.withheld = outcome.withheld
+      ex.notes.withheldBy = outcome.withheldBy
+      // Which fields were withheld, and which scope would have shown each.
+      ex.headers[WITHHELD_HEADER] = outcome.withheldBy.join(', ')
+    }
     if (outcome.unlocking.length > 0) ex.notes.fieldScopes = outcome.unlocking
   }
   return (ex) => {
@@ -137,7 +167,12 @@ export function filterByScope(ctx: SandboxContext): Stage {
     } else {
       return
     }
-    const outcome = applyScopes(body, root, new Set(ex.identity?.scopes ?? []))
+    const outcome = applyScopes(
+      body,
+      root,
+      new Set(ex.identity?.scopes ?? []),
+      required(ex.operation),
+    )
     note(ex, outcome)
     if (raw !== undefined) {
       const result = { raw: JSON.stringify(body), outcome }

@@ -59,6 +59,69 @@ export const successSchemas = (op: Operation): unknown[] =>
     .filter(([status, r]) => /^2(\d\d|XX)$/i.test(status) && r.schema)
     .map(([, r]) => r.schema)
 
+/** True when a schema lets a value be `null` (OpenAPI 3.0 `nullable`, 3.1 `type: [..., 'null']`, a null branch). */
+export function allowsNull(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false
+  const s = schema as JsonSchema
+  // OpenAPI 3.0.3: `nullable` lets null through an `enum` only when the enum lists null.
+  if (Array.isArray(s.enum)) return s.enum.includes(null)
+  if (s.nullable === true) return true
+  if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const list = s[key]
+    if (Array.isArray(list) && list.some(allowsNull)) return true
+  }
+  return Array.isArray(s.allOf) && s.allOf.length > 0 && s.allOf.every(allowsNull)
+}
+
+/**
+ * The fields an operation's success answers require (listed in their parent's `required`), as dotted
+ * paths, each with the schema it is required with (the first one met).
+ */
+export function requiredFields(op: Operation): Map<string, JsonSchema> {
+  const out = new Map<string, JsonSchema>()
+  const add = (segments: string[], parent: JsonSchema): void => {
+    const required = parent.required
+    const properties = parent.properties as Record<string, unknown> | undefined
+    if (!Array.isArray(required) || !properties) return
+    for (const name of required) {
+      const sub = typeof name === 'string' ? properties[name] : undefined
+      if (typeof sub !== 'object' || sub === null) continue
+      const path = formatPath([...segments, name as string])
+      if (!out.has(path)) out.set(path, sub as JsonSchema)
+    }
+  }
+  for (const schema of successSchemas(op)) {
+    if (typeof schema === 'object' && schema !== null) add([], schema as JsonSchema)
+    walkSchemaFields(schema, (segments, s) => add(segments, s))
+  }
+  return out
+}
+
+/**
+ * The value a withheld field the schema requires is left with, so that the answer stays valid:
+ * `null` where allowed; an object whose required fields are blanked in turn; an empty array where no
+ * `minItems` forbids it. `undefined` when no blank value fits (the field is then removed).
+ */
+export function blankValue(schema: JsonSchema, depth = 0): unknown {
+  if (allowsNull(schema)) return null
+  if (depth > 8) return undefined
+  const properties = schema.properties as Record<string, unknown> | undefined
+  if (properties && (schema.type === 'object' || schema.type === undefined)) {
+    const out: Record<string, unknown> = {}
+    for (const name of Array.isArray(schema.required) ? schema.required : []) {
+      const sub = properties[name as string]
+      if (typeof sub !== 'object' || sub === null) return undefined
+      const v = blankValue(sub as JsonSchema, depth + 1)
+      if (v === undefined) return undefined
+      out[name as string] = v
+    }
+    return out
+  }
+  if (schema.type === 'array' && !(Number(schema.minItems) > 0)) return []
+  return undefined
+}
+
 /** The fields an operation's success answers declare, as dotted paths of their leaves, sorted. */
 export function declaredFields(op: Operation): string[] {
   const out = new Set<string>()
