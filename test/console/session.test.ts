@@ -165,6 +165,30 @@ describe('the secret in the console', () => {
   })
 })
 
+describe('portal tokens in the console', () => {
+  it('mints a long-lived portal token shown once, lists it and revokes it', async () => {
+    const { url, sb } = await start()
+    await makeClient(sb, 'acme')
+    const agent = new ConsoleAgent(url)
+    await agent.signIn('acme', SECRET)
+    const minted = await agent.post('/console/account/portal', {
+      _csrf: await agent.csrf('/console/account'),
+    })
+    const page = await minted.text()
+    const token = /id="portal-value"[^>]*>\s*([^<\s]+)\s*</.exec(page)?.[1]
+    expect(token).toBeTruthy()
+    expect((await sb.context.auth.check(token!, Date.now())).ok).toBe(true)
+    const [record] = await sb.context.auth.portal.list('acme')
+    expect(page).toContain(record!.jti)
+    const revoked = await agent.post('/console/account/portal/revoke', {
+      _csrf: await agent.csrf('/console/account'),
+      jti: record!.jti,
+    })
+    expect(revoked.status).toBe(303)
+    expect((await sb.context.auth.check(token!, Date.now())).ok).toBe(false)
+  })
+})
+
 describe('operator pages', () => {
   it('rotates the signing key and lists bans', async () => {
     const { url, sb } = await start()

@@ -51,6 +51,7 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
     const colour = accountColour(client, clock.now, noticeMs)
     const notice = ctx.auth.secretNotice(client, clock.now)
     const account = await app.accounts.get(clientId)
+    const portal = await ctx.auth.portal.list(clientId)
     const session = localsOf(res).session!
     const token = session.token && session.token.expiresAt > clock.now ? session.token : undefined
     const badge = {
@@ -115,6 +116,21 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
         </p>
         <form method="post" action="/console/account/token">
           ${csrfField(p)}<button class="fr-btn" type="submit">${t.tokenMint}</button>
+        </form>
+
+        <h2 id="portal" class="fr-mt-5w">${t.portalTitle}</h2>
+        <p>${t.portalIntro}</p>
+        ${
+          portal.length
+            ? html`<ul id="portal-tokens">
+                ${portal.map((r) => html`<li><code>${r.jti}</code> — ${formatDate(t.lang, r.expiresAt)}${r.revokedAt ? html` (${t.portalRevoked})` : html` <form class="fr-mt-1w" method="post" action="/console/account/portal/revoke">${csrfField(p)}<input type="hidden" name="jti" value="${r.jti}" /><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">${t.portalRevoke} ${r.jti}</button></form>`}</li>`)}
+              </ul>`
+            : html`<p>${t.portalNone}</p>`
+        }
+        <form method="post" action="/console/account/portal">
+          ${csrfField(p)}<button class="fr-btn fr-btn--secondary" type="submit">
+            ${t.portalMint}
+          </button>
         </form>
 
         <h2 id="rotate" class="fr-mt-5w">${t.rotateTitle}</h2>
@@ -183,6 +199,31 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
         ${copyBlock('token-value', minted.value, t.copy, t.copied)}
       </div>`,
     })
+  })
+
+  router.post('/account/portal', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const t = stringsOf(req)
+    const minted = await ctx.auth.portal.mint(clientId, { by: 'client', ip: requestIp(req) })
+    if (!minted.ok)
+      return accountPage(req, res, { alerts: [['error', minted.detail]] }, minted.status)
+    res.setHeader('cache-control', 'no-store')
+    await accountPage(req, res, {
+      shown: html`<div class="fr-alert fr-alert--success fr-mb-3w" id="portal-shown">
+        <p>
+          ${fill(t.portalMinted, { jti: minted.record.jti, date: formatDate(t.lang, minted.record.expiresAt) })}
+        </p>
+        ${copyBlock('portal-value', minted.token, t.copy, t.copied)}
+      </div>`,
+    })
+  })
+
+  router.post('/account/portal/revoke', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    await ctx.auth.portal.revoke(clientId, formText(req.body, 'jti'), requestIp(req))
+    res.redirect(303, '/console/account#portal')
   })
 
   router.post('/account/rotate', async (req, res) => {
