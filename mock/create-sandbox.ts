@@ -79,7 +79,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const rateTable = await loadRateTable(opts.rateLimits, contract, opts.log)
   const scenarios = await loadScenarios(opts.scenarios, opts.log)
   const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
-  const store = await openStore(opts.state, opts.now, opts.log)
+  const store = await openStore(opts.state, opts.now, opts.log, opts.redisWait * 1000)
   const clock = createSandboxClock(store, opts.now)
   const journal = await openJournal(opts, undefined, clock)
   // Issuers advertised by earlier runs on this state: their tokens (portal ones last months) stay ours.

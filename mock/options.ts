@@ -78,6 +78,8 @@ export interface SandboxOptions {
    * parser before any stage runs. Default `16384` (16 KiB).
    */
   maxHeaderBytes?: number
+  /** Seconds start-up waits for an unreachable Redis (`state: redis://...`) before it fails. Default `30`. */
+  redisWait?: number
   /** Real-time source in milliseconds (tests may inject one). Default `Date.now`. */
   now?: () => number
   /** Where operational messages go (never secrets). Default: stderr. */
@@ -182,6 +184,7 @@ export interface ResolvedOptions {
   demoClient: boolean
   trustProxy: boolean
   maxHeaderBytes: number
+  redisWait: number
   now: () => number
   log: (line: string) => void
 }
@@ -243,6 +246,7 @@ export const DEFAULTS = {
   demoClient: true,
   console: { signup: 'invite', idleTimeout: 1800 }, // s
   maxHeaderBytes: 16 * 1024, // request line and headers
+  redisWait: 30, // s
 } as const satisfies Record<string, unknown>
 
 function fail(message: string): never {
@@ -335,6 +339,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     demoClient: options.demoClient ?? DEFAULTS.demoClient,
     trustProxy: options.trustProxy ?? false,
     maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes),
+    redisWait: positive('redisWait', options.redisWait ?? DEFAULTS.redisWait, false),
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   }

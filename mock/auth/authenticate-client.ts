@@ -5,7 +5,7 @@ import type { AuthEvents } from './auth-events.js'
 import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import { readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { Lockout } from './lockout.js'
-import { fingerprint, verifySecret } from './secret-hash.js'
+import { fingerprint, hashSecret, verifySecret } from './secret-hash.js'
 import { requestIp } from '../http/client-ip.js'
 
 /** The outcome of a client authentication, with its RFC 6749 §5.2 error when it failed. */
@@ -47,6 +47,11 @@ export interface ClientAuthenticatorDeps {
   events: AuthEvents
   now: () => number
 }
+
+/** A hash of a random secret, made once: what an unknown client id is checked against. */
+let dummy: Promise<string> | undefined
+const dummyHash = (): Promise<string> =>
+  (dummy ??= hashSecret(`Unknown-${Math.random().toString(36)}-Client-1!`))
 
 const invalidClient = (description: string): ClientAuthResult => ({
   ok: false,
@@ -124,7 +129,11 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
       }
     }
     const client = await d.clients.get(c.clientId)
-    if (!client) return failed(c.clientId, 'unknown-client', a)
+    if (!client) {
+      // The same scrypt as a wrong secret costs: an unknown client id is not told apart by timing.
+      await verifySecret(c.secrets[0] ?? '', await dummyHash())
+      return failed(c.clientId, 'unknown-client', a)
+    }
     if (!client.secretHash) return failed(c.clientId, 'secret-revoked', a)
     const now = await d.clock.now(client.clientId)
     if (await matchesAny(c.secrets, client.secretHash)) {

@@ -23,6 +23,7 @@ interface ServeFlags {
   journal: boolean
   trustProxy: boolean
   delayFactor: number
+  redisWait: number
   processing?: string
   enforceSunset?: boolean
   consoleSignup: 'open' | 'invite' | 'off'
@@ -136,6 +137,14 @@ export function registerServeCommand(program: Command): void {
     )
     .addOption(
       new Option(
+        '--redis-wait <seconds>',
+        'with --state redis://...: how long start-up waits for Redis before it exits 2',
+      )
+        .default(DEFAULTS.redisWait)
+        .argParser(numberFlag('--redis-wait')),
+    )
+    .addOption(
+      new Option(
         '--console-signup <mode>',
         'who may create an account in the web console (/console/): open, invite (codes made by the admin) or off',
       )
@@ -223,6 +232,7 @@ function toOptions(flags: ServeFlags): SandboxOptions {
     trustProxy: flags.trustProxy === true,
     ...(flags.journal ? {} : { journal: { enabled: false } }),
     delayFactor: flags.delayFactor,
+    redisWait: flags.redisWait,
     console: { signup: flags.consoleSignup, idleTimeout: flags.consoleIdleTimeout },
   }
 }

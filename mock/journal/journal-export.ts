@@ -82,6 +82,7 @@ function cellText(value: unknown): string {
  * formula (`=`, `+`, `-`, `@` first, as a client-chosen `object` may be) gets a leading quote mark.
  */
 function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text
+  // OWASP's rule, without exception: `-2+3+cmd|...` starts like a negative number and is a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import type { SandboxClock } from '../traffic/clock.js'
 import type { Store } from '../store/store.js'
 import { createArmBook, type Arm, type ArmBook } from './arming.js'
@@ -95,7 +96,8 @@ export function createScenarioService(
               }
             : {}),
           effects: [...new Set(s.steps.flatMap((st) => effectsOf(st.rules)))],
-          file: s.file,
+          // The file's name, never its place on the server: the catalogue is open to anyone.
+          file: basename(s.file),
         })),
     async arm(clientId, name, limits = {}) {
       get(name)

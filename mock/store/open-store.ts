@@ -1,3 +1,4 @@
+import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { createMemoryStore } from './memory-store.js'
 import { redactUrl } from './redis-connection.js'
 import { createRedisStore } from './redis-store.js'
@@ -19,15 +20,27 @@ export async function openStore(
   state: string,
   now: () => number,
   log?: (line: string) => void,
+  waitMs = 30_000,
 ): Promise<Store> {
   if (state === 'memory') return createMemoryStore({ now })
   if (!/^rediss?:\/\//.test(state))
     return createMemoryStore({ file: state, now, ...(log ? { log } : {}) })
   const store = await createRedisStore({ url: state, ...(log ? { log } : {}) })
   if (!(await store.ready())) {
-    log?.(`redis: start-up waits for ${redactUrl(state)} (keys and clients are read from it)`)
-    while (!(await store.ready()))
+    log?.(
+      `redis: start-up waits up to ${Math.round(waitMs / 1000)} s for ${redactUrl(state)} (keys and clients are read from it)`,
+    )
+    const deadline = Date.now() + waitMs
+    while (!(await store.ready())) {
+      if (Date.now() >= deadline) {
+        await store.close().catch(() => undefined)
+        throw new SandboxConfigError(
+          SANDBOX_ERRORS.BAD_STATE,
+          `Redis at ${redactUrl(state)} did not answer within ${Math.round(waitMs / 1000)} s. Start it, check the URL, or wait longer with --redis-wait <seconds>.`,
+        )
+      }
       await new Promise((resolve) => setTimeout(resolve, STARTUP_PROBE_MS))
+    }
   }
   return store
 }
