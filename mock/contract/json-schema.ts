@@ -1,6 +1,7 @@
-import { Ajv, type ValidateFunction } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
+import localizeFrModule from 'ajv-i18n/localize/fr/index.js'
 import type { JsonSchema } from './types.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
@@ -253,4 +254,27 @@ export function createSchemaCompiler(ajv: Ajv): (schema: JsonSchema) => Validate
     }
     return fn
   }
+}
+
+type Localize = (errors?: ErrorObject[] | null) => void
+const localizeFr: Localize =
+  (localizeFrModule as unknown as { default?: Localize }).default ??
+  (localizeFrModule as unknown as Localize)
+
+/**
+ * The first validation error in French, the language of the contracts' own messages: every message
+ * speaks one language, never a French frame around an English fragment.
+ */
+export function frenchReason(errors: ErrorObject[] | null | undefined): string {
+  const err = errors?.[0]
+  if (!err) return 'valeur invalide'
+  if (err.keyword === 'discriminator') {
+    const tag = String((err.params as { tag?: unknown }).tag ?? '')
+    return (err.params as { error?: unknown }).error === 'tag'
+      ? `la propriété « ${tag} » doit être une chaîne`
+      : `la valeur de « ${tag} » doit désigner une des variantes de oneOf`
+  }
+  const copy = [{ ...err }]
+  localizeFr(copy)
+  return copy[0]!.message ?? 'valeur invalide'
 }

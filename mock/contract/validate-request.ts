@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv'
 import { checkSiren, checkSiret } from '../data/identifiers.js'
 import type { ApiErrorSpec } from './error-body.js'
-import { createAjv, createSchemaCompiler, lintSchema } from './json-schema.js'
+import { createAjv, createSchemaCompiler, frenchReason, lintSchema } from './json-schema.js'
 import { readHeader, readPath, readQuery, type ParameterValue } from './parameter-styles.js'
 import type { Contract, Operation, ParameterSpec } from './types.js'
 
@@ -132,7 +132,7 @@ function checkParameter(
   }
   const check = compile(wrapper)
   if (check({ [p.name]: Array.isArray(data) ? [...data] : structuredCopy(data) })) return undefined
-  const why = check.errors?.[0]?.message ?? 'valeur invalide'
+  const why = frenchReason(check.errors)
   if (typeof data === 'string') {
     const exact = compileExact(p.schema)
     for (const reading of readings(data)) if (exact(reading)) return undefined
@@ -199,7 +199,7 @@ function checkBody(
     status: 422,
     spec: {
       parameter: 'body',
-      detail: `Le corps est invalide en ${at} : ${err?.message ?? 'valeur invalide'}`,
+      detail: `Le corps est invalide en ${at} : ${frenchReason(check.errors)}`,
     },
   }
 }
