@@ -44,6 +44,8 @@ function lacksPrivilege(
   scopes: readonly string[],
 ): boolean {
   const needed = ctx.auth.requiredPrivileges(op)
+  // The journal and the verdict's least-privilege check read the privileges enforcement used.
+  if (needed.length > 0) ex.notes.privileges = needed
   if (needed.length === 0 || needed.some((p) => scopes.includes(p))) return false
   refuse(ctx, ex, 403, '00100', 'insufficient-privileges')
   ex.notes.authNeeded = [...needed]

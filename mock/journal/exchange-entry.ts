@@ -14,6 +14,7 @@ const LIFTED_NOTES = new Set([
   'ban',
   'held',
   'authClientId',
+  'privileges',
 ])
 
 const arrivalIso = isoFormatter()
@@ -59,7 +60,11 @@ export function exchangeEntry(
   }
   if (op) {
     entry.operation = op.id
-    if (op.privileges.length > 0) entry.privileges = op.privileges
+    // The privileges authentication enforced (the contract's, else the privilege map's).
+    const required = Array.isArray(notes.privileges)
+      ? (notes.privileges as readonly string[])
+      : op.privileges
+    if (required.length > 0) entry.privileges = required
     const ref = dataParams(op, ex)
     if (Object.keys(ref).length > 0) entry.ref = ref
   }

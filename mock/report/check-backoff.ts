@@ -2,18 +2,35 @@ import type { JournalEntry } from '../journal/journal-entry.js'
 import { resourceOf } from './call-keys.js'
 import { cite, count, decide, duration } from './evidence.js'
 import type { Call, Check, Evidence } from './report-types.js'
+import { honours, networkFault, waitTolerance } from './tolerance.js'
 
 /** Retries allowed after the first failure of a run. */
 export const MAX_RETRIES = 5
-/** Shortest first wait before retrying, ms. */
-export const MIN_FIRST_GAP_MS = 1000
+/** Shortest wait before retrying when the server asked for none, ms (axios-retry's exponential delay starts at 200 ms). */
+export const MIN_FIRST_GAP_MS = 200
 /** Silence on a resource after which a run is over (a later call starts afresh), ms. */
 export const RUN_GAP_MS = 15 * 60_000
 
-/** A failure that calls for backing off: 503, 504, or no answer at all (timeout, reset), bans aside. */
+/**
+ * A failure that calls for backing off: a 5xx, or no usable answer at all (client timeout, reset,
+ * truncated or dribbled body, hang), bans aside.
+ */
 export const isTransientFailure = (e: JournalEntry): boolean =>
   !e.banned &&
-  (e.status === 503 || e.status === 504 || (e.status === undefined && e.outcome !== 'answered'))
+  ((e.status !== undefined && e.status >= 500) ||
+    e.outcome !== 'answered' ||
+    networkFault(e) !== undefined)
+
+/** What a failed call asked the client to wait, ms: its `Retry-After` or `meta.retry_in`. */
+const askedOf = (e: JournalEntry): number => Math.max(e.retryAfter ?? 0, e.retryIn ?? 0) * 1000
+
+/** How a failed call ended, for people. */
+function failureOf(e: JournalEntry): string {
+  const fault = networkFault(e)
+  if (fault) return fault.split(' ')[0]!
+  if (e.status !== undefined && e.outcome === 'answered') return String(e.status)
+  return e.clientClosed ? 'call the client gave up on' : 'call left unanswered'
+}
 
 interface Run {
   calls: Call[]
@@ -38,6 +55,13 @@ function runsOf(calls: Call[]): Run[] {
   return runs
 }
 
+/**
+ * Judges one run. A wait the server asked for (Retry-After, retry_in) is honoured by waiting at least
+ * that long, tolerance included, whatever the waits before: equal asked waits are fine. Waits chosen
+ * by the client itself (nothing asked) must be at least 200 ms, never shorter than the client's previous
+ * own wait, and grow over the run: with two or more, the last is longer than the first by more than
+ * timer jitter.
+ */
 function judgeRun(run: Run): Evidence | undefined {
   const retries = run.calls.length - 1
   if (retries > MAX_RETRIES) {
@@ -46,53 +70,61 @@ function judgeRun(run: Run): Evidence | undefined {
       `retry number ${MAX_RETRIES + 1} after a failure: at most ${MAX_RETRIES} are allowed`,
     )
   }
+  const own: number[] = []
   for (let i = 0; i < run.gaps.length; i++) {
     const gap = run.gaps[i]!
     const failed = run.calls[i]!.entry
     const retry = run.calls[i + 1]!.entry
-    const asked = (failed.retryAfter ?? 0) * 1000
-    if (i === 0 && gap < Math.max(MIN_FIRST_GAP_MS, asked)) {
-      return cite(
-        retry,
-        `retried ${duration(gap)} after a ${failed.status ?? 'call left unanswered'}: wait at least ${duration(Math.max(MIN_FIRST_GAP_MS, asked))}`,
-      )
+    const asked = askedOf(failed)
+    if (asked > 0) {
+      if (!honours(gap, asked))
+        return cite(
+          retry,
+          `retried ${duration(gap)} after a ${failureOf(failed)} that asked to wait ${duration(asked)}`,
+        )
+      continue
     }
-    if (gap < asked)
+    if (!honours(gap, MIN_FIRST_GAP_MS))
       return cite(
         retry,
-        `retried ${duration(gap)} after a ${failed.status} whose Retry-After was ${failed.retryAfter} s`,
+        `retried ${duration(gap)} after a ${failureOf(failed)}: wait at least ${duration(MIN_FIRST_GAP_MS)}`,
       )
-    if (i > 0 && gap < run.gaps[i - 1]!) {
+    const before = own.at(-1)
+    if (before !== undefined && !honours(gap, before))
       return cite(
         retry,
-        `waited ${duration(gap)}, less than the ${duration(run.gaps[i - 1]!)} before: gaps must grow`,
+        `waited ${duration(gap)}, less than the ${duration(before)} before: waits must grow`,
       )
-    }
+    own.push(gap)
   }
-  if (run.gaps.length >= 2 && run.gaps.at(-1)! <= run.gaps[0]!) {
+  if (own.length >= 2 && own.at(-1)! <= own[0]! + waitTolerance(own[0]!)) {
     return cite(
       run.calls.at(-1)!.entry,
-      `${run.gaps.length} retries at a constant ${duration(run.gaps[0]!)}: gaps must grow`,
+      `${own.length} retries at a constant ${duration(own[0]!)}: waits must grow`,
     )
   }
   return undefined
 }
 
-/** Backs off on 503, 504 and timeouts: growing waits between retries of a resource, and few retries. */
+/** Backs off on 5xx and network faults: growing waits between retries of a resource, and few retries. */
 export const backoffCheck: Check = {
   id: 'backoff',
-  title: 'backs off on 503/504 and timeouts (growing gaps, bounded retries)',
+  title: 'backs off on 5xx, timeouts and network faults (growing waits, bounded retries)',
   rule:
-    'A run starts at a call answered 503 or 504, or left without answer (client timeout, reset), ban holds aside; each ' +
-    `later call for the same resource within ${RUN_GAP_MS / 60_000} min of the previous one's end, while the previous one failed, is a retry. ` +
-    `Per run: at most ${MAX_RETRIES} retries; the first retry waits at least ${MIN_FIRST_GAP_MS / 1000} s and at least ` +
-    'any Retry-After; each wait is at least as long as the one before; with two retries or more, the last wait is longer ' +
-    'than the first (waits measured on the sandbox clock from the end of the failed call). Not exercised when no call failed so.',
+    'A run starts at a call answered 5xx or left without a usable answer (client timeout, reset, truncated or dribbled ' +
+    `body, hang), ban holds aside; each later call for the same resource within ${RUN_GAP_MS / 60_000} min of the previous ` +
+    `one's end, while the previous one failed, is a retry. Per run: at most ${MAX_RETRIES} retries. A retry after an ` +
+    'answer that asked for a wait (Retry-After, meta.retry_in) waits at least that long, equal waits included. Otherwise ' +
+    `the client's own waits are at least ${MIN_FIRST_GAP_MS} ms, never shorter than its previous own wait, and with ` +
+    'two or more the last is longer than the first. Waits are measured on the sandbox clock from the end of the failed ' +
+    'call; a wait up to 5 % (at most 1 s) short of its bound is tolerated. Not exercised when no call failed so.',
   judge({ calls }) {
     const byResource = new Map<string, Call[]>()
     for (const c of calls) {
       const key = resourceOf(c.entry)
-      byResource.set(key, [...(byResource.get(key) ?? []), c])
+      const list = byResource.get(key)
+      if (list) list.push(c)
+      else byResource.set(key, [c])
     }
     const runs = [...byResource.values()]
       .flatMap(runsOf)
@@ -107,7 +139,7 @@ export const backoffCheck: Check = {
         passes.push(
           cite(
             run.calls[0]!.entry,
-            `failure followed by ${count(run.gaps.length, 'retry')}${waits}`,
+            `${failureOf(run.calls[0]!.entry)} followed by ${count(run.gaps.length, 'retry')}${waits}`,
           ),
         )
       }
@@ -118,7 +150,7 @@ export const backoffCheck: Check = {
       passes,
       pass: `Backed off correctly in each of ${count(runs.length, 'failure run')}.`,
       fail: `${count(failures.length, 'failure run')} of ${runs.length} retried too soon, too often or without growing waits.`,
-      none: 'No call was answered 503 or 504, or left unanswered.',
+      none: 'No call was answered 5xx or left without a usable answer.',
     })
   },
 }

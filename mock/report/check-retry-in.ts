@@ -1,6 +1,7 @@
 import { resourceOf } from './call-keys.js'
 import { cite, count, decide, duration } from './evidence.js'
 import type { Check, Evidence } from './report-types.js'
+import { waitTolerance } from './tolerance.js'
 
 /** Waits out `meta.retry_in` (a 502 provider error): no call for the same resource before it elapses. */
 export const retryInCheck: Check = {
@@ -9,7 +10,8 @@ export const retryInCheck: Check = {
   rule:
     'After an error answer carrying meta.retry_in R (seconds) for resource K (operation and identifying parameters), ' +
     'received whole by the client, ' +
-    'at sandbox time t: no call for K may arrive from the end of that answer until t + R. Fails on any such call; ' +
+    'at sandbox time t: no call for K may arrive from the end of that answer until t + R; a call less than 5 % of R (at most ' +
+    '1 s) early is tolerated. Fails on any other such call; ' +
     'not exercised when no answer carried meta.retry_in.',
   judge({ calls }) {
     const failures = new Map<string, Evidence>()
@@ -20,7 +22,7 @@ export const retryInCheck: Check = {
       if (e.retryIn === undefined || e.outcome !== 'answered') return
       seen++
       const resource = resourceOf(e)
-      const until = c.t + e.retryIn * 1000
+      const until = c.t + e.retryIn * 1000 - waitTolerance(e.retryIn * 1000)
       let early = 0
       for (const n of calls.slice(i + 1)) {
         if (n.t >= until) break

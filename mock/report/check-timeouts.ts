@@ -1,10 +1,18 @@
 import { cite, count, decide, duration } from './evidence.js'
 import type { Check, Evidence } from './report-types.js'
+import { TIMER_RESOLUTION_MS } from './tolerance.js'
 
 /** Recommended client timeouts (API Entreprise): JSON endpoints, document endpoints, ms. */
 export const TIMEOUTS = { json: 5_000, document: 12_000 } as const
 /** Slack over the recommended timeout, for scheduling and network time. */
 export const TIMEOUT_SLACK = 1.1
+
+/**
+ * Latest a client may close a stalled call, ms: the recommended timeout plus 10 %, and at least the
+ * timer resolution of client libraries (undici's 5 s `headersTimeout` closes at 5.5 to 5.7 s).
+ */
+export const timeoutLimit = (recommendedMs: number): number =>
+  Math.max(recommendedMs * TIMEOUT_SLACK, recommendedMs + TIMER_RESOLUTION_MS)
 
 /** Sets client timeouts: closes a stalled call within 5 s (JSON) or 12 s (documents). */
 export const timeoutsCheck: Check = {
@@ -13,26 +21,26 @@ export const timeoutsCheck: Check = {
   rule:
     'Judged on calls the sandbox stalled on purpose (a hang, a provider wait, latency, a slow body, a ban hold). The limit ' +
     `is ${TIMEOUTS.json / 1000} s for JSON operations and ${TIMEOUTS.document / 1000} s for document operations, plus ` +
-    `${Math.round((TIMEOUT_SLACK - 1) * 100)} %; durations are real time divided by the sandbox's delayFactor. A stalled call ` +
+    `${Math.round((TIMEOUT_SLACK - 1) * 100)} % or the ${TIMER_RESOLUTION_MS / 1000} s resolution of client timers, whichever is more ` +
+    `(${timeoutLimit(TIMEOUTS.json) / 1000} s and ${timeoutLimit(TIMEOUTS.document) / 1000} s); durations are real time, never scaled: a client's own timeouts are its own. A stalled call ` +
     'the client closed before the answer passes if it closed within the limit and fails otherwise; a stalled call the ' +
     'client was still waiting on past the limit (answered late, or closed by the sandbox) fails. Not exercised when no ' +
     'stalled call reached the limit or was closed by the client.',
-  judge({ calls, contract, timeScale }) {
+  judge({ calls, contract }) {
     const failures: Evidence[] = []
     const passes: Evidence[] = []
     for (const { entry } of calls) {
       if (!entry.stalled) continue
       const kind = contract.isDocument(entry.operation, entry.rateGroup) ? 'document' : 'json'
-      const limit = TIMEOUTS[kind] * TIMEOUT_SLACK
-      const scale = timeScale > 0 ? timeScale : 1
+      const limit = timeoutLimit(TIMEOUTS[kind])
       if (entry.clientClosed) {
-        const waited = (entry.clientClosedAfterMs ?? entry.latencyMs) / scale
+        const waited = entry.clientClosedAfterMs ?? entry.latencyMs
         const note = `closed a stalled ${kind} call after ${duration(waited)}`
         if (waited <= limit) passes.push(cite(entry, note))
         else failures.push(cite(entry, `${note}: limit ${TIMEOUTS[kind] / 1000} s`))
         continue
       }
-      const waited = entry.latencyMs / scale
+      const waited = entry.latencyMs
       if (waited <= limit) continue
       const how =
         entry.outcome === 'answered'

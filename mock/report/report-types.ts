@@ -64,7 +64,7 @@ export interface JudgeInput {
   /** Call-back deliveries to the client's receiver, in recording order (none when absent). */
   callbacks?: JournalEntry[]
   contract: ContractFacts
-  /** The sandbox's `delayFactor`: real durations are divided by it before they are judged. */
+  /** The sandbox's `delayFactor`, for the record: client timeouts are judged on real time, never scaled. */
   timeScale: number
 }
 

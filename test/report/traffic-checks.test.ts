@@ -16,7 +16,7 @@ describe('verdict check: honours Retry-After', () => {
     const r = judge(retryAfterCheck, [call(0, { status: 429, retryAfter: 30 }), call(31 * S)])
     expect(r.status).toBe('pass')
     expect(r.evidence[0]!.note).toMatch(
-      /429 asked to wait 30 s; the next call in group json came 31 s later/,
+      /429 asked to wait 30 s; the next call to group json came 31 s later/,
     )
   })
 
@@ -78,7 +78,7 @@ describe('verdict check: backs off on 503/504', () => {
       call(7 * S, { status: 200, latencyMs: 0 }),
     ])
     expect(r.status).toBe('pass')
-    expect(r.evidence[0]!.note).toBe('failure followed by 3 retries, waits 1.0 s, 2.0 s, 4.0 s')
+    expect(r.evidence[0]!.note).toBe('503 followed by 3 retries, waits 1.0 s, 2.0 s, 4.0 s')
   })
 
   it('counts a call the client abandoned (timeout) as a failure to back off from', () => {
@@ -94,7 +94,7 @@ describe('verdict check: backs off on 503/504', () => {
     ])
     expect(r.status).toBe('fail')
     expect(r.evidence[0]!.note).toMatch(
-      /retried 50 ms after a call left unanswered: wait at least 1\.0 s/,
+      /retried 50 ms after a call the client gave up on: wait at least 200 ms/,
     )
   })
 
@@ -105,14 +105,14 @@ describe('verdict check: backs off on 503/504', () => {
       call(4 * S, { status: 503, latencyMs: 0 }),
       call(6 * S, { latencyMs: 0 }),
     ])
-    expect(shrinking.evidence[0]!.note).toMatch(/less than the 4\.0 s before: gaps must grow/)
+    expect(shrinking.evidence[0]!.note).toMatch(/less than the 4\.0 s before: waits must grow/)
     const constant = judge(
       backoffCheck,
       [0, 2, 4, 6].map((s, i, all) =>
         call(s * S, { status: i < all.length - 1 ? 503 : 200, latencyMs: 0 }),
       ),
     )
-    expect(constant.evidence[0]!.note).toMatch(/3 retries at a constant 2\.0 s/)
+    expect(constant.evidence[0]!.note).toMatch(/3 retries at a constant 2\.0 s: waits must grow/)
     const many = judge(
       backoffCheck,
       Array.from({ length: 8 }, (_, i) => call((2 ** i - 1) * S, { status: 503, latencyMs: 0 })),
@@ -126,7 +126,7 @@ describe('verdict check: backs off on 503/504', () => {
       call(10 * S),
     ])
     expect(r.status).toBe('fail')
-    expect(r.evidence[0]!.note).toMatch(/wait at least 60 s/)
+    expect(r.evidence[0]!.note).toMatch(/retried 10 s after a 503 that asked to wait 60 s/)
   })
 
   it('is not exercised when nothing failed, and leaves ban holds to the ban check', () => {
