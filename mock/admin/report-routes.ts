@@ -2,13 +2,20 @@ import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { parseInstant } from '../journal/journal-query.js'
-import { buildReport, VERDICT_HEADER } from '../report/build-report.js'
-import { readCertification, startCertification } from '../report/certification.js'
+import { VERDICT_HEADER } from '../report/build-report.js'
+import {
+  CertificationRefusedError,
+  type CertificationRequest,
+  certificationStatus,
+  parsePace,
+  parseSoftware,
+  startCertification,
+} from '../certification/certification-service.js'
+import { clientReport } from '../report/client-report.js'
 import { renderHtml } from '../report/render-html.js'
 import { renderJson } from '../report/render-json.js'
 import { renderJunit } from '../report/render-junit.js'
 import { resolveCaller } from '../traffic/admin-caller.js'
-import { UnknownScenarioError } from '../scenarios/scenario-service.js'
 import { journalOn, resolveJournalReader } from './journal-reader.js'
 import { sendProblem } from './problem.js'
 
@@ -60,21 +67,17 @@ export function registerReportRoutes(router: Router, ctx: SandboxContext): void 
         'Name the client to judge: /__sandbox/report?client=ID',
       )
     }
-    const run =
-      req.query.run === 'all' ? undefined : await readCertification(ctx.store, reader.clientId)
-    const report = await buildReport(
-      {
-        journal: ctx.journal,
-        contract: ctx.contract,
-        delayFactor: ctx.options.delayFactor,
-        now: ctx.options.now,
-      },
-      {
-        clientId: reader.clientId,
-        ...(run && bounds.from === undefined ? { from: run.startedAt, certification: run } : {}),
-        ...bounds,
-      },
-    )
+    if (ctx.options.auth && !(await ctx.auth.getClient(reader.clientId)))
+      return sendProblem(
+        res,
+        404,
+        SANDBOX_ERRORS.NOT_FOUND,
+        `No client ${reader.clientId} in this sandbox: list them with GET /__sandbox/clients.`,
+      )
+    const report = await clientReport(ctx, reader.clientId, {
+      ...bounds,
+      all: req.query.run === 'all',
+    })
     const { type, render } = RENDER[format as keyof typeof RENDER]
     res.status(200).type(type)
     res.setHeader(VERDICT_HEADER, report.verdict)
@@ -86,20 +89,48 @@ export function registerReportRoutes(router: Router, ctx: SandboxContext): void 
   router.post('/certification', async (req, res) => {
     const caller = await resolveCaller(ctx, req, res, { client: true })
     if (!caller) return
+    const body = (req.body ?? {}) as Record<string, unknown>
+    let request: CertificationRequest
     try {
-      const run = await startCertification(ctx, caller.clientId!)
+      for (const name of ['pace', 'software'] as const) {
+        if (body[name] !== undefined && typeof body[name] !== 'string')
+          throw new CertificationRefusedError(
+            SANDBOX_ERRORS.INVALID_REQUEST,
+            `${name} must be a string (pace: fast or production; software: name@version)`,
+          )
+      }
+      const software = parseSoftware(body.software as string | undefined)
+      request = {
+        pace: parsePace(body.pace as string | undefined),
+        ...(software ? { software } : {}),
+      }
+    } catch (err) {
+      if (!(err instanceof CertificationRefusedError)) throw err
+      return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, err.message)
+    }
+    try {
+      const run = await startCertification(ctx, caller.clientId!, request)
       ctx.options.log(
-        `certification: ${caller.actor} started a certification run for client ${caller.clientId}`,
+        `certification: ${caller.actor} started a ${run.pace} certification run for client ${caller.clientId}`,
       )
       res.status(201).json(run)
     } catch (err) {
-      if (!(err instanceof UnknownScenarioError)) throw err
-      sendProblem(
-        res,
-        409,
-        SANDBOX_ERRORS.CONFLICT,
-        `No "certification" scenario is loaded (known: ${err.known.join(', ')}); it ships in the bundled scenarios/ folder.`,
-      )
+      if (!(err instanceof CertificationRefusedError)) throw err
+      sendProblem(res, 409, SANDBOX_ERRORS.CONFLICT, err.message)
     }
+  })
+
+  router.get('/certification', async (req, res) => {
+    const caller = await resolveCaller(ctx, req, res, { client: true })
+    if (!caller) return
+    const status = await certificationStatus(ctx, caller.clientId!)
+    if (!status)
+      return sendProblem(
+        res,
+        404,
+        SANDBOX_ERRORS.NOT_FOUND,
+        `Client ${caller.clientId} has no certification run; start one with POST /__sandbox/certification.`,
+      )
+    res.status(200).json(status)
   })
 }

@@ -1,3 +1,4 @@
+import { singleUseWindow } from '../certification/run-state.js'
 import type { Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SECRET_EXPIRES_HEADER } from './auth-headers.js'
@@ -66,7 +67,16 @@ export function tokenEndpoint(ctx: SandboxContext) {
         `scope ${scopes.unknown.join(' ')} is not among this client's privileges (${client.privileges.join(' ') || 'none'})`,
       )
     }
-    const singleUse = client.singleUse || single === 'true'
+    // In a certification run's single-use step, every token the client gets is single-use.
+    const singleUse =
+      client.singleUse ||
+      single === 'true' ||
+      (single !== 'false' &&
+        (await singleUseWindow(
+          ctx.store,
+          client.clientId,
+          await ctx.clock.now(client.clientId),
+        )))
     const { token, claims } = await ctx.auth.issue(client, {
       scopes: scopes.scopes,
       singleUse,
@@ -80,6 +90,7 @@ export function tokenEndpoint(ctx: SandboxContext) {
       token_type: 'Bearer',
       expires_in: claims.exp - claims.iat,
       scope: scopes.scopes.join(' '),
+      ...(singleUse ? { single_use: true } : {}),
     })
   }
 }

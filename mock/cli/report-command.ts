@@ -18,7 +18,7 @@ interface ReportFlags extends RemoteFlags {
   exitCode?: boolean
 }
 
-/** Exit code of `report --exit-code` when the verdict is `fail`. */
+/** Exit code of `report --exit-code` when the verdict is not `pass` (fail, incomplete, unknown client). */
 export const EXIT_VERDICT_FAIL = 1
 
 export const remoteOptions = (command: Command): Command =>
@@ -107,31 +107,60 @@ export function registerReportCommands(program: Command): void {
     )
     .option('--to <time>', 'judge calls before this time (ISO 8601)')
     .option('--all', 'judge the whole journal, not only the latest certification run')
-    .option('--exit-code', `exit with ${EXIT_VERDICT_FAIL} when the verdict is fail`)
+    .option(
+      '--exit-code',
+      `exit with ${EXIT_VERDICT_FAIL} unless the verdict is pass (fail, incomplete, unknown client)`,
+    )
     .action(async (flags: ReportFlags) => {
       const query = new URLSearchParams({ client: flags.client, format: flags.format })
       if (flags.from) query.set('from', flags.from)
       if (flags.to) query.set('to', flags.to)
       if (flags.all) query.set('run', 'all')
-      const res = await call(flags, `/__sandbox/report?${query.toString()}`)
+      let res: Response
+      try {
+        res = await call(flags, `/__sandbox/report?${query.toString()}`)
+      } catch (err) {
+        // An unknown client has no verdict: with --exit-code, that is a failure, not a usage error.
+        if (
+          flags.exitCode &&
+          err instanceof SandboxConfigError &&
+          / answered 404:/.test(err.message)
+        ) {
+          process.stderr.write(`sandbox-twin: ${err.message}\n`)
+          process.exitCode = EXIT_VERDICT_FAIL
+          return
+        }
+        throw err
+      }
       process.stdout.write(await res.text())
       const verdict = res.headers.get(VERDICT_HEADER)
       if (verdict) process.stderr.write(`sandbox-twin: verdict for ${flags.client}: ${verdict}\n`)
-      if (flags.exitCode && verdict === 'fail') process.exitCode = EXIT_VERDICT_FAIL
+      if (flags.exitCode && verdict !== 'pass') process.exitCode = EXIT_VERDICT_FAIL
     })
 
   remoteOptions(
     program
       .command('certify')
       .description(
-        'Start a certification run for a client: arms the certification scenario sequence from its next call.',
+        "Start a certification run for a client: every step played from its next call, each in its own window on the client's sandbox clock.",
       ),
-  ).action(async (flags: RemoteFlags) => {
-    const res = await call(flags, '/__sandbox/certification', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(flags.adminToken ? { client_id: flags.client } : {}),
+  )
+    .addOption(
+      new Option('--pace <pace>', 'fast (short waits, for CI) or production (production values)')
+        .choices(['fast', 'production'])
+        .default('fast'),
+    )
+    .option('--software <name@version>', 'the software and version under certification')
+    .action(async (flags: RemoteFlags & { pace: string; software?: string }) => {
+      const res = await call(flags, '/__sandbox/certification', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...(flags.adminToken ? { client_id: flags.client } : {}),
+          pace: flags.pace,
+          ...(flags.software ? { software: flags.software } : {}),
+        }),
+      })
+      process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`)
     })
-    process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`)
-  })
 }

@@ -6,6 +6,7 @@ import { CHECKS } from './checks.js'
 import { contractFacts } from './contract-facts.js'
 import { minimise, type Minimisation } from './minimisation.js'
 import type { Call, CheckResult, JudgeInput } from './report-types.js'
+import type { StepProgress } from '../certification/run-state.js'
 
 /** Response header of `GET /__sandbox/report` carrying the verdict, whatever the format. */
 export const VERDICT_HEADER = 'sandbox-verdict'
@@ -17,12 +18,27 @@ export interface Report {
   client: string
   generatedAt: string
   /** The part of the journal judged (real time). */
-  window: { from?: string; to?: string; certification?: { startedAt: string; seed?: number } }
+  window: {
+    from?: string
+    to?: string
+    certification?: {
+      startedAt: string
+      seed?: number
+      pace?: string
+      software?: { name: string; version?: string }
+    }
+  }
   contract: { title: string; version: string }
   /** Entries judged, by kind. */
   entries: { api: number; token: number; authFailure: number }
-  /** `fail` when any check failed; `pass` when every check passed; `incomplete` otherwise. */
+  /**
+   * `fail` when any check failed. For a certification run: `incomplete` when a step was not reached
+   * or not played (the client stopped calling), else `pass`. Otherwise: `pass` when every check
+   * passed, `incomplete` when some were not exercised.
+   */
   verdict: 'pass' | 'fail' | 'incomplete'
+  /** The certification run's steps, each reached, played and judged or not. */
+  steps?: JudgedStep[]
   totals: { pass: number; fail: number; notExercised: number }
   checks: CheckResult[]
   minimisation: Minimisation
@@ -44,7 +60,45 @@ export interface ReportRequest {
   from?: number
   /** Real ms, exclusive. */
   to?: number
-  certification?: { startedAt: number; seed?: number }
+  certification?: {
+    startedAt: number
+    seed?: number
+    pace?: string
+    software?: { name: string; version?: string }
+    steps?: StepProgress[]
+  }
+}
+
+/** A certification step in the report: reached, played, and judged by the checks it exercises. */
+export interface JudgedStep extends StepProgress {
+  /** Every check the step exercises has a pass or fail (a step without checks: once played). */
+  judged: boolean
+}
+
+/**
+ * Steps judged against the journal and the checks' results: a step is reached when any call of the
+ * client arrived in its window (answered, refused or held), judged when every check it exercises has
+ * a pass or a fail.
+ */
+export function judgeSteps(
+  steps: StepProgress[],
+  checks: CheckResult[],
+  calls: Call[],
+): JudgedStep[] {
+  const status = new Map(checks.map((c) => [c.id, c.status]))
+  return steps
+    .map((step) => {
+      const from = step.window ? Date.parse(step.window.from) : undefined
+      const to = step.window ? Date.parse(step.window.to) : undefined
+      const arrived = from === undefined ? 0 : calls.filter((c) => c.t >= from && c.t < to!).length
+      return { ...step, reached: step.reached || arrived > 0, calls: Math.max(step.calls, arrived) }
+    })
+    .map((step) => ({
+      ...step,
+      judged:
+        step.played &&
+        step.checks.every((id) => (status.get(id) ?? 'not-exercised') !== 'not-exercised'),
+    }))
 }
 
 const bySandboxTime = (a: Call, b: Call): number => a.t - b.t || (a.entry.id < b.entry.id ? -1 : 1)
@@ -92,6 +146,19 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
     fail: checks.filter((c) => c.status === 'fail').length,
     notExercised: checks.filter((c) => c.status === 'not-exercised').length,
   }
+  const steps = request.certification?.steps
+    ? judgeSteps(request.certification.steps, checks, calls)
+    : undefined
+  const verdict: Report['verdict'] =
+    totals.fail > 0
+      ? 'fail'
+      : steps
+        ? steps.every((st) => st.reached && st.played)
+          ? 'pass'
+          : 'incomplete'
+        : totals.notExercised > 0
+          ? 'incomplete'
+          : 'pass'
   const ops = new Map(deps.contract.operations.map((op) => [op.id, op]))
   const iso = (ms: number | undefined): string | undefined =>
     ms === undefined ? undefined : new Date(ms).toISOString()
@@ -109,15 +176,20 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
               ...(request.certification.seed !== undefined
                 ? { seed: request.certification.seed }
                 : {}),
+              ...(request.certification.pace ? { pace: request.certification.pace } : {}),
+              ...(request.certification.software
+                ? { software: request.certification.software }
+                : {}),
             },
           }
         : {}),
     },
     contract: { title: deps.contract.title, version: deps.contract.version },
     entries: { api: api.length, token: tokens.length, authFailure },
-    verdict: totals.fail > 0 ? 'fail' : totals.notExercised > 0 ? 'incomplete' : 'pass',
+    verdict,
     totals,
     checks,
+    ...(steps ? { steps } : {}),
     minimisation: minimise(calls, tokens, (id) => {
       const op = ops.get(id)
       return op ? declaredFields(op) : []

@@ -12,6 +12,8 @@ import { resourceKey } from './remembered.js'
 import { matchesAll, pickRule, scenarioLength } from './rules.js'
 import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { PACE_VALUES } from '../certification/plan.js'
+import { markPlayed, stepForCall } from '../certification/run-state.js'
 
 /** Effects left for `finishScenario`, which runs once the body is resolved. */
 export const pendingEffects = new WeakMap<Exchange, { effect: EffectSpec; rule?: Rule }>()
@@ -47,6 +49,32 @@ async function recall(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
       : {}
     answerError(call, answer!.status, { ...(answer!.code ? { code: answer!.code } : {}), ...meta })
   }
+  return true
+}
+
+/**
+ * A certification run's step, when the client has a run under way: the step's incident on the first
+ * calls of its window. In the single-use step, a reusable token is refused as spent (the client must
+ * fetch a new token, single-use in that window), and a single-use token presented counts as played.
+ * Returns true when the step shaped the answer.
+ */
+async function playCertification(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
+  const { ex } = call
+  const at = await stepForCall(ctx.store, call.clientId, call.now, ex.receivedAt)
+  if (!at) return false
+  const scenario = `certification:${at.step.id}`
+  if (at.step.singleUseTokens && ex.identity?.mode === 'bearer') {
+    if (ex.notes.tokenConsumed) {
+      await markPlayed(ctx.store, call.clientId, at)
+      return false
+    }
+    await fire(ctx, { ...call, scenario }, { type: 'token-expired' })
+    return true
+  }
+  const effect = at.step.play(at.k, at.sinceFirstMs, PACE_VALUES[at.run.pace])
+  if (!effect) return false
+  await markPlayed(ctx.store, call.clientId, at)
+  await fire(ctx, { ...call, scenario }, effect)
   return true
 }
 
@@ -108,6 +136,7 @@ export function applyScenario(ctx: SandboxContext): Stage {
       resource: resourceKey(op.id, params),
     }
     if (await recall(ctx, call)) return
+    if (clientId !== ANONYMOUS_CLIENT && (await playCertification(ctx, call))) return
 
     const triggers: Trigger[] = []
     const prefer = parsePrefer(ex.req.headers.prefer)

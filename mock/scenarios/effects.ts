@@ -125,7 +125,7 @@ export async function applyEffect(call: EffectCall, effect: EffectSpec): Promise
       return resetConnection(ex)
     case 'hang':
       ex.notes.fault = 'hang'
-      ctx.traffic.holder.hold(ex, `scenario ${call.scenario}: hang`)
+      ctx.traffic.holder.hold(ex, `scenario ${call.scenario}: hang`, effect.forMs)
       return
     case 'latency':
     case 'partial':

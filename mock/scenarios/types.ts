@@ -56,7 +56,7 @@ export interface EffectSpec {
   retryInMs?: number
   /** provider-timeout: the provider wait. */
   waitMs?: number
-  /** conflict: how long the same request stays in progress; ban: the ban's length. */
+  /** conflict: how long the same request stays in progress; ban: the ban's length; hang: the longest hold. */
   forMs?: number
   code?: string
   status?: number

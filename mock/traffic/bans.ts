@@ -12,6 +12,8 @@ export interface BanRecord {
   detail: string
   since: number
   until: number
+  /** How long each held call is kept before the sandbox drops it, ms, when shorter than `ban.holdFor`. */
+  holdMs?: number
 }
 
 /** Bans, kept in each client's scope of the store, with a global index for the admin's listing. */

@@ -12,7 +12,11 @@ export const banChecked = (ex: Exchange, clientId: string): boolean => checked.g
 /** Holds a banned client's connection: no status line, no byte, until it gives up or the cap. */
 export function holdForBan(ctx: SandboxContext, ex: Exchange, ban: BanRecord): void {
   ex.notes.ban = { reason: ban.reason, until: new Date(ban.until).toISOString() }
-  ctx.traffic.holder.hold(ex, `banned until ${new Date(ban.until).toISOString()} (${ban.reason})`)
+  ctx.traffic.holder.hold(
+    ex,
+    `banned until ${new Date(ban.until).toISOString()} (${ban.reason})`,
+    ban.holdMs,
+  )
 }
 
 /** Bans a client from the exchange's IP, then holds this very connection. */

@@ -5,9 +5,10 @@ export interface ConnectionHolder {
   /**
    * Takes the exchange's socket over and writes nothing: not a status line, not a byte. The socket is
    * closed when the client gives up, after `holdFor`, or at once when `maxHeld` sockets are already
-   * held. Returns `true` when the socket is held, `false` when it was closed at once.
+   * held. `forMs` holds it for less than `holdFor` (a certification pace). Returns `true` when the
+   * socket is held, `false` when it was closed at once.
    */
-  hold(ex: Exchange, reason: string): boolean
+  hold(ex: Exchange, reason: string, forMs?: number): boolean
   /** Sockets held right now. */
   readonly held: number
   /** Most sockets held at once since start-up (for the bench). */
@@ -35,12 +36,13 @@ export function createConnectionHolder(options: HolderOptions): ConnectionHolder
     get peak() {
       return peak
     },
-    hold(ex, reason) {
+    hold(ex, reason, forMs) {
+      const holdForMs = forMs === undefined ? options.holdForMs : Math.min(forMs, options.holdForMs)
       ex.detached = true
       ex.notes.held = reason
       const socket = ex.req.socket
       if (socket.destroyed) return false
-      if (held >= options.maxHeld || options.holdForMs <= 0) {
+      if (held >= options.maxHeld || holdForMs <= 0) {
         ex.notes.heldOverflow = held >= options.maxHeld
         socket.destroy()
         return false
@@ -48,7 +50,7 @@ export function createConnectionHolder(options: HolderOptions): ConnectionHolder
       held++
       peak = Math.max(peak, held)
       // A real timer: holding is about the client's sockets, not about the sandbox clock.
-      const timer = setTimeout(() => socket.destroy(), options.holdForMs)
+      const timer = setTimeout(() => socket.destroy(), holdForMs)
       timer.unref()
       socket.once('close', () => {
         clearTimeout(timer)

@@ -1,3 +1,4 @@
+import { advanceRun } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { sandboxNow, type Stage } from '../http/exchange.js'
 import { banAndHold, banChecked, holdForBan } from './hold-banned-stage.js'
@@ -20,6 +21,12 @@ export function limitRate(ctx: SandboxContext): Stage {
   return async (ex) => {
     const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
     const now = sandboxNow(ex)
+    // A certification step's window opening starts afresh: bans and 429 periods of the step before
+    // end with it, so that every step is played whatever the client did before.
+    if (clientId !== ANONYMOUS_CLIENT) {
+      const step = await advanceRun(ctx.store, clientId, now, ex.receivedAt)
+      if (step?.opened) await ctx.traffic.lift(clientId)
+    }
     if (!banChecked(ex, clientId)) {
       const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => now)
       if (ban) return holdForBan(ctx, ex, ban)

@@ -1,3 +1,4 @@
+import { certificationBanPolicy } from '../certification/run-state.js'
 import { createHash } from 'node:crypto'
 import type { Operation } from '../contract/types.js'
 import type { ResolvedOptions } from '../options.js'
@@ -127,11 +128,22 @@ export function createTrafficService(
       return undefined
     },
     async ban(clientId, ip, reason, detail, nowMs, durationMs) {
-      const until = nowMs + (durationMs ?? banMs(await tableOf(clientId)))
+      let until = nowMs + (durationMs ?? banMs(await tableOf(clientId)))
+      // A certification run's ban ends with its step's window, so that the next step is played.
+      const policy = await certificationBanPolicy(store, clientId, nowMs)
+      if (policy) until = Math.min(until, Math.max(nowMs, policy.untilMax))
       options.log(
         `ban: client ${clientId} from ${ip} until ${new Date(until).toISOString()} (${reason})`,
       )
-      return bans.place({ clientId, ip, reason, detail, since: nowMs, until })
+      return bans.place({
+        clientId,
+        ip,
+        reason,
+        detail,
+        since: nowMs,
+        until,
+        ...(policy ? { holdMs: policy.holdMs } : {}),
+      })
     },
     async lift(clientId, ip) {
       const ips =

@@ -1,26 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { luhnComplete } from '../../mock/data/identifiers.js'
-import type { SandboxOptions } from '../../mock/options.js'
 import type { Report } from '../../mock/report/build-report.js'
-import { CarefulClient } from './careful-client.js'
-import { NaiveClient } from './naive-client.js'
+import { PLAN } from '../../mock/certification/plan.js'
+import { basic, CarefulClient, loop, sirens } from './careful-client.mjs'
 import { startSandbox, TRACE, type Harness } from './sandbox-harness.js'
 
-/** Seventy fictitious companies: one resource each. */
-const SIRENS = Array.from({ length: 70 }, (_, i) =>
-  luhnComplete(`41816${String(i).padStart(3, '0')}`),
-)
-const PATH = (siren: string): string => `/v3/insee/sirene/unites_legales/${siren}`
 const PRIVILEGES = [
   'unites_legales_etablissements_insee',
   'unites_legales_donnees_protegees',
   'attestation_fiscale_dgfip',
 ]
-/**
- * Scenario delays (504 wait, latency, slow bodies) at 10 %: the run takes seconds, not minutes, and
- * the careful client's scaled timeouts (450 ms for JSON) stay well above a loaded CI's answer times.
- */
-const FAST: SandboxOptions = { delayFactor: 0.1, ban: { holdFor: 0 }, seed: 1 }
+const PATHS = sirens().map((s) => `/v3/insee/sirene/unites_legales/${s}`)
 
 async function certify(h: Harness, clientId: string, run: () => Promise<void>): Promise<Report> {
   const started = await fetch(`${h.url}/__sandbox/certification`, {
@@ -35,104 +24,113 @@ async function certify(h: Harness, clientId: string, run: () => Promise<void>): 
   return (await res.json()) as Report
 }
 
-async function warmUp(h: Harness): Promise<void> {
-  // The first generated bodies are slow (cold code): a scaled 450 ms timeout must not meet them.
-  const demo = h.sandbox.demoClient!
-  const token = await h.token(demo)
-  for (const siren of SIRENS)
-    await fetch(`${h.url}${PATH(siren)}?${TRACE}`, {
+/**
+ * A client that ignores 429s and retries any failure at once (it renews its token when refused), but
+ * lives on the sandbox clock (it
+ * moves its clock 300 ms between calls and gives up on a call after 200 ms): it earns a ban in the
+ * 429 step, long before the ban step.
+ */
+async function impatient(h: Harness, creds: { clientId: string; clientSecret: string }) {
+  const move = async (ms: number) => {
+    await fetch(`${h.url}/__sandbox/clock`, {
+      method: 'POST',
+      headers: { authorization: basic(creds), 'content-type': 'application/json' },
+      body: JSON.stringify({ advance: ms / 1000 }),
+    })
+  }
+  let token = await h.token(creds)
+  const started = Date.now()
+  for (let i = 0; Date.now() - started < 60_000; i++) {
+    const res = await fetch(`${h.url}${PATHS[i % PATHS.length]}?${TRACE}`, {
       headers: { authorization: `Bearer ${token}` },
-    })
-}
-
-async function carefulRun(options: SandboxOptions = FAST): Promise<Report> {
-  const h = await startSandbox(options)
-  try {
-    await warmUp(h)
-    const creds = await h.createClient('careful', { privileges: PRIVILEGES })
-    const client = new CarefulClient({
-      baseUrl: h.url,
-      ...creds,
-      scopes: ['unites_legales_etablissements_insee'],
-      timeScale: options.delayFactor ?? 1,
-    })
-    return await certify(h, 'careful', async () => {
-      await client.once(PATH(SIRENS[0]!))
-      for (const siren of SIRENS) await client.get(PATH(siren))
-    })
-  } finally {
-    await h.close()
+      signal: AbortSignal.timeout(200),
+    }).catch(() => undefined)
+    await res?.arrayBuffer().catch(() => undefined)
+    if (res?.status === 401) token = await h.token(creds)
+    const status = await fetch(`${h.url}/__sandbox/certification`, {
+      headers: { authorization: basic(creds) },
+    }).then((r) => r.json() as Promise<{ state: string }>)
+    if (status.state === 'over') return
+    // No wait at all after a 429: it hammers the group and earns a ban.
+    if (res?.status !== 429) await move(300)
   }
 }
 
 const statuses = (r: Report): Record<string, string> =>
   Object.fromEntries(r.checks.map((c) => [c.id, c.status]))
 
-describe('reference clients under a certification run', () => {
+describe('certification run (fast pace) with the reference clients', () => {
+  let h: Harness
   let careful: Report
-  let naive: Report
   beforeAll(async () => {
-    careful = await carefulRun()
-    // Without a rate table, ignoring 429s does not earn a ban at once: the naive client lives on to
-    // meet every incident of the sequence, and is banned by its ban step.
-    const h = await startSandbox({ ...FAST, rateLimits: 'off' })
-    try {
-      await warmUp(h)
-      const creds = await h.createClient('naive', { privileges: PRIVILEGES })
-      const client = new NaiveClient({ baseUrl: h.url, ...creds })
-      naive = await certify(h, 'naive', async () => {
-        for (const siren of SIRENS) await client.get(PATH(siren))
-      })
-    } finally {
-      await h.close()
-    }
+    h = await startSandbox({ seed: 1 })
+    const creds = await h.createClient('careful', { privileges: PRIVILEGES })
+    const client = new CarefulClient({
+      baseUrl: h.url,
+      ...creds,
+      scopes: ['unites_legales_etablissements_insee'],
+      wait: 'clock',
+      timeoutScale: 0.2,
+    })
+    careful = await certify(h, 'careful', async () => {
+      await loop(client, { gapMs: 300 })
+    })
   }, 120_000)
-  afterAll(() => undefined)
+  afterAll(() => h.close())
 
-  it('the careful client passes every check', () => {
-    for (const r of [careful, naive])
-      console.log(
-        JSON.stringify(
-          r.checks.map((c) => [
-            c.id,
-            c.status,
-            c.summary,
-            c.evidence.slice(0, 3).map((e) => e.note),
-          ]),
-          null,
-          1,
-        ),
-      )
+  it('the careful client passes every check, every step reached, played and judged', () => {
     expect(statuses(careful)).toEqual(Object.fromEntries(careful.checks.map((c) => [c.id, 'pass'])))
     expect(careful.verdict).toBe('pass')
     expect(careful.minimisation.unused).toEqual([])
+    expect(careful.steps!.map((s) => [s.id, s.reached, s.played, s.judged])).toEqual(
+      PLAN.map((s) => [s.id, true, true, true]),
+    )
   })
 
-  it.each([
-    ['retry-after', /before the wait a 429 asked for/],
-    ['retry-in', /before its retry_in had elapsed/],
-    ['backoff', /retried too soon/],
-    ['ban', /Kept calling while banned/],
-    ['token-reuse', /fetched while the previous one was still good/],
-    ['traceability', /lacked or had invalid traceability parameters/],
-    ['timeouts', /kept the client waiting past the recommended timeout/],
-    ['no-browser', /carried an Origin header/],
-    ['least-privilege', /no call needed/],
-  ])('the naive client fails %s, with evidence', (id, summary) => {
-    const check = naive.checks.find((c) => c.id === id)!
-    expect(check.status).toBe('fail')
-    expect(check.summary).toMatch(summary)
-    expect(check.evidence.length).toBeGreaterThan(0)
-  })
-
-  it('the naive client is not caught where its faults do not apply', () => {
-    // A token per call never presents an expired token twice; it never asked for single-use tokens.
-    expect(statuses(naive)['token-expiry']).not.toBe('fail')
-    expect(statuses(naive)['single-use']).toBe('not-exercised')
-    expect(naive.verdict).toBe('fail')
-  })
-
-  it('gives the same verdict for the same run with the same seed', async () => {
-    expect(statuses(await carefulRun())).toEqual(statuses(careful))
+  it('plays every step after a ban earned early, each in its own window', async () => {
+    const creds = await h.createClient('impatient', { privileges: PRIVILEGES })
+    const report = await certify(h, 'impatient', () => impatient(h, creds))
+    const ban = report.checks.find((c) => c.id === 'ban')!
+    expect(ban.status).toBe('fail')
+    // Banned for ignoring 429s in the burst step, well before the ban step...
+    const bannedIn429 = ban.evidence.some((e) => /ignored|call \d+ during a ban/.test(e.note))
+    expect(bannedIn429).toBe(true)
+    // ...and yet every later step was reached and played in its window.
+    expect(report.steps!.map((s) => [s.id, s.reached, s.played])).toEqual(
+      PLAN.map((s) => [s.id, true, true]),
+    )
+    expect(statuses(report)['retry-after']).toBe('fail')
+    expect(report.verdict).toBe('fail')
   }, 120_000)
+
+  it('is incomplete only when the client stopped calling', async () => {
+    const creds = await h.createClient('quitter', {
+      privileges: ['unites_legales_etablissements_insee'],
+    })
+    const token = await h.token(creds)
+    const report = await certify(h, 'quitter', async () => {
+      for (const path of PATHS.slice(0, 2))
+        await fetch(`${h.url}${path}?${TRACE}`, { headers: { authorization: `Bearer ${token}` } })
+    })
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
+    expect(report.verdict).toBe('incomplete')
+    expect(report.steps!.filter((s) => s.reached).map((s) => s.id)).toEqual(['partial-206'])
+  })
+
+  it('refuses a certification run on a sandbox whose waits are scaled by --delay-factor', async () => {
+    const scaled = await startSandbox({ delayFactor: 0.1 })
+    try {
+      const res = await fetch(`${scaled.url}/__sandbox/certification`, {
+        method: 'POST',
+        headers: scaled.admin,
+        body: JSON.stringify({ client_id: 'demo' }),
+      })
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as { detail: string }).detail).toMatch(
+        /certification needs delayFactor 1 .*use pace "fast"/,
+      )
+    } finally {
+      await scaled.close()
+    }
+  })
 })

@@ -11,18 +11,33 @@ describe('sandbox-twin report and certify', () => {
     const cli = await startCli(['--state', join(dir, 'state.json'), '--admin-token', ADMIN])
     try {
       const remote = ['--url', cli.url, '--client', 'demo', '--admin-token', ADMIN]
-      const certify = await runCli(['certify', ...remote])
+      const certify = await runCli(['certify', ...remote, '--software', 'Logiciel RH@4.2.1'])
       expect(certify.code).toBe(0)
       expect(JSON.parse(certify.stdout)).toMatchObject({
         client_id: 'demo',
-        scenario: 'certification',
+        pace: 'fast',
+        software: { name: 'Logiciel RH', version: '4.2.1' },
+        state: 'running',
       })
       await fetch(`${cli.url}/v3/insee/sirene/unites_legales/418166096`, {
         headers: { origin: 'https://front.example' },
       })
       const report = await runCli(['report', ...remote, '--format', 'junit', '--exit-code'])
       expect(report.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /)
-      expect(report.stderr).toMatch(/verdict for demo: /)
+      expect(report.stderr).toMatch(/verdict for demo: (fail|incomplete)/)
+      expect(report.code).toBe(1)
+      const unknown = await runCli([
+        'report',
+        '--url',
+        cli.url,
+        '--client',
+        'nope',
+        '--admin-token',
+        ADMIN,
+        '--exit-code',
+      ])
+      expect(unknown.code).toBe(1)
+      expect(unknown.stderr).toMatch(/No client nope in this sandbox/)
     } finally {
       await cli.stop()
     }

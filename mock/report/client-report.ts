@@ -1,0 +1,49 @@
+import { stepProgress } from '../certification/run-state.js'
+import { readCertification } from '../certification/certification-service.js'
+import type { SandboxContext } from '../context.js'
+import { buildReport, type Report } from './build-report.js'
+
+/** Which part of a client's journal to judge. */
+export interface ClientReportRequest {
+  /** Real ms, inclusive. */
+  from?: number
+  /** Real ms, exclusive. */
+  to?: number
+  /** Judge the whole journal, not the latest certification run. */
+  all?: boolean
+}
+
+/**
+ * The verdict on a client (the service behind `GET /__sandbox/report`, `sandbox-twin run` and the
+ * console): its latest certification run with its steps when it has one, else its whole journal.
+ */
+export async function clientReport(
+  ctx: SandboxContext,
+  clientId: string,
+  request: ClientReportRequest = {},
+): Promise<Report> {
+  const run = request.all ? undefined : await readCertification(ctx, clientId)
+  const certification = run && {
+    startedAt: run.startedAt,
+    seed: run.seed,
+    pace: run.pace,
+    ...(run.software ? { software: run.software } : {}),
+    steps: await stepProgress(ctx.store, clientId, run),
+  }
+  return buildReport(
+    {
+      journal: ctx.journal,
+      contract: ctx.contract,
+      delayFactor: ctx.options.delayFactor,
+      now: ctx.options.now,
+    },
+    {
+      clientId,
+      ...(certification && request.from === undefined
+        ? { from: certification.startedAt, certification }
+        : {}),
+      ...(request.from !== undefined ? { from: request.from } : {}),
+      ...(request.to !== undefined ? { to: request.to } : {}),
+    },
+  )
+}
