@@ -72,11 +72,7 @@ export function tokenEndpoint(ctx: SandboxContext) {
       client.singleUse ||
       single === 'true' ||
       (single !== 'false' &&
-        (await singleUseWindow(
-          ctx.store,
-          client.clientId,
-          await ctx.clock.now(client.clientId),
-        )))
+        (await singleUseWindow(ctx.store, client.clientId, await ctx.clock.now(client.clientId))))
     const { token, claims } = await ctx.auth.issue(client, {
       scopes: scopes.scopes,
       singleUse,

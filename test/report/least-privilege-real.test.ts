@@ -28,7 +28,9 @@ describe('rule: least privilege uses exactly the privileges enforcement uses (re
     })
     expect(served.status).toBe(200)
     await served.arrayBuffer()
-    const res = await fetch(`${h.url}/__sandbox/report?client=least-priv&run=all`, { headers: h.admin })
+    const res = await fetch(`${h.url}/__sandbox/report?client=least-priv&run=all`, {
+      headers: h.admin,
+    })
     const report = (await res.json()) as Report
     const check = report.checks.find((c) => c.id === 'least-privilege')!
     expect(report.minimisation.needed).toEqual(['unites_legales_etablissements_insee'])
