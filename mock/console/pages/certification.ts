@@ -1,14 +1,15 @@
 import type { Request, Response, Router } from 'express'
-import { buildReport, type Report } from '../../report/build-report.js'
+import type { Report } from '../../report/build-report.js'
 import {
-  CERTIFICATION_SCENARIO,
+  CertificationRefusedError,
+  certificationStatus,
   readCertification,
   startCertification,
-} from '../../report/certification.js'
+} from '../../certification/certification-service.js'
+import { clientReport } from '../../report/client-report.js'
 import { renderHtml } from '../../report/render-html.js'
 import { renderJson } from '../../report/render-json.js'
 import { renderJunit } from '../../report/render-junit.js'
-import { UnknownScenarioError } from '../../scenarios/scenario-service.js'
 import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleApp } from '../app.js'
 import { html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
@@ -30,40 +31,24 @@ const DOWNLOADS = {
 export function registerCertificationPages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
 
-  const report = async (clientId: string): Promise<Report | undefined> => {
-    const run = await readCertification(ctx.store, clientId)
-    if (!run) return undefined
-    return buildReport(
-      {
-        journal: ctx.journal,
-        contract: ctx.contract,
-        delayFactor: ctx.options.delayFactor,
-        now: ctx.options.now,
-      },
-      { clientId, from: run.startedAt, certification: run },
-    )
-  }
+  const report = async (clientId: string): Promise<Report | undefined> =>
+    (await readCertification(ctx, clientId)) ? clientReport(ctx, clientId) : undefined
 
   const page = async (req: Request, res: Response, alerts: PageSpec['alerts'] = []) => {
     const clientId = requireClient(req, res)
     if (!clientId) return
     const t = stringsOf(req)
     const p = pageContext(req, res)
-    const run = await readCertification(ctx.store, clientId)
+    const run = await readCertification(ctx, clientId)
     const r = run ? await report(clientId) : undefined
-    const sequence = ctx.scenarios.describe().find((s) => s.name === CERTIFICATION_SCENARIO)
-    const armed = (await ctx.scenarios.armed(clientId)).some(
-      (a) => a.scenario === CERTIFICATION_SCENARIO,
-    )
-    // Progress: the run's API calls walked through the sequence's steps.
-    const calls = r?.entries.api ?? 0
-    let left = calls
-    const steps = (sequence?.steps ?? []).map((s, i) => {
-      const need = s.calls ?? Infinity
-      const done = Math.min(left, need)
-      left -= done
-      return { n: i + 1, label: s.scenario ?? s.description ?? s.effects.join(', '), done, need }
-    })
+    const armed = (await certificationStatus(ctx, clientId))?.state === 'running'
+    // Progress: each step of the run, its calls, and whether its incident was played.
+    const steps = (r?.steps ?? []).map((s, i) => ({
+      n: i + 1,
+      label: s.title,
+      done: s.calls,
+      need: s.played ? '✓' : '…',
+    }))
     const body = titled(
       t.certTitle,
       html`<p>${t.certIntro}</p>
@@ -94,7 +79,7 @@ export function registerCertificationPages(router: Router, app: ConsoleApp): voi
                           html`<tr>
                             <td>${s.n}</td>
                             <td>${s.label}</td>
-                            <td>${s.done} / ${Number.isFinite(s.need) ? s.need : '∞'}</td>
+                            <td>${s.done} / ${s.need}</td>
                           </tr>`,
                       )}
                     </tbody>
@@ -179,7 +164,7 @@ export function registerCertificationPages(router: Router, app: ConsoleApp): voi
     try {
       await startCertification(ctx, clientId)
     } catch (err) {
-      if (!(err instanceof UnknownScenarioError)) throw err
+      if (!(err instanceof CertificationRefusedError)) throw err
       return page(req, res, [['error', err.message]])
     }
     ctx.options.log(
