@@ -79,7 +79,12 @@ describe('certification run (fast pace) with the reference clients', () => {
   afterAll(() => h.close())
 
   it('the careful client passes every check, every step reached, played and judged', () => {
-    expect(statuses(careful)).toEqual(Object.fromEntries(careful.checks.map((c) => [c.id, 'pass'])))
+    // Every check of the client's API calls passes (call-back checks need a receiver it has not).
+    const apiChecks = careful.checks.filter((c) => !c.id.startsWith('callback-'))
+    expect(Object.fromEntries(apiChecks.map((c) => [c.id, c.status]))).toEqual(
+      Object.fromEntries(apiChecks.map((c) => [c.id, 'pass'])),
+    )
+    expect(careful.checks.filter((c) => c.status === 'fail')).toEqual([])
     expect(careful.verdict).toBe('pass')
     expect(careful.minimisation.unused).toEqual([])
     expect(careful.steps!.map((s) => [s.id, s.reached, s.played, s.judged])).toEqual(
