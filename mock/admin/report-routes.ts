@@ -4,6 +4,7 @@ import { SANDBOX_ERRORS } from '../errors.js'
 import { parseInstant } from '../journal/journal-query.js'
 import { VERDICT_HEADER } from '../report/build-report.js'
 import {
+  attestCertification,
   CertificationRefusedError,
   type CertificationRequest,
   certificationStatus,
@@ -36,12 +37,12 @@ const RENDER = {
 export function registerReportRoutes(router: Router, ctx: SandboxContext): void {
   router.get('/report', async (req, res) => {
     const format = (req.query.format ?? 'json') as string
-    if (!(format in RENDER))
+    if (!(format in RENDER) && format !== 'attestation')
       return sendProblem(
         res,
         400,
         SANDBOX_ERRORS.INVALID_REQUEST,
-        `format must be json, junit or html; got ${format}`,
+        `format must be json, junit, html or attestation; got ${format}`,
       )
     const bounds: { from?: number; to?: number } = {}
     for (const name of ['from', 'to'] as const) {
@@ -74,6 +75,21 @@ export function registerReportRoutes(router: Router, ctx: SandboxContext): void 
         SANDBOX_ERRORS.NOT_FOUND,
         `No client ${reader.clientId} in this sandbox: list them with GET /__sandbox/clients.`,
       )
+    if (format === 'attestation') {
+      // An attestation states a whole certification run: no other window.
+      const signed = await attestCertification(ctx, reader.clientId)
+      if (!signed)
+        return sendProblem(
+          res,
+          409,
+          SANDBOX_ERRORS.CONFLICT,
+          `Client ${reader.clientId} has no certification run to attest: start one with POST /__sandbox/certification.`,
+        )
+      res.status(200).type('application/jwt')
+      res.setHeader(VERDICT_HEADER, signed.report.verdict)
+      res.setHeader('cache-control', 'no-store')
+      return res.send(signed.jws)
+    }
     const report = await clientReport(ctx, reader.clientId, {
       ...bounds,
       all: req.query.run === 'all',

@@ -1,3 +1,4 @@
+import { jwksWithAttestationKey } from '../certification/attestation.js'
 import type { NextFunction, Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
 import { requestIp } from '../http/client-ip.js'
@@ -60,7 +61,8 @@ export function discoveryHandlers(ctx: SandboxContext) {
   }
   return {
     jwks: async (_req: Request, res: Response): Promise<void> =>
-      send(res, await ctx.auth.keys.jwks()),
+      // The token keys, and the key that signs certification attestations.
+      send(res, await jwksWithAttestationKey(ctx.store, await ctx.auth.keys.jwks())),
     metadata: (_req: Request, res: Response): void => send(res, current()),
   }
 }

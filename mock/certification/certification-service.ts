@@ -1,5 +1,8 @@
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import type { Report } from '../report/build-report.js'
+import { clientReport } from '../report/client-report.js'
+import { signAttestation } from './attestation.js'
 import { PACE_VALUES, PACES, PLAN, planLength, type Pace } from './plan.js'
 import {
   readRun,
@@ -138,4 +141,18 @@ async function statusOf(
       attestation: `/__sandbox/report?${query}&format=attestation`,
     },
   }
+}
+
+/**
+ * The signed attestation of the client's latest certification run (a compact JWS, ES256, by the
+ * sandbox's attestation key) with the report it states; `undefined` when the client has no run.
+ */
+export async function attestCertification(
+  ctx: SandboxContext,
+  clientId: string,
+): Promise<{ jws: string; report: Report } | undefined> {
+  const run = await readRun(ctx.store, clientId)
+  if (!run) return undefined
+  const report = await clientReport(ctx, clientId)
+  return { jws: await signAttestation(ctx, clientId, run, report), report }
 }

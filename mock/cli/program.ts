@@ -6,6 +6,9 @@ import { PACKAGE_ROOT } from '../options.js'
 import { registerReportCommands } from './report-command.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerTokenCommand } from './token-command.js'
+import { registerRunCommand } from './run-command.js'
+import { registerClientsCommand } from './clients-command.js'
+import { registerVerifyCommand } from './verify-command.js'
 
 /** Exit code of a usage or configuration error (bad flag, bad contract, bad fixture). */
 export const EXIT_USAGE = 2
@@ -23,6 +26,9 @@ export function buildProgram(): Command {
   registerServeCommand(program)
   registerReportCommands(program)
   registerTokenCommand(program)
+  registerRunCommand(program)
+  registerClientsCommand(program)
+  registerVerifyCommand(program)
   return program
 }
 

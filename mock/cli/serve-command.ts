@@ -7,7 +7,7 @@ import { printBanner } from './banner.js'
 import { intFlag, numberFlag } from './flags.js'
 
 /** Flags of `sandbox-twin serve`, as commander parses them. */
-interface ServeFlags {
+export interface ServeFlags {
   port: number
   host: string
   contract?: string
@@ -210,7 +210,8 @@ function checkFlags(flags: ServeFlags, command: Command): void {
     )
 }
 
-function toOptions(flags: ServeFlags): SandboxOptions {
+/** Sandbox options from the serve flags (`run` takes the same). */
+export function toOptions(flags: ServeFlags): SandboxOptions {
   return {
     ...(flags.contract ? { contract: resolve(flags.contract) } : {}),
     ...(flags.fixtures ? { fixtures: resolve(flags.fixtures) } : {}),

@@ -21,6 +21,8 @@ export interface Report {
   window: {
     from?: string
     to?: string
+    /** Real time of arrival of the last API call judged. */
+    lastCall?: string
     certification?: {
       startedAt: string
       seed?: number
@@ -169,6 +171,7 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
     window: {
       ...(request.from !== undefined ? { from: iso(request.from)! } : {}),
       ...(request.to !== undefined ? { to: iso(request.to)! } : {}),
+      ...(api.length ? { lastCall: api.reduce((m, e) => (e.at > m ? e.at : m), api[0]!.at) } : {}),
       ...(request.certification
         ? {
             certification: {
