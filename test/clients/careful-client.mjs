@@ -244,7 +244,7 @@ export function setupFromEnv(env = process.env) {
 /** Calls resources in a loop, one every `gapMs`, until the certification run is over (or `maxMs`). */
 export async function loop(client, { gapMs = 300, maxMs = 120_000 } = {}) {
   const started = Date.now()
-  const paths = sirens().map((s) => `/v3/insee/sirene/unites_legales/${s}`)
+  const paths = sirens().map((s) => `/v4/insee/sirene/unites_legales/${s}`)
   let failures = 0
   for (let i = 0; Date.now() - started < maxMs; i++) {
     const result = await client.get(paths[i % paths.length])

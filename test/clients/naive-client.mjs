@@ -59,7 +59,7 @@ export class NaiveClient {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const setup = setupFromEnv()
   const client = new NaiveClient(setup)
-  const paths = sirens().map((s) => `/v3/insee/sirene/unites_legales/${s}`)
+  const paths = sirens().map((s) => `/v4/insee/sirene/unites_legales/${s}`)
   const started = Date.now()
   for (let i = 0; Date.now() - started < 120_000; i++) {
     await client.get(paths[i % paths.length])

@@ -9,7 +9,7 @@ const PRIVILEGES = [
   'unites_legales_donnees_protegees',
   'attestation_fiscale_dgfip',
 ]
-const PATHS = sirens().map((s) => `/v3/insee/sirene/unites_legales/${s}`)
+const PATHS = sirens().map((s) => `/v4/insee/sirene/unites_legales/${s}`)
 
 async function certify(h: Harness, clientId: string, run: () => Promise<void>): Promise<Report> {
   const started = await fetch(`${h.url}/__sandbox/certification`, {
