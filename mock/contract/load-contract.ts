@@ -32,9 +32,11 @@ export function parseContractText(
     try {
       return JSON.parse(text) as Record<string, unknown>
     } catch (cause) {
+      const { place, reason } = jsonFault(text, (cause as Error).message)
       throw bad(
         file,
-        `not valid JSON (${(cause as Error).message}). Fix the syntax or pass another --contract.`,
+        `${place}: not valid JSON (${reason}). Fix the syntax or pass another --contract.`,
+        cause,
       )
     }
   }
@@ -131,4 +133,36 @@ async function readPart(location: string): Promise<unknown> {
     throw new Error(code === 'ENOENT' ? 'file not found' : (code ?? String(cause)))
   }
   return parseContractText(location, text, true)
+}
+
+/**
+ * Where a JSON text stops being JSON, as a line and column: from the parser's offset when its
+ * message gives one, the end of the text when it was cut short, else from the YAML parser (JSON is
+ * YAML), which marks the place of the fault it finds.
+ */
+function jsonFault(text: string, message: string): { place: string; reason: string } {
+  const reason = message
+    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)/, '')
+  const at = /at position (\d+)/.exec(message)
+  if (at) return { place: lineColumn(text, Number(at[1])), reason }
+  if (/end of JSON input/i.test(message))
+    return {
+      place: lineColumn(text, text.length),
+      reason: 'the text ends before the document does; is the file cut short?',
+    }
+  try {
+    yaml.load(text, { schema: yaml.JSON_SCHEMA })
+  } catch (cause) {
+    const mark = (cause as { mark?: { line: number; column: number } }).mark
+    if (mark) return { place: `line ${mark.line + 1}, column ${mark.column + 1}`, reason }
+  }
+  return { place: 'somewhere', reason }
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1
+  return `line ${line}, column ${column}`
 }
