@@ -17,6 +17,8 @@ export type AuthEvent =
       origin?: string
       /** `portal_token`: minted by the admin or the console, not at `/oauth/token`. */
       model?: 'portal_token'
+      /** Bytes of the answer that carried the token, once it has been sent. */
+      answerBytes?: Promise<number>
       at: number
     }
   | {

@@ -59,7 +59,13 @@ export interface AuthService {
   /** Signs a token for an authenticated client, records it and tells the journal. */
   issue(
     client: SandboxClient,
-    grant: { scopes: string[]; singleUse: boolean; ip: string; origin?: string },
+    grant: {
+      scopes: string[]
+      singleUse: boolean
+      ip: string
+      origin?: string
+      answerBytes?: Promise<number>
+    },
   ): Promise<{ token: string; claims: AccessClaims }>
   /** Signature and fixed claims only (cached). */
   verify(token: string): Promise<Verification>
@@ -184,6 +190,7 @@ export async function createAuthService({
         expiresAt,
         ip: grant.ip,
         ...(grant.origin ? { origin: grant.origin } : {}),
+        ...(grant.answerBytes ? { answerBytes: grant.answerBytes } : {}),
         at: options.now(),
       })
       return issued

@@ -77,6 +77,7 @@ export function tokenEndpoint(ctx: SandboxContext) {
       scopes: scopes.scopes,
       singleUse,
       ...source,
+      answerBytes: answerBytes(res),
     })
     noStore(res)
     const notice = ctx.auth.secretNotice(client, claims.iat * 1000)
@@ -89,4 +90,18 @@ export function tokenEndpoint(ctx: SandboxContext) {
       ...(singleUse ? { single_use: true } : {}),
     })
   }
+}
+
+/**
+ * The bytes (status line, headers, body) of the answer about to be written on `res`, once it has
+ * left: the socket's count now and when the answer is finished or its connection closed.
+ */
+export function answerBytes(res: Response): Promise<number> {
+  const socket = res.req.socket
+  const before = socket.bytesWritten
+  return new Promise((resolve) => {
+    const done = (): void => resolve(Math.max(0, socket.bytesWritten - before))
+    res.once('finish', done)
+    res.once('close', done)
+  })
 }

@@ -25,23 +25,26 @@ export function journalAuthEvents(
       return
     }
     // Entries carry the client's sandbox time, as API entries do: token renewals are judged on it.
-    // `record` never throws (it guards itself); building the entry is guarded by the caller's
-    // guard, or here for the part that runs after the offset is read.
-    void clock.offset(clientId).then(
-      (offset) => guard.run(() => journal.record(entryOf(event, event.at + offset))),
+    // A token's entry waits for its answer to leave, to record its size. `record` never throws (it
+    // guards itself); building the entry is guarded by the caller's guard, or here for the part
+    // that runs after the offset is read.
+    const sent = event.type === 'token' && event.answerBytes ? event.answerBytes : 0
+    void Promise.all([clock.offset(clientId), sent]).then(
+      ([offset, bytes]) =>
+        guard.run(() => journal.record(entryOf(event, event.at + offset, bytes))),
       () => guard.run(() => journal.record(entryOf(event, event.at))),
     )
   })
 }
 
-function entryOf(event: AuthEvent, sandboxMs: number): NewJournalEntry {
+function entryOf(event: AuthEvent, sandboxMs: number, bytes = 0): NewJournalEntry {
   const base = {
     at: isoTime(event.at),
     sandboxAt: isoTime(sandboxMs),
     ip: event.ip ?? 'unknown',
     outcome: 'answered' as const,
     latencyMs: 0,
-    bytes: 0,
+    bytes,
     clientClosed: false,
     ...('clientId' in event && event.clientId !== undefined ? { clientId: event.clientId } : {}),
     ...('origin' in event && event.origin !== undefined ? { origin: event.origin } : {}),
