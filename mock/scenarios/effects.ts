@@ -64,7 +64,8 @@ export async function applyEffect(call: EffectCall, effect: EffectSpec): Promise
     case 'rate-limit': {
       const reset = Number(ex.headers['ratelimit-reset']) * 1000
       const until = now + (effect.retryAfterMs ?? (reset > now ? reset - now : 60_000))
-      if (ex.rateGroup) await ctx.traffic.throttle(call.clientId, ex.rateGroup, now, until)
+      if (ex.rateGroup)
+        await ctx.traffic.throttle(call.clientId, ex.rateGroup, now, until, call.scenario)
       setRateHeaders(ex, Number(ex.headers['ratelimit-limit'] ?? 0), 0, until)
       ex.reply = tooManyRequests(ctx, ex, until, now)
       return

@@ -5,6 +5,7 @@ import { banAndHold, banChecked, holdForBan } from './hold-banned-stage.js'
 import { groupOf } from './rate-table.js'
 import { setRateHeaders, tooManyRequests } from './rate-headers.js'
 import { ANONYMOUS_CLIENT } from './traffic-service.js'
+import { SCENARIO_HEADER } from '../scenarios/apply-scenario-stage.js'
 
 /**
  * Rate limit, as API Entreprise applies it, on the client's sandbox clock:
@@ -49,11 +50,18 @@ export function limitRate(ctx: SandboxContext): Stage {
     const resetAt = throttled ?? hit.resetAt
     setRateHeaders(ex, group.limit, throttled !== undefined ? 0 : group.limit - hit.count, resetAt)
     let over = hit.count - group.limit
-    // A scenario's 429 period: its first 429 was the scenario's own answer.
-    if (throttled !== undefined)
+    // A scenario's 429 period: its first 429 was the scenario's own answer; every answer within
+    // it was shaped by that scenario and says so.
+    if (throttled !== undefined) {
+      const scenario = await ctx.traffic.throttledBy(clientId, group.name)
+      if (scenario) {
+        ex.scenario = scenario
+        ex.headers[SCENARIO_HEADER] = scenario
+      }
       over =
         1 +
         (await scope.incr('rate-over', `${group.name}@${throttled}`, Math.max(1, throttled - now)))
+    }
     if (over <= 0) return
     ex.notes.rateLimited = { group: group.name, over }
     if (over > threshold) {

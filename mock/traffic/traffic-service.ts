@@ -65,9 +65,17 @@ export interface TrafficService {
    */
   lift(clientId: string, ip?: string): Promise<number>
   /** Starts a 429 period for a client's group, ending at sandbox time `untilMs` (the 429 effect). */
-  throttle(clientId: string, group: string, nowMs: number, untilMs: number): Promise<void>
+  throttle(
+    clientId: string,
+    group: string,
+    nowMs: number,
+    untilMs: number,
+    scenario?: string,
+  ): Promise<void>
   /** End (sandbox ms) of a running 429 period of a client's group, if any. */
   throttledUntil(clientId: string, group: string, nowMs: number): Promise<number | undefined>
+  /** Name of the scenario that started the running 429 period of a client's group, if any. */
+  throttledBy(clientId: string, group: string): Promise<string | undefined>
   /** The client's bans, clock and limits, for the client itself. */
   describe(clientId: string): Promise<TrafficStatus>
 }
@@ -156,14 +164,19 @@ export function createTrafficService(
       for (const group of (await tableOf(clientId))?.groups.keys() ?? []) {
         await scope.delete('rate', group)
         await scope.delete(OWN, `throttle:${group}`)
+        await scope.delete(OWN, `throttle-by:${group}`)
       }
       return lifted
     },
-    async throttle(clientId, group, nowMs, untilMs) {
-      await store
-        .scope(clientId)
-        .set(OWN, `throttle:${group}`, untilMs, Math.max(1, untilMs - nowMs))
+    async throttle(clientId, group, nowMs, untilMs, scenario) {
+      const scope = store.scope(clientId)
+      const ttl = Math.max(1, untilMs - nowMs)
+      if (scenario) await scope.set(OWN, `throttle-by:${group}`, scenario, ttl)
+      else await scope.delete(OWN, `throttle-by:${group}`)
+      await scope.set(OWN, `throttle:${group}`, untilMs, ttl)
     },
+    throttledBy: (clientId, group) =>
+      store.scope(clientId).get<string>(OWN, `throttle-by:${group}`),
     async throttledUntil(clientId, group, nowMs) {
       const until = await store.scope(clientId).get<number>(OWN, `throttle:${group}`)
       return until !== undefined && until > nowMs ? until : undefined
