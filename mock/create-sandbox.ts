@@ -97,6 +97,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const generator = createDataGenerator(contract, {
     seed: opts.seed,
     documentBaseUrl: opts.publicUrl,
+    ...(opts.locale ? { locale: opts.locale } : {}),
   })
   const ctx: SandboxContext = {
     options: opts,
@@ -105,7 +106,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     store,
     clock,
     route: createRouter(contract.operations),
-    errors: createErrorBodies(contract),
+    errors: createErrorBodies(contract, opts.locale ? { locale: opts.locale } : {}),
     validate,
     data: {
       cases,

@@ -34,6 +34,8 @@ export interface SandboxOptions {
   scenarios?: string
   /** Seed of all generated data. Same seed, same identifier: byte-identical answer. Default `1`. */
   seed?: number
+  /** Language of generated data and error messages: `'fr'` or `'en'`. Default: the contract's own. */
+  locale?: 'fr' | 'en'
   /** `'memory'`, a lowdb file path, or `redis://host:port/db`. Default `'memory'` (the CLI uses `.sandbox/state.json`). */
   state?: string
   /** Admin token for `/__sandbox/`. Default: 32 random bytes, hex. */
@@ -162,6 +164,8 @@ export interface ResolvedOptions {
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios: string[]
   seed: number
+  /** Unset: the contract's own language. */
+  locale?: 'fr' | 'en'
   state: string
   adminToken: string
   auth: boolean
@@ -313,6 +317,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       ...(options.scenarios ? [resolve(options.scenarios)] : []),
     ],
     seed,
+    ...(options.locale !== undefined ? { locale: checkLocale(options.locale) } : {}),
     state: options.state ?? DEFAULTS.state,
     adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
     auth: options.auth ?? DEFAULTS.auth,
@@ -345,4 +350,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   }
   if (resolved.adminToken.length < 16) fail('option adminToken must be at least 16 characters long')
   return Object.freeze(resolved)
+}
+
+function checkLocale(locale: unknown): 'fr' | 'en' {
+  if (locale !== 'fr' && locale !== 'en')
+    fail(`option locale must be "fr" or "en", got ${String(locale)}`)
+  return locale as 'fr' | 'en'
 }

@@ -15,6 +15,7 @@ export interface ServeFlags {
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
   seed: number
+  locale?: 'fr' | 'en'
   state: string
   adminToken?: string
   publicUrl?: string
@@ -71,6 +72,12 @@ export function registerServeCommand(program: Command): void {
         .default('summary'),
     )
     .addOption(new Option('--scenarios <dir>', 'extra scenario files, added to the bundled ones'))
+    .addOption(
+      new Option(
+        '--locale <lang>',
+        "language of generated data and errors (default: the contract's)",
+      ).choices(['fr', 'en']),
+    )
     .addOption(
       new Option('--seed <n>', 'seed of all generated data')
         .default(DEFAULTS.seed)
@@ -218,6 +225,7 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
     fixtureCheck: flags.fixtureCheck,
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),
     seed: flags.seed,
+    ...(flags.locale ? { locale: flags.locale } : {}),
     state:
       flags.state === 'memory' || /^rediss?:\/\//.test(flags.state)
         ? flags.state

@@ -1,4 +1,7 @@
-import type { Contract, Operation } from './types.js'
+import { createGenerationContext, generateFromSchema } from '../data/generate-from-schema.js'
+import { createSeededFaker } from '../data/seeded.js'
+import { contractLocale, type Locale } from './contract-locale.js'
+import type { Contract, JsonSchema, Operation, ResponseSpec } from './types.js'
 
 /** What a stage knows about an error it answers with; the contract's examples fill in the rest. */
 export interface ApiErrorSpec {
@@ -12,6 +15,10 @@ export interface ApiErrorSpec {
   title?: string
   /** Merged into the example's `meta` (e.g. `{ retry_in: 120 }`). */
   meta?: Record<string, unknown>
+  /** The detail in English, for contracts written in English. */
+  english?: string
+  /** A refused request (400/422): its status follows what the operation declares. */
+  validation?: boolean
 }
 
 export interface ApiErrorBody {
@@ -19,6 +26,8 @@ export interface ApiErrorBody {
   body: unknown
   /** The code carried by the body, for the journal. */
   code?: string
+  /** Media type of the body when not JSON's (`application/problem+json`, the contract's own). */
+  contentType?: string
 }
 
 type ErrorItem = {
@@ -75,7 +84,10 @@ const DEFAULT_TEXT: Record<number, [code: string, title: string, detail: string]
  */
 export function createErrorBodies(
   contract: Contract,
+  options: { locale?: Locale } = {},
 ): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
+  if (!speaksEntreprise(contract))
+    return createDeclaredErrors(contract, options.locale ?? contractLocale(contract))
   // Examples by status across the whole contract, for operations that lack their own.
   const anyOp = new Map<string, unknown[]>()
   for (const op of contract.operations) {
@@ -121,5 +133,125 @@ export function createErrorBodies(
     if (spec.meta) base.meta = { ...((base.meta as object | null) ?? {}), ...spec.meta }
     const code = typeof base.code === 'string' ? base.code : undefined
     return { status, body: { errors: [base] }, ...(code ? { code } : {}) }
+  }
+}
+
+/** API Entreprise's family: error examples of the `{"errors":[{code,title,...}]}` shape. */
+function speaksEntreprise(contract: Contract): boolean {
+  for (const op of contract.operations)
+    for (const [status, r] of Object.entries(op.responses))
+      if (/^[45]/.test(status) && r.examples.some((e) => typeof itemOf(e.value)?.code === 'string'))
+        return true
+  return false
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+const MESSAGE_KEYS =
+  /^(message|detail|details|error_description|description|error_message|reason|title|msg)$/i
+const STATUS_KEYS = /^(status|status_code|statuscode|http_status|code)$/i
+
+/**
+ * Errors for any other contract: the status the operation declares for a refused request (its 400
+ * or its 422), the body of its example for that status, else one generated from its schema with the
+ * message fields saying what failed, in the contract's language; when the contract declares no such
+ * answer, RFC 9457 problem details.
+ */
+function createDeclaredErrors(
+  contract: Contract,
+  locale: Locale,
+): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
+  const random = createSeededFaker()
+  // The contract's answer for a status, from any operation: for 404/405, which have none.
+  const anyOp = new Map<string, ResponseSpec>()
+  for (const op of contract.operations)
+    for (const [status, r] of Object.entries(op.responses))
+      if (!anyOp.has(status) && (r.schema || r.examples.length)) anyOp.set(status, r)
+  const declared = (op: Operation | undefined, status: string): ResponseSpec | undefined => {
+    const own = op?.responses[status] ?? op?.responses[`${status[0]}XX`]
+    if (own && (own.schema || own.examples.length)) return own
+    return op ? undefined : anyOp.get(status)
+  }
+  return (op, status, spec = {}) => {
+    let final = status
+    if (spec.validation && (status === 400 || status === 422)) {
+      const other = status === 400 ? 422 : 400
+      if (!declared(op, String(status)) && declared(op, String(other))) final = other
+      else if (!declared(op, String(status)) && status === 422) final = 400
+    }
+    const key = String(final)
+    const response = declared(op, key) ?? (op ? undefined : undefined)
+    const fallback = op?.responses.default
+    const text =
+      locale === 'en'
+        ? (spec.english ??
+          (spec.detail && !/[éèàç]|\b(le|la|est)\b/i.test(spec.detail) ? spec.detail : undefined) ??
+          STATUS_TEXT[final] ??
+          'Error')
+        : (spec.detail ?? spec.title ?? STATUS_TEXT[final] ?? 'Erreur')
+    const source =
+      response ?? (fallback && (fallback.schema || fallback.examples.length) ? fallback : undefined)
+    if (source) {
+      let body: unknown
+      if (source.examples.length) body = structuredClone(source.examples[0]!.value)
+      else {
+        const faker = random.forKey(0, 'error', op?.id ?? '', key)
+        body = generateFromSchema(source.schema as JsonSchema, createGenerationContext({ faker }))
+      }
+      fill(body, text, final, 0)
+      const type = source.contentType
+      return {
+        status: final,
+        body,
+        ...(type && !/^application\/json/i.test(type) ? { contentType: type } : {}),
+      }
+    }
+    return {
+      status: final,
+      body: {
+        type: 'about:blank',
+        title: STATUS_TEXT[final] ?? 'Error',
+        status: final,
+        detail: text,
+        ...(spec.parameter ? { parameter: spec.parameter } : {}),
+      },
+      contentType: 'application/problem+json',
+    }
+  }
+}
+
+/** Writes what failed into a body's message fields, and the status into its status fields. */
+function fill(body: unknown, text: string, status: number, depth: number): void {
+  if (!body || typeof body !== 'object' || depth > 3) return
+  if (Array.isArray(body)) {
+    if (body[0]) fill(body[0], text, status, depth + 1)
+    return
+  }
+  const obj = body as Record<string, unknown>
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string' && MESSAGE_KEYS.test(k)) obj[k] = text
+    else if (
+      typeof v === 'number' &&
+      STATUS_KEYS.test(k) &&
+      Number.isInteger(v) &&
+      v >= 100 &&
+      v < 600
+    )
+      obj[k] = status
+    else fill(v, text, status, depth + 1)
   }
 }

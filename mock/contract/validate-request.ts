@@ -63,7 +63,7 @@ export function createRequestValidator(
     })
     if (missing.length > 0) {
       const [first, ...rest] = missing.map((p) =>
-        fail(p.name, `Le paramètre ${p.name} est obligatoire`),
+        fail(p.name, `Le paramètre ${p.name} est obligatoire`, `Parameter ${p.name} is required`),
       )
       return rest.length > 0 ? { ...first!, also: rest.map((f) => f.spec) } : first
     }
@@ -72,13 +72,23 @@ export function createRequestValidator(
       if (typeof v !== 'string') continue
       const kind = identifierKind(p.name)
       const problem = kind === 'siren' ? checkSiren(v) : checkSiret(v)
-      if (problem) return fail(p.name, `Le numéro de ${kind} n'est pas correctement formatté`)
+      if (problem)
+        return fail(
+          p.name,
+          `Le numéro de ${kind} n'est pas correctement formatté`,
+          `Parameter ${p.name} is not a valid ${(kind ?? '').toUpperCase()}`,
+        )
     }
     for (const p of plan.params) {
       const v = values.get(p)
       if (v === undefined) continue
       const problem = checkParameter(p, v, compile, compileExact)
-      if (problem) return fail(p.name, `Le paramètre ${p.name} est invalide : ${problem}`)
+      if (problem)
+        return fail(
+          p.name,
+          `Le paramètre ${p.name} est invalide : ${problem}`,
+          `Parameter ${p.name} is invalid: ${problem}`,
+        )
     }
     if (op.requestBody) return checkBody(op, parts, compileExact)
     return undefined
@@ -165,8 +175,8 @@ function read(parts: RequestParts, p: ParameterSpec): ParameterValue | undefined
   return readHeader(p, parts.headers[p.name.toLowerCase()])
 }
 
-function fail(parameter: string | undefined, detail: string): ValidationFailure {
-  return { status: 422, spec: { ...(parameter ? { parameter } : {}), detail } }
+function fail(parameter: string | undefined, detail: string, english: string): ValidationFailure {
+  return { status: 422, spec: { ...(parameter ? { parameter } : {}), detail, english } }
 }
 
 function checkBody(
@@ -179,7 +189,11 @@ function checkBody(
     return declared.required
       ? {
           status: 400,
-          spec: { parameter: 'body', detail: 'Le corps de la requête est obligatoire' },
+          spec: {
+            parameter: 'body',
+            detail: 'Le corps de la requête est obligatoire',
+            english: 'A request body is required',
+          },
         }
       : undefined
   }
@@ -187,7 +201,11 @@ function checkBody(
   if (parts.contentType && !/json/i.test(parts.contentType)) {
     return {
       status: 415,
-      spec: { parameter: 'body', detail: `Le corps doit être envoyé en ${declared.contentType}` },
+      spec: {
+        parameter: 'body',
+        detail: `Le corps doit être envoyé en ${declared.contentType}`,
+        english: `The body must be sent as ${declared.contentType}`,
+      },
     }
   }
   if (!declared.schema) return undefined
@@ -200,6 +218,7 @@ function checkBody(
     spec: {
       parameter: 'body',
       detail: `Le corps est invalide en ${at} : ${frenchReason(check.errors)}`,
+      english: `The body is invalid at ${at}: ${check.errors?.[0]?.message ?? 'invalid value'}`,
     },
   }
 }

@@ -10,8 +10,14 @@ export function validateRequest(ctx: SandboxContext): Stage {
     const refused = bodyErrorOf(ex.req)
     if (refused) {
       const detail = `Corps de requête illisible : ${refused.reason}`
-      const e = ctx.errors(op, refused.status, { parameter: 'body', detail })
-      ex.reply = { status: refused.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+      const english = `Unreadable request body: ${refused.reason}`
+      const e = ctx.errors(op, refused.status, { parameter: 'body', detail, english })
+      ex.reply = {
+        status: e.status,
+        body: e.body,
+        ...(e.code ? { code: e.code } : {}),
+        ...(e.contentType ? { contentType: e.contentType } : {}),
+      }
       return
     }
     const failure = ctx.validate(op, {
@@ -27,7 +33,7 @@ export function validateRequest(ctx: SandboxContext): Stage {
     const pinned = matchCase(ctx.data.cases.get(op.id), { ...ex.query, ...ex.pathParams })
     const name = failure.spec.parameter
     if (pinned && name !== undefined && name in pinned.params) return
-    const e = ctx.errors(op, failure.status, failure.spec)
+    const e = ctx.errors(op, failure.status, { ...failure.spec, validation: true })
     // In the contract's `errors` list, one item per fault; another error shape keeps the first.
     const errors = (e.body as { errors?: unknown } | null)?.errors
     if (failure.also && Array.isArray(errors)) {
@@ -36,6 +42,11 @@ export function validateRequest(ctx: SandboxContext): Stage {
         if (Array.isArray(more)) errors.push(...(more as unknown[]))
       }
     }
-    ex.reply = { status: failure.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+    ex.reply = {
+      status: e.status,
+      body: e.body,
+      ...(e.code ? { code: e.code } : {}),
+      ...(e.contentType ? { contentType: e.contentType } : {}),
+    }
   }
 }

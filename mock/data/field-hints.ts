@@ -4,6 +4,7 @@
  * heuristics. Also tells how long an array of establishments, officers or given names should be.
  */
 import { addressFields } from './address-fields.js'
+import { englishHints } from './english-hints.js'
 import { companyFields } from './company-fields.js'
 import type { FieldRequest } from './generation-types.js'
 import { nameHints } from './name-hints.js'
@@ -24,6 +25,13 @@ export function suggest(req: FieldRequest, accept: (value: unknown) => unknown):
       const kept = accept(value)
       if (kept !== NONE) return kept
     }
+  }
+  if (req.ctx.locale === 'en') {
+    for (const value of englishHints(req) ?? []) {
+      const kept = accept(value)
+      if (kept !== NONE) return kept
+    }
+    return NONE
   }
   const s = subjectOf(req)
   const personal = s.personContext || PERSON_KEYS.test(req.key.toLowerCase())

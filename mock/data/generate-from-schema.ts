@@ -37,6 +37,8 @@ export interface GenerationOptions {
   maxDepth?: number
   /** Resolver asked first for every primitive value. Default: none. */
   resolve?: FieldResolver
+  /** `'en'`: English name hints instead of the French company and person records. Default `'fr'`. */
+  locale?: 'fr' | 'en'
 }
 
 /** Builds the context of one generation. */
@@ -44,6 +46,7 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
   return {
     faker: options.faker,
     seed: options.seed ?? 0,
+    locale: options.locale ?? 'fr',
     ...(options.entity ? { entity: options.entity } : {}),
     path: [],
     maxDepth: options.maxDepth ?? 8,

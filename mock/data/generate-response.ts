@@ -4,6 +4,7 @@
  * Same seed and same request give the same bytes, on any machine, at any time.
  */
 import type { Contract, JsonSchema, Operation } from '../contract/types.js'
+import { contractLocale } from '../contract/contract-locale.js'
 import { companyFor, establishmentFor } from './company.js'
 import { documentUrl } from './documents.js'
 import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
@@ -19,6 +20,8 @@ export interface DataGeneratorOptions {
   documentBaseUrl: string
   /** Depth past which optional properties are left out. Default `8`. */
   maxDepth?: number
+  /** Language of the data. Default: the contract's own (French public APIs get French data). */
+  locale?: 'fr' | 'en'
 }
 
 export interface DataGenerator {
@@ -78,7 +81,8 @@ export function createDataGenerator(
   contract: Contract,
   options: DataGeneratorOptions,
 ): DataGenerator {
-  const random = createSeededFaker()
+  const locale = options.locale ?? contractLocale(contract)
+  const random = createSeededFaker(locale)
   const schemas = new Map<string, JsonSchema | undefined>()
   for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
   return {
@@ -95,6 +99,7 @@ export function createDataGenerator(
       const ctx = createGenerationContext({
         faker,
         seed: options.seed,
+        locale,
         ...(id ? { entity: entityFor(id, options.seed) } : {}),
         resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
         ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),

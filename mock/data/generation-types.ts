@@ -53,6 +53,8 @@ export interface GenerationContext {
   objects: Record<string, unknown>[]
   /** Property names of the items of the arrays being built, by position of the index in `path`. */
   items: Map<number, readonly string[]>
+  /** Language of the data: `'en'` uses English name hints, not French records. */
+  locale?: 'fr' | 'en'
   /** Values generated so far in this body (a budget against huge schemas). */
   count?: number
 }

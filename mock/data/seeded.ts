@@ -5,6 +5,7 @@
  */
 import type { Faker, LocaleDefinition, Randomizer } from '@faker-js/faker'
 import { faker as frenchFaker } from '@faker-js/faker/locale/fr'
+import { faker as englishFaker } from '@faker-js/faker/locale/en'
 
 // The package root loads every locale (about 250 ms at start-up); the French entry loads only French
 // (with its English and base fallbacks). Its instance is shared with whoever imports it, so the
@@ -93,9 +94,12 @@ export interface SeededFaker {
   forKey(seed: number, ...parts: readonly string[]): Faker
 }
 
-/** Builds a {@link SeededFaker} around one French faker instance. */
-export function createSeededFaker(): SeededFaker {
-  const faker = createFrenchFaker()
+/** Builds a {@link SeededFaker} around one French (or English) faker instance. */
+export function createSeededFaker(locale: 'fr' | 'en' = 'fr'): SeededFaker {
+  const faker =
+    locale === 'en'
+      ? new FakerClass({ locale: englishFaker.rawDefinitions, randomizer: createFastRandomizer() })
+      : createFrenchFaker()
   return {
     forKey(seed, ...parts) {
       faker.seed(deriveSeed(seed, ...parts))

@@ -1,0 +1,146 @@
+/**
+ * Probes a running server (the sandbox or any other mock) with a contract: each GET operation called
+ * once with valid parameters (its 2XX body checked against the declared schema), and each GET that
+ * has a constrained parameter called once with a value that breaks it (the answer checked against
+ * what the operation declares for a refused request, or RFC 9457 problem details when it declares
+ * nothing).
+ */
+import type { ValidateFunction } from 'ajv'
+import type { Contract, JsonSchema, Operation, ParameterSpec } from '../../mock/contract/types.js'
+
+export interface ProbeResult {
+  operations: number
+  valid: number
+  badRequests: number
+  badInShape: number
+  failures: string[]
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function sample(p: ParameterSpec): string {
+  const s = p.schema
+  const first = (v: unknown): string | undefined =>
+    v === undefined || v === null || typeof v === 'object' ? undefined : String(v)
+  const fromSchema = (x: JsonSchema): string | undefined => {
+    if (Array.isArray(x.enum) && x.enum.length) return first(x.enum[0])
+    const type = Array.isArray(x.type) ? x.type[0] : x.type
+    if (type === 'integer' || type === 'number')
+      return String(typeof x.minimum === 'number' ? Math.max(x.minimum, 1) : 1)
+    if (type === 'boolean') return 'true'
+    if (type === 'array' && isObj(x.items)) return fromSchema(x.items)
+    if (x.format === 'uuid') return '3fa85f64-5717-4562-b3fc-2c963f66afa6'
+    if (x.format === 'date') return '2024-01-02'
+    if (x.format === 'date-time') return '2024-01-02T03:04:05Z'
+    if (Array.isArray(x.oneOf) && isObj(x.oneOf[0])) return fromSchema(x.oneOf[0])
+    if (Array.isArray(x.anyOf) && isObj(x.anyOf[0])) return fromSchema(x.anyOf[0])
+    return undefined
+  }
+  return first(p.examples[0]) ?? first(s.example) ?? first(s.default) ?? fromSchema(s) ?? 'abc123'
+}
+
+/** A value that breaks a parameter's schema, when one is easy to write. */
+function breaking(p: ParameterSpec): string | undefined {
+  const s = p.schema
+  const type = Array.isArray(s.type) ? s.type[0] : s.type
+  if (Array.isArray(s.enum) && s.enum.length) return 'not-in-the-enum-zz'
+  if (type === 'integer' || type === 'number') return 'not-a-number'
+  if (type === 'boolean') return 'not-a-boolean'
+  return undefined
+}
+
+function url(op: Operation, override?: { p: ParameterSpec; value: string }): string {
+  const value = (p: ParameterSpec): string => (override?.p === p ? override.value : sample(p))
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const p = op.parameters.find((x) => x.in === 'path' && x.name === name)
+    return encodeURIComponent(p ? value(p) : 'abc')
+  })
+  const query = op.parameters
+    .filter((p) => p.in === 'query' && (p.required || override?.p === p))
+    .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(value(p))}`)
+  return query.length ? `${path}?${query.join('&')}` : path
+}
+
+const headersOf = (op: Operation): Record<string, string> => {
+  const out: Record<string, string> = { accept: '*/*' }
+  for (const p of op.parameters) if (p.in === 'header' && p.required) out[p.name] = sample(p)
+  return out
+}
+
+export async function probe(
+  contract: Contract,
+  baseUrl: string,
+  compile: (schema: JsonSchema) => ValidateFunction,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<ProbeResult> {
+  const result: ProbeResult = {
+    operations: 0,
+    valid: 0,
+    badRequests: 0,
+    badInShape: 0,
+    failures: [],
+  }
+  const gets = contract.operations.filter((o) => o.method === 'get').slice(0, limit)
+  for (const op of gets) {
+    result.operations++
+    try {
+      const res = await fetch(baseUrl + url(op), { headers: headersOf(op) })
+      const text = await res.text()
+      const declared =
+        op.responses[String(res.status)] ?? op.responses[`${String(res.status)[0]}XX`]
+      let ok = res.status >= 200 && res.status < 300 && declared !== undefined
+      if (ok && declared?.schema) {
+        if (!declared.contentType || /json/i.test(declared.contentType)) {
+          try {
+            ok = compile(declared.schema)(JSON.parse(text))
+          } catch {
+            ok = false
+          }
+        }
+      }
+      if (ok) result.valid++
+      else result.failures.push(`${op.id}: ${res.status} ${text.slice(0, 160)}`)
+    } catch (err) {
+      result.failures.push(`${op.id}: ${(err as Error).message}`)
+    }
+    const target = op.parameters.find(
+      (p) => (p.in === 'query' || p.in === 'path') && breaking(p) !== undefined,
+    )
+    if (!target) continue
+    result.badRequests++
+    try {
+      const res = await fetch(baseUrl + url(op, { p: target, value: breaking(target)! }), {
+        headers: headersOf(op),
+      })
+      const text = await res.text()
+      if (res.status < 400 || res.status >= 500) {
+        result.failures.push(`${op.id} (bad ${target.name}): ${res.status}`)
+        continue
+      }
+      const declared =
+        op.responses[String(res.status)] ??
+        op.responses[`${String(res.status)[0]}XX`] ??
+        op.responses.default
+      let inShape: boolean
+      if (declared?.schema) {
+        try {
+          inShape = compile(declared.schema)(JSON.parse(text))
+        } catch {
+          inShape = false
+        }
+      } else {
+        const declaresAny = Object.keys(op.responses).some((s) => /^4|default/.test(s))
+        inShape = declaresAny
+          ? declared !== undefined
+          : /problem\+json/.test(res.headers.get('content-type') ?? '')
+      }
+      if (inShape) result.badInShape++
+      else
+        result.failures.push(`${op.id} (bad ${target.name}): ${res.status} ${text.slice(0, 160)}`)
+    } catch (err) {
+      result.failures.push(`${op.id} (bad): ${(err as Error).message}`)
+    }
+  }
+  return result
+}
