@@ -13,9 +13,14 @@ const ENGLISH =
  * French when French words outnumber English ones (French public APIs), English otherwise.
  */
 export function contractLocale(contract: Pick<Contract, 'document' | 'operations'>): Locale {
-  const info = (contract.document.info ?? {}) as Record<string, unknown>
+  const info = (contract.document?.info ?? {}) as Record<string, unknown>
   const parts = [info.title, info.description]
-  for (const op of contract.operations.slice(0, 60)) parts.push(op.summary)
+  for (const op of contract.operations.slice(0, 60)) {
+    parts.push(op.summary)
+    // French registers name their identifiers in French (SIREN, SIRET, RNA...).
+    if (/sire[nt]|_rna\b|\/(entreprises|etablissements|unites_legales)\b/i.test(op.path))
+      return 'fr'
+  }
   const text = parts.filter((p): p is string => typeof p === 'string').join(' ')
   const fr = text.match(FRENCH)?.length ?? 0
   const en = text.match(ENGLISH)?.length ?? 0

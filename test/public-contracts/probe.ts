@@ -6,6 +6,11 @@
  * nothing).
  */
 import type { ValidateFunction } from 'ajv'
+import {
+  createGenerationContext,
+  generateFromSchema,
+} from '../../mock/data/generate-from-schema.js'
+import { createSeededFaker } from '../../mock/data/seeded.js'
 import type { Contract, JsonSchema, Operation, ParameterSpec } from '../../mock/contract/types.js'
 
 export interface ProbeResult {
@@ -19,7 +24,24 @@ export interface ProbeResult {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+const random = createSeededFaker('en')
+
+/** A value for a parameter: its example, else one generated from its schema (pattern, bounds...). */
 function sample(p: ParameterSpec): string {
+  const example = p.examples[0] ?? p.schema.example
+  if (example !== undefined && example !== null && typeof example !== 'object')
+    return String(example)
+  const generated = generateFromSchema(
+    p.schema,
+    createGenerationContext({ faker: random.forKey(1, p.name), locale: 'en' }),
+  )
+  if (Array.isArray(generated)) return generated.map(String).join(',')
+  if (generated !== null && generated !== undefined && typeof generated !== 'object')
+    return String(generated)
+  return fallbackSample(p)
+}
+
+function fallbackSample(p: ParameterSpec): string {
   const s = p.schema
   const first = (v: unknown): string | undefined =>
     v === undefined || v === null || typeof v === 'object' ? undefined : String(v)
@@ -64,6 +86,8 @@ function url(op: Operation, override?: { p: ParameterSpec; value: string }): str
 
 const headersOf = (op: Operation): Record<string, string> => {
   const out: Record<string, string> = { accept: '*/*' }
+  // Mocks that enforce the contract's security (Prism) need a credential of the declared kind.
+  if (process.env.PROBE_AUTHORIZATION) out.authorization = process.env.PROBE_AUTHORIZATION
   for (const p of op.parameters) if (p.in === 'header' && p.required) out[p.name] = sample(p)
   return out
 }
