@@ -75,6 +75,7 @@ export function markDeprecated(ctx: SandboxContext, table: Map<string, Deprecati
     ex.notes.deprecated = d.replacement
       ? `${d.replacement.method.toUpperCase()} ${d.replacement.path}`
       : 'no successor'
+    if (d.sunset !== undefined) ex.notes.sunset = new Date(d.sunset).toISOString()
     if (ctx.options.enforceSunset && d.sunset !== undefined && sandboxNow(ex) >= d.sunset) {
       const e = ctx.errors(op, 410, {
         title: 'Opération retirée',

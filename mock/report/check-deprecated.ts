@@ -1,43 +1,56 @@
 import { cite, count, decide } from './evidence.js'
 import type { Check, Evidence } from './report-types.js'
 
-/** The client calls no deprecated operation. */
+/** Calls to deprecated operations: listed with their successor; a call after the sunset fails. */
 export const deprecatedCheck: Check = {
   id: 'deprecated',
-  title: 'calls no deprecated operation',
+  title: 'leaves deprecated operations before their sunset',
   rule:
-    'No call may go to an operation the contract marks deprecated (answered with a Deprecation header, and ' +
-    '410 Gone after its sunset when the operator enforces it). Fails listing each deprecated operation called ' +
-    'and the operation to use instead; not exercised when the client made no call.',
+    'Each call to an operation the contract marks deprecated is listed with the operation to use instead. ' +
+    "Fails on a call made after the operation's sunset date (on the client's sandbox clock); passes, listing " +
+    'them, when every such call came before it; not exercised when the client called no deprecated operation.',
   judge({ calls }) {
-    const seen = new Map<string, { evidence: Evidence; n: number }>()
+    const seen = new Map<string, { evidence: Evidence; n: number; late: boolean }>()
     for (const c of calls) {
       const successor = c.entry.notes?.deprecated
       if (successor === undefined || c.entry.operation === undefined) continue
-      const found = seen.get(c.entry.operation)
-      if (found) found.n++
-      else
-        seen.set(c.entry.operation, {
-          n: 1,
-          evidence: cite(
-            c.entry,
-            successor === 'no successor'
-              ? `${c.entry.operation} is deprecated (the contract names no successor)`
-              : `${c.entry.operation} is deprecated: use ${String(successor)}`,
-          ),
-        })
+      const sunset = c.entry.notes?.sunset
+      const late = typeof sunset === 'string' && c.t >= Date.parse(sunset)
+      const key = `${c.entry.operation}${late ? ' late' : ''}`
+      const found = seen.get(key)
+      if (found) {
+        found.n++
+        continue
+      }
+      const use =
+        successor === 'no successor'
+          ? 'the contract names no successor'
+          : `use ${String(successor)}`
+      seen.set(key, {
+        n: 1,
+        late,
+        evidence: cite(
+          c.entry,
+          late
+            ? `${c.entry.operation} called after its sunset (${String(sunset)}): ${use}`
+            : `${c.entry.operation} is deprecated: ${use}`,
+        ),
+      })
     }
-    const failures = [...seen.values()].map((s) => ({
+    const cited = (s: { evidence: Evidence; n: number }): Evidence => ({
       ...s.evidence,
       note: `${s.evidence.note} (${count(s.n, 'call')})`,
-    }))
+    })
+    const all = [...seen.values()]
+    const failures = all.filter((s) => s.late).map(cited)
+    const passes = all.filter((s) => !s.late).map(cited)
     return decide({
-      exercised: calls.length > 0,
+      exercised: all.length > 0,
       failures,
-      passes: [],
-      pass: 'Called no deprecated operation.',
-      fail: `Called ${count(failures.length, 'deprecated operation')}; each cited with its successor.`,
-      none: 'The client made no call.',
+      passes,
+      pass: `Called ${count(passes.length, 'deprecated operation')} before its sunset; each is cited with its successor.`,
+      fail: `Called ${count(failures.length, 'deprecated operation')} after its sunset.`,
+      none: 'Called no deprecated operation.',
     })
   },
 }
