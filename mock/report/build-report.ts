@@ -137,7 +137,7 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
     contract: contractFacts(deps.contract),
     timeScale: deps.delayFactor,
   }
-  const checks = CHECKS.map((check) => ({
+  const checks = CHECKS.filter((check) => check.applies?.(input.contract) ?? true).map((check) => ({
     id: check.id,
     title: check.title,
     rule: check.rule,

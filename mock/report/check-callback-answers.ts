@@ -10,6 +10,7 @@ export const callbackAnswersCheck: Check = {
     "Every call-back the sandbox delivered to the URL on the client's API account (first sending or retry) " +
     `must be answered with a 2xx status within ${CALLBACK_ANSWER_MS / 1000} s. Fails on any other status, ` +
     'a timeout or an unreachable receiver; not exercised when no call-back was sent.',
+  applies: (contract) => contract.callsBack === true,
   judge({ callbacks }) {
     const sent = deliveriesOf(callbacks, 'event')
     const failures: Evidence[] = []

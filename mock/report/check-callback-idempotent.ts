@@ -10,6 +10,7 @@ export const callbackIdempotentCheck: Check = {
     'After the first call-back the receiver accepted, the sandbox sends it once more, same event id and body ' +
     '(production redelivers when an answer is lost). The receiver must answer it 2xx too, as it did the first ' +
     'time (a receiver that fails on a duplicate fails here). Not exercised when no call-back was accepted.',
+  applies: (contract) => contract.callsBack === true,
   judge({ callbacks }) {
     const again = deliveriesOf(callbacks, 'redelivery')
     const failures: Evidence[] = []

@@ -10,6 +10,7 @@ export const callbackTokenCheck: Check = {
     'After the first call-back the receiver accepted, the sandbox sends it once with a token other than the one ' +
     'registered on the API account. The receiver must answer 401 or 403. Fails on any other answer; not ' +
     'exercised when no call-back was accepted.',
+  applies: (contract) => contract.callsBack === true,
   judge({ callbacks }) {
     const probes = deliveriesOf(callbacks, 'wrong-token')
     const failures: Evidence[] = []

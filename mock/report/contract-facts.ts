@@ -26,7 +26,12 @@ export function contractFacts(contract: Contract): ContractFacts {
     }
     return known
   }
+  const paths = (contract.document.paths ?? {}) as Record<string, Record<string, unknown>>
+  const callsBack = contract.operations.some(
+    (op) => !!(paths[op.path]?.[op.method] as { callbacks?: unknown } | undefined)?.callbacks,
+  )
   return {
+    callsBack,
     traceable: (id) =>
       ops.get(id)?.parameters.some((p) => p.in === 'query' && TRACEABILITY_PARAMS.has(p.name)) ??
       false,

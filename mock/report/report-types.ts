@@ -52,6 +52,8 @@ export interface ContractFacts {
   objectMaxLength(operationId: string): number
   /** True for document operations (PDF, ZIP, `document_url`): 12 s timeout instead of 5 s. */
   isDocument(operationId: string | undefined, rateGroup: string | undefined): boolean
+  /** True when an operation of the contract declares call-backs (absent: false). */
+  callsBack?: boolean
 }
 
 /** Everything a check reads. */
@@ -73,6 +75,8 @@ export interface Check {
   id: string
   title: string
   rule: string
+  /** False when the check cannot apply to the contract (it is then left out of the report). */
+  applies?(contract: ContractFacts): boolean
   judge(input: JudgeInput): Omit<CheckResult, 'id' | 'title' | 'rule'>
 }
 

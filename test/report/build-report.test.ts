@@ -32,9 +32,6 @@ describe('verdict report', () => {
       'timeouts',
       'no-browser',
       'least-privilege',
-      'callback-answers',
-      'callback-idempotent',
-      'callback-token',
       'deprecated',
     ])
     expect(report.verdict).toBe('fail')
@@ -42,7 +39,7 @@ describe('verdict report', () => {
       status: 'fail',
       evidence: [{ note: expect.stringMatching(/after a 429/) }],
     })
-    expect(report.totals).toEqual({ pass: 5, fail: 1, notExercised: 9 })
+    expect(report.totals).toEqual({ pass: 4, fail: 1, notExercised: 7 })
     expect(report.entries).toEqual({ api: 3, token: 0, authFailure: 0 })
   })
 
