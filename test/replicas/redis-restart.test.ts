@@ -63,9 +63,12 @@ describe('replicas across Redis restarts', () => {
     child.stdout.on('data', (c: Buffer) => (output += c.toString()))
     child.stderr.on('data', (c: Buffer) => (output += c.toString()))
     try {
-      await vi.waitFor(() => expect(output).toMatch(/start-up waits for redis:/), {
-        timeout: 20_000,
-      })
+      await vi.waitFor(
+        () => expect(output).toMatch(/redis: start-up waits up to \d+ s for redis:/),
+        {
+          timeout: 20_000,
+        },
+      )
       expect(output).not.toMatch(/listening on/)
       await set.redis.start()
       await vi.waitFor(() => expect(output).toMatch(/listening on (http:\/\/\S+)/), {

@@ -6,6 +6,9 @@ import { startRedisServer, type RedisServer } from '../store/redis-server.js'
 
 export { ADMIN, TRACE }
 
+/** The address a load balancer in front of the replicas would be reached at. */
+export const PUBLIC_URL = 'http://sandbox.replicas.test'
+
 /** One sandbox process of a run, with helpers bound to its URL. */
 export interface Replica {
   readonly name: string
@@ -56,6 +59,9 @@ export async function startReplicas(
       ADMIN,
       '--seed',
       '7',
+      // Replicas behind one load balancer advertise its address, so each knows the others' tokens.
+      '--public-url',
+      PUBLIC_URL,
       ...(options.args ?? []),
     ]
     const names = Array.from({ length: options.count ?? 2 }, (_, i) => String.fromCharCode(65 + i))
