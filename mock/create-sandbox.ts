@@ -16,7 +16,7 @@ import { loadMagicIdentifiers } from './data/magic-identifiers.js'
 import { loadCases } from './fixtures/load-cases.js'
 import { journalAuthEvents } from './journal/journal-auth-events.js'
 import { openJournal } from './journal/open-journal.js'
-import { resolveOptions, type SandboxOptions } from './options.js'
+import { DEFAULTS, resolveOptions, type SandboxOptions } from './options.js'
 import { assemblePipeline, createApiHandler } from './pipeline.js'
 import { loadFieldScopes } from './scope/load-field-scopes.js'
 import { openStore } from './store/open-store.js'
@@ -93,7 +93,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         // Not remembered: only tokens of this run are lost after a restart on another port.
       }),
   )
-  const resources = await createResourceService(contract, opts.processing, opts.log)
+  const resources = await createResourceService(
+    contract,
+    opts.processing,
+    opts.log,
+    opts.processing === DEFAULTS.processing,
+  )
   const generator = createDataGenerator(contract, {
     seed: opts.seed,
     documentBaseUrl: opts.publicUrl,

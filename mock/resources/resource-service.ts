@@ -33,11 +33,16 @@ export interface ResourceService {
   ): Promise<void>
 }
 
-/** Finds the contract's collections and reads the processing files (`processing` folder option). */
+/**
+ * Finds the contract's collections and reads the processing files (`processing` folder option).
+ * `bundled`: the folder is the one shipped for the bundled contracts, so a file for an operation this
+ * contract lacks is expected and not reported; a file that names a non-create operation always is.
+ */
 export async function createResourceService(
   contract: Contract,
   processingFolder: string,
   log: (line: string) => void,
+  bundled = false,
 ): Promise<ResourceService> {
   const operations = findResourceOperations(contract)
   const files = await loadProcessing(processingFolder)
@@ -51,9 +56,11 @@ export async function createResourceService(
       targets.set(m.collection, set)
     }
   }
-  for (const id of files.keys())
-    if (!contract.operations.some((op) => op.id === id && operations.get(id)?.action === 'create'))
-      log(`processing: ${id}.yaml names no create operation of ${contract.title}; it is ignored`)
+  for (const id of files.keys()) {
+    if (operations.get(id)?.action === 'create') continue
+    if (bundled && !contract.operations.some((op) => op.id === id)) continue
+    log(`processing: ${id}.yaml names no create operation of ${contract.title}; it is ignored`)
+  }
   const listeners = new Set<ResourceListener>()
   const defaults = new Map<string, ProcessingSpec | undefined>()
   return {
