@@ -50,7 +50,12 @@ describe('access tokens (issue 3, point 3)', () => {
     expect(res.status).toBe(200)
     expect(res.headers['cache-control']).toBe('public, max-age=300')
     const jwks = res.body as JSONWebKeySet
-    expect(jwks.keys).toHaveLength(1)
+    // One token key, and the key that signs certification attestations.
+    expect(jwks.keys).toHaveLength(2)
+    expect(jwks.keys[1]).toMatchObject({
+      alg: 'ES256',
+      kid: expect.stringMatching(/^attestation-/),
+    })
     expect(jwks.keys[0]).toMatchObject({
       kty: 'EC',
       crv: 'P-256',
@@ -158,14 +163,16 @@ describe('signing keys', () => {
     expect(rotated.body.retired).toBe(decodeProtectedHeader(before).kid)
     const after = await getToken(sandbox.app, client)
     expect(decodeProtectedHeader(after).kid).toBe(rotated.body.kid)
+    const tokenKids = (res: request.Response): string[] =>
+      (res.body.keys as { kid: string }[])
+        .map((k) => k.kid)
+        .filter((kid) => !kid.startsWith('attestation-'))
     const jwks = await request(sandbox.app).get('/.well-known/jwks.json')
-    expect(jwks.body.keys.map((k: { kid: string }) => k.kid).sort()).toEqual(
-      [rotated.body.kid, rotated.body.retired].sort(),
-    )
+    expect(tokenKids(jwks).sort()).toEqual([rotated.body.kid, rotated.body.retired].sort())
     expect((await privileges(sandbox.app, before)).status).toBe(200)
     now += 601_000 // past tokens.maxLifetime: the old key's last token is dead
     const later = await request(sandbox.app).get('/.well-known/jwks.json')
-    expect(later.body.keys.map((k: { kid: string }) => k.kid)).toEqual([rotated.body.kid])
+    expect(tokenKids(later)).toEqual([rotated.body.kid])
     await sandbox.close()
   })
 
