@@ -10,7 +10,8 @@ import { CLI } from '../helpers/cli.js'
  * in order, in one shell, against a sandbox started as `npm start` starts it (default state in
  * `.sandbox/`, in a fresh folder). Convention: the comment line after a command gives the status it
  * must get (`# → 200 ...`); a curl command without one fails. Other commands (setting variables,
- * `sandbox-twin report`) must exit 0.
+ * `sandbox-twin report`) must exit 0. A block that needs the network or another sandbox is preceded by
+ * `<!-- readme-curl: not run (reason) -->`; the test lists those and fails on one without a reason.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -28,20 +29,28 @@ interface Command {
   curl: boolean
 }
 
+/** The marker of a block the test does not run, with its reason. */
+const NOT_RUN = /^<!-- readme-curl: not run(?: \((.+)\))? -->$/
+
+/** The `sh` blocks the test does not run: their first line and the reason given. */
+export const notRun: { line: number; reason: string | undefined }[] = []
+
 /** The commands of the README's `sh` blocks that hold a curl command, in order. */
 export function readmeCommands(markdown: string): Command[] {
   const lines = markdown.split('\n')
   const commands: Command[] = []
   let inBlock = false
-  let block: { start: number; lines: string[] } | undefined
+  let block: { start: number; lines: string[]; run: boolean } | undefined
   const blocks: { start: number; lines: string[] }[] = []
   lines.forEach((line, i) => {
     if (!inBlock && /^```(sh|bash|shell)\s*$/.test(line)) {
       inBlock = true
-      block = { start: i + 2, lines: [] }
+      const marker = NOT_RUN.exec(lines[i - 1] ?? '')
+      if (marker) notRun.push({ line: i + 2, reason: marker[1] })
+      block = { start: i + 2, lines: [], run: !marker }
     } else if (inBlock && /^```\s*$/.test(line)) {
       inBlock = false
-      if (block!.lines.some((l) => /(^|[\s($|])curl\s/.test(l))) blocks.push(block!)
+      if (block!.run && block!.lines.some((l) => /(^|[\s($|])curl\s/.test(l))) blocks.push(block!)
     } else if (inBlock) block!.lines.push(line)
   })
   for (const b of blocks) {
@@ -101,6 +110,7 @@ describe('the README’s curl lines', () => {
       unstated.map((c) => `README.md:${c.line}: ${c.text.split('\n')[0]}`),
       'write the status after each curl command: # → 200 ...',
     ).toEqual([])
+    expect(notRun.filter((b) => !b.reason).map((b) => `README.md:${b.line}`)).toEqual([])
   })
 
   it('run in order against a sandbox and get the statuses the README states', async () => {
