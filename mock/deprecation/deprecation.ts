@@ -77,9 +77,14 @@ export function markDeprecated(ctx: SandboxContext, table: Map<string, Deprecati
       : 'no successor'
     if (d.sunset !== undefined) ex.notes.sunset = new Date(d.sunset).toISOString()
     if (ctx.options.enforceSunset && d.sunset !== undefined && sandboxNow(ex) >= d.sunset) {
+      const day = new Date(d.sunset).toISOString().slice(0, 10)
+      const successor = d.replacement
+        ? `${d.replacement.method.toUpperCase()} ${d.replacement.path}`
+        : undefined
       const e = ctx.errors(op, 410, {
         title: 'Opération retirée',
-        detail: `Cette opération est retirée depuis le ${new Date(d.sunset).toISOString().slice(0, 10)}${d.replacement ? ` ; utilisez ${d.replacement.method.toUpperCase()} ${d.replacement.path}` : ''}.`,
+        detail: `Cette opération est retirée depuis le ${day}${successor ? ` ; utilisez ${successor}` : ''}.`,
+        english: `This operation was withdrawn on ${day}${successor ? `; use ${successor}` : ''}.`,
       })
       ex.reply = { status: 410, body: e.body, ...(e.code ? { code: e.code } : {}) }
     }
