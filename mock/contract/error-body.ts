@@ -14,6 +14,7 @@ export interface ApiErrorSpec {
   meta?: Record<string, unknown>
 }
 
+/** An error answer: a `Reply` (see `http/exchange.ts`) whose body is in the contract's error shape. */
 export interface ApiErrorBody {
   status: number
   body: unknown
