@@ -76,11 +76,10 @@ export function markDeprecated(ctx: SandboxContext, table: Map<string, Deprecati
       ? `${d.replacement.method.toUpperCase()} ${d.replacement.path}`
       : 'no successor'
     if (ctx.options.enforceSunset && d.sunset !== undefined && sandboxNow(ex) >= d.sunset) {
-      const e = ctx.errors(op, 410, {
+      ex.reply = ctx.errors(op, 410, {
         title: 'Opération retirée',
         detail: `Cette opération est retirée depuis le ${new Date(d.sunset).toISOString().slice(0, 10)}${d.replacement ? ` ; utilisez ${d.replacement.method.toUpperCase()} ${d.replacement.path}` : ''}.`,
       })
-      ex.reply = { status: 410, body: e.body, ...(e.code ? { code: e.code } : {}) }
     }
   }
 }

@@ -93,6 +93,8 @@ export interface JournalNotes {
   rateLimited?: { group: string; over: number }
   /** The answer was withheld or slowed on purpose. */
   stalled?: boolean
+  /** The operation is deprecated: its successor (`METHOD /path`) or `no successor`. */
+  deprecated?: string
 }
 
 /**
