@@ -79,10 +79,13 @@ describe('certification run (fast pace) with the reference clients', () => {
   afterAll(() => h.close())
 
   it('the careful client passes every check, every step reached, played and judged', () => {
-    // Every check of the client's API calls passes (call-back checks need a receiver it has not).
+    // Every check of the client's API calls passes (call-back checks need a receiver it has not);
+    // it calls only current operations, so the deprecation check has nothing to judge.
     const apiChecks = careful.checks.filter((c) => !c.id.startsWith('callback-'))
     expect(Object.fromEntries(apiChecks.map((c) => [c.id, c.status]))).toEqual(
-      Object.fromEntries(apiChecks.map((c) => [c.id, 'pass'])),
+      Object.fromEntries(
+        apiChecks.map((c) => [c.id, c.id === 'deprecated' ? 'not-exercised' : 'pass']),
+      ),
     )
     expect(careful.checks.filter((c) => c.status === 'fail')).toEqual([])
     expect(careful.verdict).toBe('pass')
