@@ -2,7 +2,7 @@ import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import type { BanRecord } from '../traffic/bans.js'
 import { requireAdmin } from './admin-auth.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
+import { resolveCaller } from './caller.js'
 
 const banView = (b: BanRecord): Record<string, unknown> => ({
   client_id: b.clientId,

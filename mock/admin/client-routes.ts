@@ -5,9 +5,9 @@ import { parseClientInput } from '../auth/client-input.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { requireAdmin } from './admin-auth.js'
-import { requireAdminOrSelf, type Actor } from './client-access.js'
+import { requireAdminOrSelf, type Actor } from './caller.js'
 import { sendProblem } from './problem.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 
 const noSuchClient = (res: Response, id: string): void =>
   sendProblem(
@@ -36,7 +36,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
     sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, detail)
     return true
   }
-  const ip = (req: Request): string => requestIp(req)
+  const ip = (req: Request): string => clientIpOf(req, ctx.options.trustProxy)
 
   router.post('/clients', admin, async (req, res) => {
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>

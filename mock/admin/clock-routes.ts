@@ -1,8 +1,8 @@
 import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
-import { ClockRangeError, parseDuration, type ClockReading } from '../traffic/clock.js'
+import { resolveCaller } from './caller.js'
+import { ClockRangeError, parseDuration, type ClockReading } from '../clock/clock.js'
 import { sendProblem } from './problem.js'
 
 /** A clock reading as the admin API shows it. */

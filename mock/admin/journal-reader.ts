@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
+import { resolveCaller } from './caller.js'
 import { hasAdminToken } from './admin-auth.js'
 import { sendProblem } from './problem.js'
 

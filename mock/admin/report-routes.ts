@@ -16,7 +16,7 @@ import { clientReport } from '../report/client-report.js'
 import { renderHtml } from '../report/render-html.js'
 import { renderJson } from '../report/render-json.js'
 import { renderJunit } from '../report/render-junit.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
+import { resolveCaller } from './caller.js'
 import { journalOn, resolveJournalReader } from './journal-reader.js'
 import { sendProblem } from './problem.js'
 

@@ -2,10 +2,10 @@ import type { Router } from 'express'
 import { checkSecretRule } from '../auth/secret-hash.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { requireAdminOrSelf } from './client-access.js'
+import { requireAdminOrSelf } from './caller.js'
 import { actorOf } from './client-routes.js'
 import { sendProblem } from './problem.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 
 /** Longest overlap a rotation may ask for, seconds. */
 const MAX_OVERLAP = 30 * 86_400 // 30 days
@@ -69,7 +69,7 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
       clientId: id,
       action: 'secret-rotated',
       by: actorOf(res),
-      ip: requestIp(req),
+      ip: clientIpOf(req, ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     res.setHeader('cache-control', 'no-store')
@@ -85,7 +85,7 @@ export function registerSecretRoutes(router: Router, ctx: SandboxContext): void 
 
   router.delete('/clients/:id/secret', access, async (req, res) => {
     const id = String(req.params.id)
-    const count = await ctx.auth.revokeSecret(id, requestIp(req))
+    const count = await ctx.auth.revokeSecret(id, clientIpOf(req, ctx.options.trustProxy))
     if (count === undefined)
       return sendProblem(res, 404, SANDBOX_ERRORS.NOT_FOUND, `No client ${id}.`)
     res.json({ client_id: id, secret_revoked: true, tokens_revoked: count })

@@ -2,7 +2,7 @@ import type { Router } from 'express'
 import { clientView } from '../auth/client-registry.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
+import { resolveCaller } from './caller.js'
 import { requireAdmin } from './admin-auth.js'
 import { sendProblem } from './problem.js'
 

@@ -3,7 +3,7 @@ import type { Contract, Operation } from '../contract/types.js'
 import { luhnComplete } from '../data/identifiers.js'
 import type { ResolvedOptions } from '../options.js'
 import type { Store } from '../store/store.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { createAuthEvents, type AuthEvents } from './auth-events.js'
 import {
   createClientAuthenticator,
@@ -47,10 +47,14 @@ export interface AuthService {
   readonly privileges: readonly string[]
   /** Made at start-up when `options.demoClient` is on. */
   readonly demoClient?: DemoClient
-  /** Client credentials by Basic or by `client_id` / `client_secret` in an already-parsed body. */
+  /**
+   * Client credentials by Basic or by `client_id` / `client_secret` in an already-parsed body (the
+   * request's own by default; `null` to read Basic alone).
+   */
   authenticateClient(
     req: IncomingMessage & { body?: unknown },
     endpoint?: string,
+    body?: unknown,
   ): Promise<ClientAuthResult>
   readonly checkClient: ClientAuthenticator['check']
   getClient(clientId: string): Promise<SandboxClient | undefined>
@@ -135,6 +139,7 @@ export async function createAuthService({
     clock,
     events,
     now: options.now,
+    trustProxy: options.trustProxy,
   })
   const noticeMs = tokens.secretExpiryNoticeDays * 86_400_000
 
@@ -165,7 +170,8 @@ export async function createAuthService({
       now: options.now,
     }),
     privileges,
-    authenticateClient: (req, endpoint = 'admin') => authenticator.fromRequest(req, endpoint),
+    authenticateClient: (req, endpoint = 'admin', body = req.body) =>
+      authenticator.fromRequest(req, endpoint, body),
     checkClient: authenticator.check,
     getClient: clients.get,
     defaultSettings,

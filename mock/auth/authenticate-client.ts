@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 import { LRUCache } from 'lru-cache'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import type { AuthEvents } from './auth-events.js'
 import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import { readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { Lockout } from './lockout.js'
 import { fingerprint, hashSecret, verifySecret } from './secret-hash.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 
 /** The outcome of a client authentication, with its RFC 6749 §5.2 error when it failed. */
 export type ClientAuthResult =
@@ -31,10 +31,14 @@ export interface AttemptContext {
 }
 
 export interface ClientAuthenticator {
-  /** Reads credentials (Basic or body) from a request whose body is already parsed, and checks them. */
+  /**
+   * Reads credentials (Basic, or the fields of `body`: by default the request's parsed body) and
+   * checks them; `null` reads Basic alone.
+   */
   fromRequest(
     req: IncomingMessage & { body?: unknown },
     endpoint: string,
+    body?: unknown,
   ): Promise<ClientAuthResult>
   /** Checks credentials already read. */
   check(credentials: ClientCredentials, attempt: AttemptContext): Promise<ClientAuthResult>
@@ -46,6 +50,8 @@ export interface ClientAuthenticatorDeps {
   clock: SandboxClock
   events: AuthEvents
   now: () => number
+  /** Whether the address comes from `X-Forwarded-For` (see `clientIpOf`). */
+  trustProxy: boolean
 }
 
 /** A hash of a random secret, made once: what an unknown client id is checked against. */
@@ -165,8 +171,8 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
 
   return {
     check,
-    fromRequest: async (req, endpoint) => {
-      const read = readClientCredentials(req.headers, req.body)
+    fromRequest: async (req, endpoint, body = req.body) => {
+      const read = readClientCredentials(req.headers, body)
       if (read.kind === 'none') {
         return {
           ...invalidClient(
@@ -179,7 +185,7 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
         return { ok: false, status: 400, error: 'invalid_request', description: read.description }
       const origin = req.headers.origin
       return check(read.credentials, {
-        ip: requestIp(req),
+        ip: clientIpOf(req, d.trustProxy),
         endpoint,
         ...(origin ? { origin } : {}),
       })

@@ -1,4 +1,4 @@
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import type { AccessClaims } from './issue-token.js'
 import type { TokenState } from './token-state.js'

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { generateSecret, hashSecret } from './secret-hash.js'
 
 /** A sandbox client as stored. The secret itself is never stored: only its scrypt hash. */

@@ -4,12 +4,12 @@ import { readClientCredentials } from './client-credentials.js'
 import type { SandboxClient } from './client-registry.js'
 import { readForm } from './form-body.js'
 import { sendClientAuthError, sendOAuthError } from './oauth-reply.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 
 /** Where a request comes from, for the lockout and the journal. */
-export const sourceOf = (req: Request): { ip: string; origin?: string } => {
+export const sourceOf = (ctx: SandboxContext, req: Request): { ip: string; origin?: string } => {
   const origin = req.headers.origin
-  return { ip: requestIp(req), ...(origin ? { origin } : {}) }
+  return { ip: clientIpOf(req, ctx.options.trustProxy), ...(origin ? { origin } : {}) }
 }
 
 /**
@@ -35,7 +35,7 @@ export async function authenticateForm(
   }
   if (read.kind === 'invalid')
     return void sendOAuthError(res, 400, 'invalid_request', read.description)
-  const auth = await ctx.auth.checkClient(read.credentials, { ...sourceOf(req), endpoint })
+  const auth = await ctx.auth.checkClient(read.credentials, { ...sourceOf(ctx, req), endpoint })
   if (!auth.ok) return void sendClientAuthError(res, auth)
   return { client: auth.client, params: form.params }
 }

@@ -1,6 +1,6 @@
 import type { LockoutOptions } from '../options.js'
 import type { Store } from '../store/store.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { fingerprint } from './secret-hash.js'
 
 /**

@@ -1,10 +1,6 @@
 import type { Contract, Operation } from '../contract/types.js'
 import type { SandboxConfigError } from '../errors.js'
-import {
-  mappingFault,
-  readMappingFile,
-  type MappingFileKind,
-} from '../fixtures/read-mapping-file.js'
+import { mappingFault, readMappingFile, type MappingFileKind } from '../yaml/mapping-file.js'
 
 /** Privileges by operation id from the mapping file; `null`: any valid token is enough. */
 export type PrivilegeMap = ReadonlyMap<string, readonly string[] | null>

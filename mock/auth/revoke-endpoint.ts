@@ -28,7 +28,7 @@ export function revokeEndpoint(ctx: SandboxContext) {
         )
       }
       await ctx.auth.tokens.revoke(claims.sub, claims.jti, claims.exp * 1000)
-      const { ip } = sourceOf(req)
+      const { ip } = sourceOf(ctx, req)
       ctx.auth.events.emit({
         type: 'revocation',
         clientId: client.clientId,

@@ -28,7 +28,7 @@ export function tokenEndpoint(ctx: SandboxContext) {
     const authed = await authenticateForm(ctx, req, res, '/oauth/token')
     if (!authed) return
     const { client, params } = authed
-    const source = sourceOf(req)
+    const source = sourceOf(ctx, req)
 
     const grant = params.grant_type
     if (grant === undefined)

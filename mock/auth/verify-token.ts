@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache'
 import { ACCESS_TOKEN_TYP, type AccessClaims } from './issue-token.js'
 import { fingerprint } from './secret-hash.js'
 import type { KeyRing } from './signing-keys.js'
-import { MAX_TIME_MS } from '../traffic/clock.js'
+import { MAX_TIME_MS } from '../clock/clock.js'
 
 /**
  * Why a token is refused before any state is read. Each one is reported in `WWW-Authenticate`'s

@@ -1,7 +1,7 @@
 import { jwksWithAttestationKey } from '../certification/attestation.js'
 import type { NextFunction, Request, Response } from 'express'
 import type { SandboxContext } from '../context.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 
 /** Authorization server metadata (RFC 8414) for the base URL the sandbox advertises now. */
 export function serverMetadata(ctx: SandboxContext): Record<string, unknown> {
@@ -33,7 +33,7 @@ export function limitDiscovery(ctx: SandboxContext) {
   const limit = ctx.options.tokens.jwksPerMinute
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (limit === 0) return next()
-    const ip = requestIp(req)
+    const ip = clientIpOf(req, ctx.options.trustProxy)
     const now = ctx.options.now()
     const hit = await ctx.store.global.hit('discovery-rate', ip, 60_000, now)
     if (hit.count <= limit) return next()

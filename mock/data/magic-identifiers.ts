@@ -4,9 +4,9 @@
  * A SIRET whose SIREN is magic triggers the SIREN's answer, unless the SIRET has its own entry.
  */
 import { readFile } from 'node:fs/promises'
-import { parse } from 'yaml'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { isYamlSyntaxError, parseYamlSource } from '../yaml/yaml-source.js'
 
 export interface MagicEntry {
   /** A SIREN (9 digits) or a SIRET (14 digits), valid, so that requests pass validation. */
@@ -54,14 +54,13 @@ export async function loadMagicIdentifiers(file: string): Promise<MagicTable> {
 
 /** Parses and checks the YAML text of a magic identifiers table (see {@link loadMagicIdentifiers}). */
 export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTable {
-  let doc: unknown
-  try {
-    doc = parse(text)
-  } catch (cause) {
-    throw mappingError(`magic identifiers ${file}: not valid YAML (${(cause as Error).message})`, {
-      cause,
-    })
+  const source = parseYamlSource(text)
+  if (isYamlSyntaxError(source)) {
+    throw mappingError(
+      `magic identifiers ${file}: line ${source.line}: not valid YAML (${source.message})`,
+    )
   }
+  const doc = source.value
   const list = (doc as { identifiers?: unknown } | null)?.identifiers
   if (!Array.isArray(list)) {
     throw mappingError(

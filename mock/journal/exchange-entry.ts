@@ -1,5 +1,5 @@
 import { sandboxNow, type Exchange } from '../http/exchange.js'
-import { dataParams, TRACEABILITY_PARAMS } from '../resolve/resolve-stage.js'
+import { dataParams, TRACEABILITY_PARAMS } from '../contract/data-params.js'
 import { peekClientId } from '../traffic/peek-client.js'
 import { isoFormatter, isoTime } from './iso-time.js'
 import type { JournalEntry, JournalOutcome, NewJournalEntry } from './journal-entry.js'

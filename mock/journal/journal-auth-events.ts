@@ -1,5 +1,5 @@
 import type { AuthEvent, AuthEvents } from '../auth/auth-events.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import type { Journal } from './journal.js'
 import type { NewJournalEntry } from './journal-entry.js'
 import { isoTime } from './iso-time.js'

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { createFileJournalBackend } from './file-backend.js'
 import type { JournalBackend } from './journal-backend.js'
 import { createDisabledJournal, createJournal, type Journal } from './journal.js'

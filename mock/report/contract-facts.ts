@@ -1,5 +1,5 @@
 import type { Contract, Operation } from '../contract/types.js'
-import { TRACEABILITY_PARAMS } from '../resolve/resolve-stage.js'
+import { TRACEABILITY_PARAMS } from '../contract/data-params.js'
 import { declaredFields } from '../scope/schema-fields.js'
 import type { ContractFacts } from './report-types.js'
 

@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { deriveSeed } from '../data/seeded.js'
-import { parseYamlSource } from '../scenarios/yaml-source.js'
-import { parseDuration } from '../traffic/clock.js'
+import { parseYamlSource } from '../yaml/yaml-source.js'
+import { parseDuration } from '../clock/clock.js'
 
 /** Default delay between two statuses when a resource's status enum is walked in order, ms. */
 export const DEFAULT_STEP_MS = 60_000

@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../context.js'
 import { findMagic } from '../data/magic-identifiers.js'
 import { sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
-import { dataParams } from '../resolve/resolve-stage.js'
+import { dataParams } from '../contract/data-params.js'
 import { secondsUntil } from '../traffic/rate-headers.js'
 import { ANONYMOUS_CLIENT } from '../traffic/traffic-service.js'
 import type { Arm } from './arming.js'

@@ -1,7 +1,6 @@
 import type { SandboxContext } from '../context.js'
 import type { ApiErrorSpec } from '../contract/error-body.js'
 import type { Exchange } from '../http/exchange.js'
-import { banAndHold } from '../traffic/hold-banned-stage.js'
 import { secondsUntil, setRateHeaders, tooManyRequests } from '../traffic/rate-headers.js'
 import { wait } from './delay.js'
 import { resetConnection } from './network-faults.js'
@@ -113,8 +112,7 @@ export async function applyEffect(call: EffectCall, effect: EffectSpec): Promise
       if (effect.status === 401) ex.headers['www-authenticate'] = 'Bearer error="invalid_token"'
       return answerError(call, effect.status!, effect.code ? { code: effect.code } : {})
     case 'ban':
-      return banAndHold(
-        ctx,
+      return ctx.traffic.banAndHold(
         ex,
         call.clientId,
         'scenario',

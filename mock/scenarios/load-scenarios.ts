@@ -11,7 +11,7 @@ import {
   type RawScenario,
 } from './normalize-scenario.js'
 import { EFFECT_TYPES, type Scenario, type Step } from './types.js'
-import { isYamlSyntaxError, parseYamlSource, type YamlSource } from './yaml-source.js'
+import { isYamlSyntaxError, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js'
 
 /** The JSON Schema every scenario file must match; it ships with the project. */
 export const SCENARIO_SCHEMA_FILE = join(DEFAULTS.bundledScenarios, 'scenario.schema.json')

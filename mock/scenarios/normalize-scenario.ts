@@ -1,4 +1,4 @@
-import { parseDuration } from '../traffic/clock.js'
+import { parseDuration } from '../clock/clock.js'
 import type {
   ClockTime,
   DelaySpec,

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import type { Store } from '../store/store.js'
 import { createArmBook, type Arm, type ArmBook } from './arming.js'
 import { createScenarioMemory, type ScenarioMemory } from './remembered.js'

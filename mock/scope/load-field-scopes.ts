@@ -1,10 +1,6 @@
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import {
-  mappingFault,
-  readMappingFile,
-  type MappingFileKind,
-} from '../fixtures/read-mapping-file.js'
+import { mappingFault, readMappingFile, type MappingFileKind } from '../yaml/mapping-file.js'
 import { ITEM, walkSchemaFields, successSchemas } from './schema-fields.js'
 import {
   addScopedField,

@@ -1,7 +1,7 @@
 import { advanceRun } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { sandboxNow, type Stage } from '../http/exchange.js'
-import { banAndHold, banChecked, holdForBan } from './hold-banned-stage.js'
+import { banChecked } from './hold-banned-stage.js'
 import { groupOf } from './rate-table.js'
 import { setRateHeaders, tooManyRequests } from './rate-headers.js'
 import { ANONYMOUS_CLIENT } from './traffic-service.js'
@@ -30,7 +30,7 @@ export function limitRate(ctx: SandboxContext): Stage {
     }
     if (!banChecked(ex, clientId)) {
       const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => now)
-      if (ban) return holdForBan(ctx, ex, ban)
+      if (ban) return ctx.traffic.holdForBan(ex, ban)
     }
     const table = await ctx.traffic.tableOf(clientId)
     if (!table) return
@@ -39,7 +39,7 @@ export function limitRate(ctx: SandboxContext): Stage {
       const ip = await scope.hit('rate-ip', ex.ip, table.windowMs, now)
       if (ip.count > table.perIp) {
         const detail = `${ip.count} calls from ${ex.ip} within one period, over the per-IP limit of ${table.perIp}`
-        return banAndHold(ctx, ex, clientId, 'ip-limit', detail, now)
+        return ctx.traffic.banAndHold(ex, clientId, 'ip-limit', detail, now)
       }
     }
     const group = groupOf(table, ex.operation!)
@@ -66,7 +66,7 @@ export function limitRate(ctx: SandboxContext): Stage {
     ex.notes.rateLimited = { group: group.name, over }
     if (over > threshold) {
       const detail = `${over - 1} calls in group ${group.name} after a 429 within the same period (threshold ${threshold})`
-      return banAndHold(ctx, ex, clientId, 'ignored-429', detail, now)
+      return ctx.traffic.banAndHold(ex, clientId, 'ignored-429', detail, now)
     }
     ex.reply = tooManyRequests(ctx, ex, resetAt, now)
   }

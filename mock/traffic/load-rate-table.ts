@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { isYamlSyntaxError, parseYamlSource } from '../scenarios/yaml-source.js'
+import { isYamlSyntaxError, parseYamlSource } from '../yaml/yaml-source.js'
 import { compileRateTable, isRateTableFault, rateExtension, type RateTable } from './rate-table.js'
 
 const where = (pointer: string): string => pointer.split('/').slice(1).join('.') || 'the top level'

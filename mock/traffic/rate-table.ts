@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv'
 import type { Operation } from '../contract/types.js'
-import { parseDuration } from './clock.js'
+import { parseDuration } from '../clock/clock.js'
 import { RATE_TABLE_SCHEMA } from './rate-table-schema.js'
 
 /** One counter's rule: every operation of the group draws on the same counter per client and period. */

@@ -1,10 +1,11 @@
 import { certificationBanPolicy } from '../certification/run-state.js'
 import { createHash } from 'node:crypto'
 import type { Operation } from '../contract/types.js'
+import type { Exchange } from '../http/exchange.js'
 import type { ResolvedOptions } from '../options.js'
 import type { Store } from '../store/store.js'
 import { createBanBook, type BanBook, type BanReason, type BanRecord } from './bans.js'
-import type { SandboxClock } from './clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { createConnectionHolder, type ConnectionHolder } from './hold-connection.js'
 import {
   compileRateTable,
@@ -58,6 +59,17 @@ export interface TrafficService {
     nowMs: number,
     durationMs?: number,
   ): Promise<BanRecord>
+  /** Holds a banned client's connection: no status line, no byte, until it gives up or the cap. */
+  holdForBan(ex: Exchange, ban: BanRecord): void
+  /** Bans a client from the exchange's IP from sandbox time `nowMs`, then holds this very connection. */
+  banAndHold(
+    ex: Exchange,
+    clientId: string,
+    reason: BanReason,
+    detail: string,
+    nowMs: number,
+    durationMs?: number,
+  ): Promise<void>
   /**
    * Lifts a client's ban from one IP, or all its bans, and gives it fresh rate-limit periods: a
    * lifted client would otherwise be banned again by its next call in the spent period. Returns how
@@ -110,6 +122,10 @@ export function createTrafficService(
     return compiled.get(own.hash)
   }
   const banMs = (t: RateTable | undefined): number => t?.banMs ?? options.ban.duration * 1000
+  const holdForBan = (ex: Exchange, ban: BanRecord): void => {
+    ex.notes.ban = { reason: ban.reason, until: new Date(ban.until).toISOString() }
+    holder.hold(ex, `banned until ${new Date(ban.until).toISOString()} (${ban.reason})`, ban.holdMs)
+  }
 
   return {
     table,
@@ -152,6 +168,10 @@ export function createTrafficService(
         until,
         ...(policy ? { holdMs: policy.holdMs } : {}),
       })
+    },
+    holdForBan,
+    async banAndHold(ex, clientId, reason, detail, nowMs, durationMs) {
+      holdForBan(ex, await this.ban(clientId, ex.ip, reason, detail, nowMs, durationMs))
     },
     async lift(clientId, ip) {
       const ips =

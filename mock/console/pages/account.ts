@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import { requestIp } from '../../http/client-ip.js'
-import { parseDuration } from '../../traffic/clock.js'
+import { parseDuration } from '../../clock/clock.js'
 import { accountColour } from '../accounts.js'
 import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleApp } from '../app.js'
 import { checkbox, checkboxes, copyBlock, field, formList, formText, select } from '../forms.js'

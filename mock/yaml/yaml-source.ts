@@ -16,8 +16,10 @@ export interface YamlSyntaxError {
 const unescape = (part: string): string => part.replace(/~1/g, '/').replace(/~0/g, '~')
 
 /**
- * Parses YAML text keeping positions, so that a schema error found later can name its line. Data
- * files (scenarios, rate-limit tables) are small: the `yaml` package's position tracking costs little.
+ * The one reader of the sandbox's YAML data files (scenarios, rate-limit tables, fixture cases, magic
+ * identifiers, mapping files): parses YAML 1.2 text keeping positions, so that a syntax error or a
+ * schema error found later names its line. Data files are small: the `yaml` package's position
+ * tracking costs little. Contracts, large, are parsed apart (`contract/load-contract.ts`).
  */
 export function parseYamlSource(text: string): YamlSource | YamlSyntaxError {
   const counter = new LineCounter()

@@ -1,13 +1,11 @@
 import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
+import { dataParams } from '../contract/data-params.js'
 import type { Operation } from '../contract/types.js'
-import { matchCase, type CaseTable } from '../fixtures/load-cases.js'
+import { matchCase, type CaseTable } from '../cases/load-cases.js'
 import type { Exchange, Reply, Stage } from '../http/exchange.js'
-import { findMagic, type MagicTable } from '../data/magic-identifiers.js'
-import type { DataGenerator } from '../data/generate-response.js'
-
-/** Query parameters that say why a call is made, not what it asks for: they never change the data. */
-export const TRACEABILITY_PARAMS = new Set(['context', 'recipient', 'object'])
+import { findMagic, type MagicTable } from './magic-identifiers.js'
+import type { DataGenerator } from './generate-response.js'
 
 export interface DataSources {
   cases: CaseTable
@@ -15,17 +13,6 @@ export interface DataSources {
   generator: DataGenerator
   /** Most generated bodies kept, serialised. Default `5000`. */
   cacheEntries?: number
-}
-
-/** The parameters that identify the data asked for: path values and non-traceability query values. */
-export function dataParams(op: Operation, ex: Exchange): Record<string, string> {
-  const params: Record<string, string> = { ...ex.pathParams }
-  for (const p of op.parameters) {
-    if (p.in !== 'query' || TRACEABILITY_PARAMS.has(p.name)) continue
-    const v = ex.query[p.name]
-    if (v !== undefined) params[p.name] = Array.isArray(v) ? v.join(',') : v
-  }
-  return params
 }
 
 /**
