@@ -1,6 +1,7 @@
-import type { ApiErrorBody, ApiErrorSpec } from './contract/error-body.js'
+import type { ApiErrorSpec } from './contract/error-body.js'
 import type { RouteMatch } from './contract/router.js'
 import type { Contract, Operation } from './contract/types.js'
+import type { Reply } from './http/exchange.js'
 import type { RequestParts, ValidationFailure } from './contract/validate-request.js'
 import type { ResolvedOptions } from './options.js'
 import type { Journal } from './journal/journal.js'
@@ -29,8 +30,8 @@ export interface SandboxContext {
   readonly clock: SandboxClock
   /** Finds the operation of a method and path. */
   readonly route: (method: string, path: string) => RouteMatch
-  /** Builds an error answer in the contract's shape. */
-  readonly errors: (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody
+  /** The error answer in the contract's shape, ready to set as `ex.reply`. */
+  readonly errors: (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => Reply
   /** Checks a request against its operation. */
   readonly validate: (op: Operation, parts: RequestParts) => ValidationFailure | undefined
   /** Fixture cases, magic identifiers and the generator. */

@@ -28,8 +28,7 @@ import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './clock/clock.js'
 import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
-import { rememberClientIp } from './http/client-ip.js'
-import { markBodyError } from './http/body-error.js'
+import { bodyErrorFrom } from './http/body-error.js'
 import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
 
 /** True when the `state` option names a file (the embedded store persisted), not memory or Redis. */
@@ -145,7 +144,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
-  app.use(rememberClientIp(opts.trustProxy))
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
   app.use('/console', createConsoleRouter(ctx))
   app.use(createOAuthRouter(ctx))
@@ -160,8 +158,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       res: Response,
       _next: NextFunction,
     ) => {
-      markBodyError(req, err)
-      void handle(req, res)
+      void handle(req, res, bodyErrorFrom(err))
     },
   )
 

@@ -5,7 +5,7 @@ import { routeRequest } from './contract/route-stage.js'
 import { validateRequest } from './contract/validate-stage.js'
 import { authenticate } from './auth/authenticate-stage.js'
 import { answerPrivileges } from './auth/privileges-stage.js'
-import type { Exchange, Stage } from './http/exchange.js'
+import type { BodyError, Exchange, Stage } from './http/exchange.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './data/resolve-data-stage.js'
 import { filterByScope } from './scope/filter-by-scope.js'
@@ -16,7 +16,7 @@ import { holdBanned } from './traffic/hold-banned-stage.js'
 import { limitRate } from './traffic/limit-rate-stage.js'
 import { StoreUnavailableError } from './store/store.js'
 import { answerInterruption } from './status/interruptions.js'
-import { requestIp } from './http/client-ip.js'
+import { clientIpOf } from './http/client-ip.js'
 import { serveResources } from './resources/resource-stage.js'
 import { findDeprecations, markDeprecated } from './deprecation/deprecation.js'
 
@@ -56,11 +56,15 @@ export function assemblePipeline(ctx: SandboxContext): Pipeline {
   }
 }
 
-/** Opens an exchange for a request that reached the API (not the admin surface). */
+/**
+ * Opens an exchange for a request that reached the API (not the admin surface): its address, path and
+ * query are read once here; `bodyError` when the JSON body parser refused the body.
+ */
 export function openExchange(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: SandboxContext,
+  bodyError?: BodyError,
 ): Exchange {
   const url = req.url ?? '/'
   const q = url.indexOf('?')
@@ -68,11 +72,12 @@ export function openExchange(
     req,
     res,
     receivedAt: ctx.options.now(),
-    ip: requestIp(req),
+    ip: clientIpOf(req, ctx.options.trustProxy),
     method: req.method ?? 'GET',
     // `//v3/x` is `/v3/x`: repeated slashes are one, as most front proxies make them.
     path: (q === -1 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/'),
     query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
+    ...(bodyError ? { bodyError } : {}),
     pathParams: {},
     clockOffset: 0,
     headers: {},
@@ -84,9 +89,9 @@ export function openExchange(
 export function createApiHandler(
   ctx: SandboxContext,
   pipeline: Pipeline,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
-    const ex = openExchange(req, res, ctx)
+): (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => Promise<void> {
+  return async (req, res, bodyError) => {
+    const ex = openExchange(req, res, ctx, bodyError)
     ctx.journal.watch(ex)
     try {
       for (const stage of pipeline.request) {
@@ -100,19 +105,17 @@ export function createApiHandler(
       if (err instanceof StoreUnavailableError) {
         // Not a bug: the store logs losing and regaining Redis once each, so no line per request.
         // The generic code, not the operation's 503 example: that one blames the data provider.
-        const e = ctx.errors(ex.operation, 503, { code: '00503', detail: STORE_DOWN_DETAIL })
         ex.headers['retry-after'] = '5'
-        ex.reply = { status: 503, body: e.body, ...(e.code ? { code: e.code } : {}) }
+        ex.reply = ctx.errors(ex.operation, 503, { code: '00503', detail: STORE_DOWN_DETAIL })
         return sendReply(ex)
       }
       // The cause goes to the operator's log, never into the answer.
       ctx.options.log(
         `error: ${ex.method} ${ex.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       )
-      const e = ctx.errors(ex.operation, 500, {
+      ex.reply = ctx.errors(ex.operation, 500, {
         detail: 'Erreur interne du bac à sable ; le détail est dans son journal.',
       })
-      ex.reply = { status: 500, body: e.body, ...(e.code ? { code: e.code } : {}) }
     }
     sendReply(ex)
   }

@@ -20,10 +20,9 @@ function refuse(
   code: string,
   reason: string,
 ): void {
-  const e = ctx.errors(ex.operation, status, { code })
   ex.notes.authError = code
   ex.notes.authReason = reason
-  ex.reply = { status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  ex.reply = ctx.errors(ex.operation, status, { code })
   if (status === 401) {
     // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
     ex.headers['www-authenticate'] =

@@ -21,6 +21,7 @@ export interface ApiErrorSpec {
   validation?: boolean
 }
 
+/** An error answer: a `Reply` (see `http/exchange.ts`) whose body is in the contract's error shape. */
 export interface ApiErrorBody {
   status: number
   body: unknown

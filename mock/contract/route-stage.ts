@@ -20,29 +20,17 @@ export function routeRequest(ctx: SandboxContext): Stage {
         ex.reply = { status: 204 }
         return
       }
-      const e = ctx.errors(undefined, 405, {
+      ex.reply = ctx.errors(undefined, 405, {
         detail: `Méthode ${ex.method} non autorisée sur ${ex.path} ; méthodes acceptées : ${match.allow.join(', ')}`,
         english: `Method ${ex.method} is not allowed on ${ex.path}; allowed: ${match.allow.join(', ')}`,
       })
-      ex.reply = {
-        status: 405,
-        body: e.body,
-        ...(e.code ? { code: e.code } : {}),
-        ...(e.contentType ? { contentType: e.contentType } : {}),
-      }
       return
     }
-    const e = ctx.errors(undefined, 404, {
+    ex.reply = ctx.errors(undefined, 404, {
       code: '00404',
       title: 'Route inconnue',
       detail: `Aucune opération du contrat ne correspond à ${ex.method} ${ex.path}`,
       english: `No operation of the contract matches ${ex.method} ${ex.path}`,
     })
-    ex.reply = {
-      status: 404,
-      body: e.body,
-      ...(e.code ? { code: e.code } : {}),
-      ...(e.contentType ? { contentType: e.contentType } : {}),
-    }
   }
 }

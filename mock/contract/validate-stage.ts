@@ -1,23 +1,16 @@
 import type { SandboxContext } from '../context.js'
-import { bodyErrorOf } from '../http/body-error.js'
 import type { Stage } from '../http/exchange.js'
-import { matchCase } from '../fixtures/load-cases.js'
+import { matchCase } from '../cases/load-cases.js'
 
 /** Validate: checks parameters and body against the contract; failures answer 422 (or 400/415). */
 export function validateRequest(ctx: SandboxContext): Stage {
   return (ex) => {
     const op = ex.operation!
-    const refused = bodyErrorOf(ex.req)
+    const refused = ex.bodyError
     if (refused) {
       const detail = `Corps de requête illisible : ${refused.reason}`
       const english = `Unreadable request body: ${refused.reason}`
-      const e = ctx.errors(op, refused.status, { parameter: 'body', detail, english })
-      ex.reply = {
-        status: e.status,
-        body: e.body,
-        ...(e.code ? { code: e.code } : {}),
-        ...(e.contentType ? { contentType: e.contentType } : {}),
-      }
+      ex.reply = ctx.errors(op, refused.status, { parameter: 'body', detail, english })
       return
     }
     const failure = ctx.validate(op, {
@@ -42,11 +35,6 @@ export function validateRequest(ctx: SandboxContext): Stage {
         if (Array.isArray(more)) errors.push(...(more as unknown[]))
       }
     }
-    ex.reply = {
-      status: e.status,
-      body: e.body,
-      ...(e.code ? { code: e.code } : {}),
-      ...(e.contentType ? { contentType: e.contentType } : {}),
-    }
+    ex.reply = e
   }
 }

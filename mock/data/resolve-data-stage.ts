@@ -33,9 +33,8 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
     }
     const magic = findMagic(sources.magic, params)
     if (magic && magic.status >= 400 && !magic.scenario) {
-      const e = ctx.errors(op, magic.status, magic.code ? { code: magic.code } : {})
       ex.notes.magic = magic.identifier
-      ex.reply = { status: magic.status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+      ex.reply = ctx.errors(op, magic.status, magic.code ? { code: magic.code } : {})
       return
     }
     const status = successStatus(op)

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http'
 
-const remembered = new WeakMap<IncomingMessage, string>()
-
 /**
  * The address a request comes from. Behind one trusted proxy (`trustProxy`, e.g. the load balancer of
  * the Redis topology), it is the last address of `X-Forwarded-For`: the one the proxy itself appended,
@@ -15,17 +13,4 @@ export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
     if (last) return last
   }
   return req.socket.remoteAddress ?? 'unknown'
-}
-
-/** Express middleware, first in the app: decides each request's address once. */
-export function rememberClientIp(trustProxy: boolean) {
-  return (req: IncomingMessage, _res: unknown, next: () => void): void => {
-    remembered.set(req, clientIpOf(req, trustProxy))
-    next()
-  }
-}
-
-/** The address decided for a request (the socket's peer when no middleware ran). */
-export function requestIp(req: IncomingMessage): string {
-  return remembered.get(req) ?? req.socket.remoteAddress ?? 'unknown'
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Operation } from '../contract/types.js'
+import type { EffectSpec, Rule } from '../scenarios/types.js'
 
 /** The answer a stage decided on; `send` writes it after the scope filter. */
 export interface Reply {
@@ -26,22 +27,96 @@ export interface Identity {
   expiresAt?: number
 }
 
+/** Why a request's JSON body could not be read: its status (400 malformed, 413 too large) and cause. */
+export interface BodyError {
+  status: 400 | 413
+  reason: string
+}
+
+/** The rate-limit state told to the client (`RateLimit-*` headers), once `limitRate` ran. */
+export interface RateState {
+  limit: number
+  remaining: number
+  /** End of the current period on the client's sandbox clock, ms. */
+  resetAt: number
+}
+
+/** A scenario effect that needs the resolved body, left by `applyScenario` for `finishScenario`. */
+export interface PendingEffect {
+  effect: EffectSpec
+  rule?: Rule
+}
+
 /**
- * One request on its way through the pipeline. Stages read it, add to it, and may set `reply` (the
- * pipeline then skips to sending) or `detached` (a stage took the socket over: ban, network fault).
+ * Facts the stages leave for the journal. Some become entry fields of their own (`fields`, `withheld`,
+ * `fieldScopes`, `ban`, `held`, `stalled`, `origin`, `authClientId`); the others are kept in the
+ * entry's `notes` as they are.
+ */
+export interface JournalNotes {
+  /** The refusal's production code (`00101`...), set by `authenticate`. */
+  authError?: string
+  /** Why the credential was refused (`missing`, `expired`, `bad-signature`...). */
+  authReason?: string
+  /** Privileges the operation needs, when the credential held none of them. */
+  authNeeded?: string[]
+  /** The client a refused credential names (its signature checked, or Basic). */
+  authClientId?: string
+  /** A single-use token was consumed by this call. */
+  tokenConsumed?: boolean
+  /** The `Origin` header: a token used from a browser. */
+  origin?: string
+  /** The fixture case file that answered. */
+  fixture?: string
+  /** The magic identifier that answered. */
+  magic?: string
+  /** The scenario effect applied (`rate-limit`, `provider-error`...). */
+  effect?: string
+  /** Scenario latency added, ms (after `delayFactor`). */
+  delayMs?: number
+  /** The answer repeats what an earlier scenario left behind. */
+  remembered?: boolean
+  /** A network fault injected (`reset`, `hang`, `truncated at ...`, `dribbled ...`). */
+  fault?: string
+  /** Dotted paths blanked by a 206 partial answer. */
+  unavailable?: string[]
+  /** Response fields delivered, withheld for lack of scope, and the scopes that unlocked some. */
+  fields?: readonly string[]
+  withheld?: readonly string[]
+  fieldScopes?: readonly string[]
+  /** Why the connection was held without an answer. */
+  held?: string
+  /** The hold was refused because too many sockets were held already. */
+  heldOverflow?: boolean
+  /** The ban that held the connection; `until` is ISO 8601. */
+  ban?: { reason: string; until: string }
+  /** A call over the group's limit, and by how many. */
+  rateLimited?: { group: string; over: number }
+  /** The answer was withheld or slowed on purpose. */
+  stalled?: boolean
+}
+
+/**
+ * One request on its way through the pipeline: every fact a stage reads or leaves is a field here.
+ * Stages read it, add to it, and may set `reply` (the pipeline then skips to sending) or `detached`
+ * (a stage took the socket over: ban, network fault).
  */
 export interface Exchange {
   readonly req: IncomingMessage
   readonly res: ServerResponse
   /** Real time of arrival, ms. */
   readonly receivedAt: number
+  /** The client's address (see `clientIpOf`). */
   readonly ip: string
   readonly method: string
   /** Path without the query string, percent-decoding left to the router. */
   readonly path: string
   readonly query: Record<string, string | string[] | undefined>
+  /** Set when the JSON body parser refused the body; the validate stage answers for it. */
+  readonly bodyError?: BodyError
   operation?: Operation
   pathParams: Record<string, string>
+  /** The client whose ban `holdBanned` already checked (read from the credentials, unverified). */
+  banCheckedFor?: string
   identity?: Identity
   /** Offset of the client's sandbox clock from real time, ms (0 until the client is known). */
   clockOffset: number
@@ -49,14 +124,17 @@ export interface Exchange {
   headers: Record<string, string>
   /** Rate-limit group of the operation, once known. */
   rateGroup?: string
+  /** What the `RateLimit-*` headers say, once the group is known. */
+  rate?: RateState
   /** Name of the scenario that shaped the answer, if any. */
   scenario?: string
+  /** A scenario effect waiting for the resolved body. */
+  pendingEffect?: PendingEffect
   reply?: Reply
   detached?: boolean
-  /** Free-form facts for the journal (fields delivered, fault injected...). */
-  notes: Record<string, unknown>
+  /** Facts for the journal. */
+  notes: JournalNotes
 }
-
 /** Sandbox-clock time of the exchange, ms: real arrival time plus the client's offset. */
 export const sandboxNow = (ex: Exchange): number => ex.receivedAt + ex.clockOffset
 

@@ -1,11 +1,11 @@
-import { sandboxNow, type Exchange } from '../http/exchange.js'
+import { sandboxNow, type Exchange, type JournalNotes } from '../http/exchange.js'
 import { dataParams, TRACEABILITY_PARAMS } from '../contract/data-params.js'
 import { peekClientId } from '../traffic/peek-client.js'
 import { isoFormatter, isoTime } from './iso-time.js'
 import type { JournalEntry, JournalOutcome, NewJournalEntry } from './journal-entry.js'
 
 /** Notes stages leave on an exchange that the journal lifts into entry fields of their own. */
-const LIFTED_NOTES = new Set([
+const LIFTED_NOTES = new Set<keyof JournalNotes>([
   'fields',
   'withheld',
   'fieldScopes',
@@ -84,20 +84,21 @@ export function exchangeEntry(
     if (retryIn !== undefined) entry.retryIn = retryIn
   }
   if (outcome === 'client-closed') entry.clientClosedAfterMs = latencyMs
-  const ban = notes.ban as { until?: unknown } | undefined
+  const { ban } = notes
   if (ban) {
     entry.banned = true
     entry.stalled = true
-    if (typeof ban.until === 'string') entry.banUntil = ban.until
+    entry.banUntil = ban.until
   }
   if (stalledOnPurpose(notes)) entry.stalled = true
-  if (Array.isArray(notes.fields)) entry.fields = notes.fields as string[]
-  if (Array.isArray(notes.withheld)) entry.withheld = notes.withheld as string[]
-  if (Array.isArray(notes.fieldScopes)) entry.fieldScopes = notes.fieldScopes as string[]
+  if (notes.fields) entry.fields = notes.fields
+  if (notes.withheld) entry.withheld = notes.withheld
+  if (notes.fieldScopes) entry.fieldScopes = notes.fieldScopes
   const origin = ex.req.headers.origin
   if (origin !== undefined) entry.origin = origin
   let rest: Record<string, unknown> | undefined
-  for (const key in notes) {
+  let key: keyof JournalNotes
+  for (key in notes) {
     if (LIFTED_NOTES.has(key)) continue
     rest ??= {}
     rest[key] = notes[key]
@@ -115,7 +116,7 @@ export function exchangeEntry(
 function unverifiedCaller(ex: Exchange): Partial<NewJournalEntry> {
   const header = ex.req.headers.authorization
   const bearer = header !== undefined && /^bearer /i.test(header)
-  const named = typeof ex.notes.authClientId === 'string' ? ex.notes.authClientId : undefined
+  const named = ex.notes.authClientId
   const clientId = bearer && named ? named : ex.notes.ban ? peekClientId(ex.req) : undefined
   if (clientId === undefined) return {}
   const jti = bearer ? peekJti(header.slice(7).trim()) : undefined
@@ -138,10 +139,10 @@ function peekJti(token: string): string | undefined {
  * provider wait before a 504, scenario latency, a dribbled body (notes set by the traffic and scenario
  * stages), or any stage that sets `notes.stalled`.
  */
-function stalledOnPurpose(notes: Record<string, unknown>): boolean {
+function stalledOnPurpose(notes: JournalNotes): boolean {
   if (notes.stalled || notes.held || notes.effect === 'provider-timeout') return true
-  if (typeof notes.delayMs === 'number' && notes.delayMs > 0) return true
-  return typeof notes.fault === 'string' && /^(hang|dribbled)/.test(notes.fault)
+  if (notes.delayMs !== undefined && notes.delayMs > 0) return true
+  return notes.fault !== undefined && /^(hang|dribbled)/.test(notes.fault)
 }
 
 const first = (v: string | string[] | undefined): string | undefined =>

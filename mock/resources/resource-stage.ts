@@ -319,11 +319,10 @@ function fail(
   detail?: string,
   code?: string,
 ): void {
-  const e = ctx.errors(ex.operation, status, {
+  ex.reply = ctx.errors(ex.operation, status, {
     ...(detail ? { detail } : {}),
     ...(code ? { code } : {}),
   })
-  ex.reply = { status, body: e.body, ...(e.code ? { code: e.code } : {}) }
 }
 
 /** The contract's conflict status for an operation: 409 where declared, else 422 where declared, else 409. */

@@ -1,6 +1,6 @@
 import type { SandboxContext } from '../context.js'
 import { findMagic } from '../data/magic-identifiers.js'
-import { sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
+import { sandboxNow, type Stage } from '../http/exchange.js'
 import { dataParams } from '../contract/data-params.js'
 import { secondsUntil } from '../traffic/rate-headers.js'
 import { ANONYMOUS_CLIENT } from '../traffic/traffic-service.js'
@@ -14,9 +14,6 @@ import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { PACE_VALUES } from '../certification/plan.js'
 import { markPlayed, stepForCall } from '../certification/run-state.js'
-
-/** Effects left for `finishScenario`, which runs once the body is resolved. */
-export const pendingEffects = new WeakMap<Exchange, { effect: EffectSpec; rule?: Rule }>()
 
 /** Header naming the scenario that shaped an answer. */
 export const SCENARIO_HEADER = 'sandbox-scenario'
@@ -101,7 +98,7 @@ async function fire(
     ex.notes.delayMs = Math.round(ms * ctx.options.delayFactor)
     await wait(ms * ctx.options.delayFactor)
   }
-  if (AFTER_RESOLVE.has(effect.type)) pendingEffects.set(ex, { effect, ...(rule ? { rule } : {}) })
+  if (AFTER_RESOLVE.has(effect.type)) ex.pendingEffect = { effect, ...(rule ? { rule } : {}) }
   else await applyEffect(call, effect)
 }
 

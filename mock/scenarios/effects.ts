@@ -30,8 +30,7 @@ const DEFAULT_CONFLICT = 10_000 // ms
 
 /** Sets an error answer built from the contract's own example for that status. */
 export function answerError(call: EffectCall, status: number, spec: ApiErrorSpec = {}): void {
-  const e = call.ctx.errors(call.ex.operation, status, spec)
-  call.ex.reply = { status, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  call.ex.reply = call.ctx.errors(call.ex.operation, status, spec)
 }
 
 /** RFC 6750: a rejected token is answered with `WWW-Authenticate: Bearer error="invalid_token"`. */
@@ -61,11 +60,12 @@ export async function applyEffect(call: EffectCall, effect: EffectSpec): Promise
   const factor = ctx.options.delayFactor
   switch (effect.type) {
     case 'rate-limit': {
-      const reset = Number(ex.headers['ratelimit-reset']) * 1000
+      // The period's end as the client was told it (`RateLimit-Reset`, whole seconds).
+      const reset = ex.rate ? Math.ceil(ex.rate.resetAt / 1000) * 1000 : NaN
       const until = now + (effect.retryAfterMs ?? (reset > now ? reset - now : 60_000))
       if (ex.rateGroup)
         await ctx.traffic.throttle(call.clientId, ex.rateGroup, now, until, call.scenario)
-      setRateHeaders(ex, Number(ex.headers['ratelimit-limit'] ?? 0), 0, until)
+      setRateHeaders(ex, ex.rate?.limit ?? 0, 0, until)
       ex.reply = tooManyRequests(ctx, ex, until, now)
       return
     }

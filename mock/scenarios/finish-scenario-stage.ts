@@ -1,6 +1,5 @@
 import type { SandboxContext } from '../context.js'
 import type { Stage } from '../http/exchange.js'
-import { pendingEffects } from './apply-scenario-stage.js'
 import { dribbleReply, truncateReply } from './network-faults.js'
 import { degradeBody, hashString } from './partial.js'
 
@@ -23,9 +22,9 @@ function jsonBody(reply: { body?: unknown; raw?: string | Buffer; contentType?: 
  */
 export function finishScenario(ctx: SandboxContext): Stage {
   return async (ex) => {
-    const pending = pendingEffects.get(ex)
+    const pending = ex.pendingEffect
     if (!pending || !ex.reply) return
-    pendingEffects.delete(ex)
+    delete ex.pendingEffect
     const { effect } = pending
     if (effect.type === 'partial') {
       const body = jsonBody(ex.reply)

@@ -1,12 +1,6 @@
 import type { SandboxContext } from '../context.js'
-import type { Exchange, Stage } from '../http/exchange.js'
+import type { Stage } from '../http/exchange.js'
 import { peekClientId } from './peek-client.js'
-
-/** Exchanges whose (client, IP) ban was already checked, and for which client. */
-const checked = new WeakMap<Exchange, string>()
-
-/** True when `holdBanned` already checked this exchange's client for a ban. */
-export const banChecked = (ex: Exchange, clientId: string): boolean => checked.get(ex) === clientId
 
 /**
  * Connection (ban), the first stage: a request whose credentials name a client banned from this IP
@@ -17,7 +11,7 @@ export function holdBanned(ctx: SandboxContext): Stage {
   return async (ex) => {
     const clientId = peekClientId(ex.req)
     if (clientId === undefined) return
-    checked.set(ex, clientId)
+    ex.banCheckedFor = clientId
     const ban = await ctx.traffic.bans.active(clientId, ex.ip, async () => {
       // Read only when a ban is on record; kept on the exchange so the journal dates it on the client's clock.
       ex.clockOffset = await ctx.clock.offset(clientId)

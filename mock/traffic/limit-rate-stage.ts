@@ -1,7 +1,6 @@
 import { advanceRun } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { sandboxNow, type Stage } from '../http/exchange.js'
-import { banChecked } from './hold-banned-stage.js'
 import { groupOf } from './rate-table.js'
 import { setRateHeaders, tooManyRequests } from './rate-headers.js'
 import { ANONYMOUS_CLIENT } from './traffic-service.js'
@@ -28,7 +27,7 @@ export function limitRate(ctx: SandboxContext): Stage {
       const step = await advanceRun(ctx.store, clientId, now, ex.receivedAt)
       if (step?.opened) await ctx.traffic.lift(clientId)
     }
-    if (!banChecked(ex, clientId)) {
+    if (ex.banCheckedFor !== clientId) {
       const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => now)
       if (ban) return ctx.traffic.holdForBan(ex, ban)
     }

@@ -2,7 +2,7 @@ import type { SandboxContext } from '../context.js'
 import type { Exchange, Reply } from '../http/exchange.js'
 
 /**
- * Sets `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix seconds of the period's
+ * Sets `ex.rate` and the headers that tell it, `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix seconds of the period's
  * end, on the client's sandbox clock), as production sends them on every answer.
  */
 export function setRateHeaders(
@@ -11,8 +11,9 @@ export function setRateHeaders(
   remaining: number,
   resetAtMs: number,
 ): void {
+  ex.rate = { limit, remaining: Math.max(0, remaining), resetAt: resetAtMs }
   ex.headers['ratelimit-limit'] = String(limit)
-  ex.headers['ratelimit-remaining'] = String(Math.max(0, remaining))
+  ex.headers['ratelimit-remaining'] = String(ex.rate.remaining)
   ex.headers['ratelimit-reset'] = String(Math.ceil(resetAtMs / 1000))
 }
 
@@ -28,6 +29,5 @@ export function tooManyRequests(
   nowMs: number,
 ): Reply {
   ex.headers['retry-after'] = String(secondsUntil(resetAtMs, nowMs))
-  const e = ctx.errors(ex.operation, 429)
-  return { status: 429, body: e.body, ...(e.code ? { code: e.code } : {}) }
+  return ctx.errors(ex.operation, 429)
 }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Router } from 'express'
 import { checkSecretRule } from '../../auth/secret-hash.js'
 import { checkSiret } from '../../data/identifiers.js'
-import { requestIp } from '../../http/client-ip.js'
+import { clientIpOf } from '../../http/client-ip.js'
 import { isEmail } from '../accounts.js'
 import {
   LANG_COOKIE,
@@ -115,7 +115,7 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
       return signInPage(req, res, { clientId, error: t.signInFailed }, 401)
     const result = await ctx.auth.checkClient(
       { clientId, secrets: [secret], method: 'client_secret_post' },
-      { ip: requestIp(req), endpoint: 'console' },
+      { ip: clientIpOf(req, app.ctx.options.trustProxy), endpoint: 'console' },
     )
     if (!result.ok) {
       const error =
@@ -168,7 +168,7 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
 
   router.get('/admin/sign-in', (req, res) => adminPage(req, res))
   router.post('/admin/sign-in', async (req, res) => {
-    const ip = requestIp(req)
+    const ip = clientIpOf(req, app.ctx.options.trustProxy)
     const failures = (await ctx.store.global.get<number>(ADMIN_FAILURES, ip)) ?? 0
     if (failures >= MAX_ADMIN_FAILURES) return adminPage(req, res, stringsOf(req).adminTooMany, 429)
     const given = formText(req.body, 'admin_token')
@@ -301,7 +301,7 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
       clientId: v.client_id!,
       action: 'created',
       by: 'client',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     res.redirect(303, '/console/sign-in?created=1')

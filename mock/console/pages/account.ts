@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express'
-import { requestIp } from '../../http/client-ip.js'
+import { clientIpOf } from '../../http/client-ip.js'
 import { parseDuration } from '../../clock/clock.js'
 import { accountColour } from '../accounts.js'
 import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleApp } from '../app.js'
@@ -18,7 +18,7 @@ export async function mintToken(app: ConsoleApp, req: Request, res: Response, cl
   const { token, claims } = await app.ctx.auth.issue(client, {
     scopes: [...client.privileges],
     singleUse: false,
-    ip: requestIp(req),
+    ip: clientIpOf(req, app.ctx.options.trustProxy),
   })
   const minted = { value: token, jti: claims.jti, expiresAt: claims.exp * 1000 }
   const session = localsOf(res).session!
@@ -239,7 +239,7 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
       clientId,
       action: 'secret-rotated',
       by: 'client',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     res.setHeader('cache-control', 'no-store')
@@ -257,7 +257,8 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
     const t = stringsOf(req)
     if (formText(req.body, 'confirm') !== 'on')
       return accountPage(req, res, { alerts: [['error', t.revokeNeedsConfirm]] }, 400)
-    const count = (await ctx.auth.revokeSecret(clientId, requestIp(req))) ?? 0
+    const count =
+      (await ctx.auth.revokeSecret(clientId, clientIpOf(req, app.ctx.options.trustProxy))) ?? 0
     await app.sessions.closeClient(clientId)
     await app.sessions.close(req, res)
     localsOf(res).session = undefined
@@ -304,7 +305,7 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
       clientId,
       action: 'updated',
       by: 'client',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     await accountPage(req, res, { alerts: [['success', t.privilegesUpdated]] })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
 import { parseClientInput } from '../../auth/client-input.js'
-import { requestIp } from '../../http/client-ip.js'
+import { clientIpOf } from '../../http/client-ip.js'
 import { accountColour, isEmail } from '../accounts.js'
 import {
   requireAdminSession,
@@ -261,7 +261,7 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
       clientId,
       action: 'created',
       by: 'admin',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     res.setHeader('cache-control', 'no-store')
@@ -355,7 +355,7 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
       clientId: id,
       action: 'updated',
       by: 'admin',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     await clientPage(req, res, [['success', t.adminSaved]])
@@ -370,7 +370,7 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
       clientId: id,
       action: 'unlocked',
       by: 'admin',
-      ip: requestIp(req),
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
       at: ctx.options.now(),
     })
     await clientPage(req, res, [['success', fill(stringsOf(req).adminUnlocked, { id })]])
@@ -390,7 +390,7 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
         clientId: id,
         action: 'deleted',
         by: 'admin',
-        ip: requestIp(req),
+        ip: clientIpOf(req, app.ctx.options.trustProxy),
         at: ctx.options.now(),
       })
     }
