@@ -19,6 +19,7 @@ import { answerInterruption } from './status/interruptions.js'
 import { clientIpOf } from './http/client-ip.js'
 import { serveResources } from './resources/resource-stage.js'
 import { findDeprecations, markDeprecated } from './deprecation/deprecation.js'
+import { API_ERRORS } from './api-errors.js'
 
 const STORE_DOWN_DETAIL =
   "Le stockage d'état du bac à sable (Redis) est injoignable ; réessayez dans quelques secondes."
@@ -106,7 +107,10 @@ export function createApiHandler(
         // Not a bug: the store logs losing and regaining Redis once each, so no line per request.
         // The generic code, not the operation's 503 example: that one blames the data provider.
         ex.headers['retry-after'] = '5'
-        ex.reply = ctx.errors(ex.operation, 503, { code: '00503', detail: STORE_DOWN_DETAIL })
+        ex.reply = ctx.errors(ex.operation, 503, {
+          code: API_ERRORS.UNAVAILABLE,
+          detail: STORE_DOWN_DETAIL,
+        })
         return sendReply(ex)
       }
       // The cause goes to the operator's log, never into the answer.

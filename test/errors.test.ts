@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { API_ERRORS } from '../mock/api-errors.js'
 import { SANDBOX_ERRORS, problem } from '../mock/errors.js'
 
 describe('sandbox error codes', () => {
@@ -11,6 +12,13 @@ describe('sandbox error codes', () => {
       (code) => !doc.includes(`| \`${code}\` |`),
     )
     expect(undocumented).toEqual([])
+  })
+
+  it('lists each API error code once, five digits, and names every one in docs/errors.md', () => {
+    const codes = Object.values(API_ERRORS)
+    expect(new Set(codes).size).toBe(codes.length)
+    for (const code of codes) expect(code).toMatch(/^\d{5}$/)
+    expect(codes.filter((code) => !doc.includes(code))).toEqual([])
   })
 
   it('builds RFC 9457 problem documents that carry the code', () => {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
+import { bearerChallenge } from '../auth/auth-headers.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { sendProblem } from './problem.js'
 
@@ -19,7 +20,7 @@ export function hasAdminToken(req: Request, adminToken: string): boolean {
 export function requireAdmin(adminToken: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (hasAdminToken(req, adminToken)) return next()
-    res.setHeader('www-authenticate', 'Bearer realm="sandbox-admin"')
+    res.setHeader('www-authenticate', bearerChallenge({ realm: 'sandbox-admin' }))
     sendProblem(
       res,
       401,

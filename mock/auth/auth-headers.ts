@@ -47,7 +47,11 @@ export const REASON_TEXT: Record<string, string> = {
     "this kind of token (OAuth or portal) is not in the client's auth_mode any more",
 }
 
-/** A `WWW-Authenticate` challenge value (quotes and backslashes escaped). */
+/**
+ * The RFC 6750 §3 `WWW-Authenticate: Bearer` challenge, the one way the sandbox writes it: the realm
+ * (`sandbox-twin` unless `params.realm` says otherwise) then `error`, `error_description`, `scope`...
+ * as given, quotes and backslashes escaped.
+ */
 export function bearerChallenge(params: Record<string, string> = {}): string {
   const quoted = Object.entries({ realm: REALM, ...params }).map(
     ([k, v]) => `${k}="${v.replace(/["\\]/g, '\\$&')}"`,

@@ -11,6 +11,7 @@ import {
 import { readClientCredentials } from './client-credentials.js'
 import { authModesOf, type SandboxClient } from './client-registry.js'
 import { internScopes } from './scope-list.js'
+import { API_ERRORS } from '../api-errors.js'
 
 /** Answers with the contract's own error (its example for that code), notes why for the journal. */
 function refuse(
@@ -46,7 +47,7 @@ function lacksPrivilege(
   // The journal and the verdict's least-privilege check read the privileges enforcement used.
   if (needed.length > 0) ex.notes.privileges = needed
   if (needed.length === 0 || needed.some((p) => scopes.includes(p))) return false
-  refuse(ctx, ex, 403, '00100', 'insufficient-privileges')
+  refuse(ctx, ex, 403, API_ERRORS.INSUFFICIENT_PRIVILEGES, 'insufficient-privileges')
   ex.notes.authNeeded = [...needed]
   ex.headers['www-authenticate'] = bearerChallenge({
     error: 'insufficient_scope',
@@ -81,7 +82,14 @@ async function bearer(
   if (claims.single_use) {
     // Consumed only by a call that would be served: one atomic setIfAbsent decides between racers.
     const used = await ctx.auth.tokens.consume(client.clientId, claims.jti, claims.exp * 1000)
-    if (used !== true) return refuse(ctx, ex, 401, used === 'revoked' ? '00105' : '00103', used)
+    if (used !== true)
+      return refuse(
+        ctx,
+        ex,
+        401,
+        used === 'revoked' ? API_ERRORS.TOKEN_REVOKED : API_ERRORS.TOKEN_EXPIRED,
+        used,
+      )
     ex.notes.tokenConsumed = true
   }
   ex.identity = {
@@ -96,7 +104,7 @@ async function bearer(
 
 async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<void> {
   const read = readClientCredentials(ex.req.headers, undefined)
-  if (read.kind !== 'ok') return refuse(ctx, ex, 401, '00101', 'malformed')
+  if (read.kind !== 'ok') return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'malformed')
   const origin = ex.req.headers.origin
   const result = await ctx.auth.checkClient(read.credentials, {
     ip: ex.ip,
@@ -105,15 +113,16 @@ async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<
   })
   ex.notes.authClientId = read.credentials.clientId
   if (!result.ok) {
-    if (result.status !== 429) return refuse(ctx, ex, 401, '00101', 'bad-credentials')
-    refuse(ctx, ex, 429, '00429', 'locked')
+    if (result.status !== 429)
+      return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'bad-credentials')
+    refuse(ctx, ex, 429, API_ERRORS.TOO_MANY_REQUESTS, 'locked')
     ex.headers['retry-after'] = String(result.retryAfter ?? 1)
     return
   }
   const { client } = result
   ex.clockOffset = await ctx.clock.offset(client.clientId)
   if (!authModesOf(client).includes('basic'))
-    return refuse(ctx, ex, 401, '00101', 'basic-not-allowed')
+    return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'basic-not-allowed')
   if (lacksPrivilege(ctx, ex, op, client.privileges)) return
   ex.identity = {
     clientId: client.clientId,
@@ -139,9 +148,9 @@ export function authenticate(ctx: SandboxContext): Stage {
     const op = ex.operation!
     if (!op.secured) return
     const header = ex.req.headers.authorization
-    if (!header) return refuse(ctx, ex, 401, '00101', 'missing')
+    if (!header) return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'missing')
     if (/^bearer /i.test(header)) return bearer(ctx, ex, op, header.slice(7).trim())
     if (/^basic /i.test(header)) return basic(ctx, ex, op)
-    return refuse(ctx, ex, 401, '00101', 'unsupported-scheme')
+    return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'unsupported-scheme')
   }
 }

@@ -4,9 +4,9 @@ import type { AccessClaims } from './issue-token.js'
 import type { TokenState } from './token-state.js'
 import { judgeTime, type Verification } from './verify-token.js'
 import { internScopes } from './scope-list.js'
+import { API_ERRORS, type TokenErrorCode } from '../api-errors.js'
 
-/** API Entreprise's token error codes: invalid or missing, expired, blacklisted. */
-export type TokenErrorCode = '00101' | '00103' | '00105'
+export type { TokenErrorCode } from '../api-errors.js'
 
 export type TokenCheck =
   | {
@@ -41,7 +41,7 @@ export function createTokenCheck(
 ): (token: string, realNow: number) => Promise<TokenCheck> {
   return async (token, realNow) => {
     const v = await d.verify(token)
-    if (!v.ok) return { ok: false, code: '00101', reason: v.defect }
+    if (!v.ok) return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: v.defect }
     const { claims } = v
     const [client, offset, spent] = await Promise.all([
       d.clients.get(claims.sub),
@@ -49,17 +49,22 @@ export function createTokenCheck(
       d.state.spent(claims.sub, claims.jti),
     ])
     const who = { clientId: claims.sub, offset }
-    if (!client) return { ok: false, code: '00101', reason: 'unknown-client', ...who }
-    if (spent === 'revoked') return { ok: false, code: '00105', reason: 'revoked', ...who }
+    if (!client)
+      return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: 'unknown-client', ...who }
+    if (spent === 'revoked')
+      return { ok: false, code: API_ERRORS.TOKEN_REVOKED, reason: 'revoked', ...who }
     const time = judgeTime(claims, realNow + offset, {
       skewS: d.skewS,
       // A portal token lives as long as it was minted for, within the sandbox's maximum.
       maxLifetimeS: claims.portal ? d.portalMaxLifetimeS : client.tokenLifetime,
     })
-    if (time === 'expired') return { ok: false, code: '00103', reason: 'expired', ...who }
-    if (time !== undefined) return { ok: false, code: '00101', reason: time, ...who }
+    if (time === 'expired')
+      return { ok: false, code: API_ERRORS.TOKEN_EXPIRED, reason: 'expired', ...who }
+    if (time !== undefined)
+      return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: time, ...who }
     // A spent single-use token asks the client to fetch a new one, like an expired one.
-    if (spent === 'consumed') return { ok: false, code: '00103', reason: 'consumed', ...who }
+    if (spent === 'consumed')
+      return { ok: false, code: API_ERRORS.TOKEN_EXPIRED, reason: 'consumed', ...who }
     const held = new Set(client.privileges)
     const scopes = internScopes(claims.scopes.filter((s) => held.has(s)))
     return { ok: true, claims, client, offset, scopes }

@@ -1,3 +1,4 @@
+import { API_ERRORS } from '../api-errors.js'
 import { createGenerationContext, generateFromSchema } from '../data/generate-from-schema.js'
 import { createSeededFaker } from '../data/seeded.js'
 import { contractLocale, type Locale } from './contract-locale.js'
@@ -47,32 +48,48 @@ const itemOf = (value: unknown): ErrorItem | undefined => {
 
 /** Titles used when neither the operation nor the contract has an example for a status (French, as production). */
 const DEFAULT_TEXT: Record<number, [code: string, title: string, detail: string]> = {
-  400: ['00400', 'Requête invalide', 'La requête est mal formée.'],
-  401: ['00101', 'Interdit', "Votre token n'est pas valide ou n'est pas renseigné"],
+  400: [API_ERRORS.BAD_REQUEST, 'Requête invalide', 'La requête est mal formée.'],
+  401: [
+    API_ERRORS.TOKEN_INVALID,
+    'Interdit',
+    "Votre token n'est pas valide ou n'est pas renseigné",
+  ],
   403: [
-    '00100',
+    API_ERRORS.INSUFFICIENT_PRIVILEGES,
     'Privilèges insuffisants',
     'Votre token est valide mais vos privilèges sont insuffisants.',
   ],
-  404: ['00404', 'Entité non trouvée', "L'entité demandée n'existe pas."],
-  405: ['00405', 'Méthode non autorisée', 'Cette méthode n’est pas disponible pour ce chemin.'],
+  404: [API_ERRORS.NOT_FOUND, 'Entité non trouvée', "L'entité demandée n'existe pas."],
+  405: [
+    API_ERRORS.METHOD_NOT_ALLOWED,
+    'Méthode non autorisée',
+    'Cette méthode n’est pas disponible pour ce chemin.',
+  ],
   409: [
-    '00015',
+    API_ERRORS.CONFLICT,
     'Conflit',
     'Une requête associée à votre jeton est déjà en cours de traitement pour ces paramètres.',
   ],
-  422: ['00001', 'Entité non traitable', 'Un paramètre est invalide.'],
-  429: ['00429', 'Trop de requêtes', 'Vous avez effectué trop de requêtes'],
-  451: ['00451', 'Indisponible pour des raisons légales', "L'entité est non diffusible."],
-  500: ['00500', 'Erreur interne', 'Une erreur interne est survenue.'],
-  502: ['00502', 'Erreur du fournisseur', 'Le fournisseur de données a répondu en erreur.'],
+  422: [API_ERRORS.INVALID_PARAMETER, 'Entité non traitable', 'Un paramètre est invalide.'],
+  429: [API_ERRORS.TOO_MANY_REQUESTS, 'Trop de requêtes', 'Vous avez effectué trop de requêtes'],
+  451: [
+    API_ERRORS.NON_DIFFUSIBLE,
+    'Indisponible pour des raisons légales',
+    "L'entité est non diffusible.",
+  ],
+  500: [API_ERRORS.INTERNAL, 'Erreur interne', 'Une erreur interne est survenue.'],
+  502: [
+    API_ERRORS.PROVIDER_ERROR,
+    'Erreur du fournisseur',
+    'Le fournisseur de données a répondu en erreur.',
+  ],
   503: [
-    '00503',
+    API_ERRORS.UNAVAILABLE,
     'Service non disponible',
     'Service temporairement indisponible ou en maintenance.',
   ],
   504: [
-    '00504',
+    API_ERRORS.PROVIDER_TIMEOUT,
     'Intermédiaire hors-délai',
     'Temps d’attente d’une réponse du fournisseur de données écoulé.',
   ],
@@ -116,7 +133,11 @@ export function createErrorBodies(
     const key = String(status)
     const own = (op?.responses[key]?.examples ?? []).map((e) => e.value).filter((v) => itemOf(v))
     const example = pick(own, spec) ?? pick(anyOp.get(key) ?? [], spec)
-    const [dCode, dTitle0, dDetail] = DEFAULT_TEXT[status] ?? ['00000', 'Erreur', 'Erreur.']
+    const [dCode, dTitle0, dDetail] = DEFAULT_TEXT[status] ?? [
+      API_ERRORS.UNKNOWN,
+      'Erreur',
+      'Erreur.',
+    ]
     // Same status, same title as the contract's own examples (e.g. "Entité non traitable" for every 422).
     const sibling = own[0] ?? anyOp.get(key)?.[0]
     const dTitle =

@@ -1,5 +1,6 @@
 import type { SandboxContext } from '../context.js'
 import type { Stage } from '../http/exchange.js'
+import { API_ERRORS } from '../api-errors.js'
 
 /**
  * Route (contract): finds the operation; an unknown path gets 404, a known path with another method
@@ -27,7 +28,7 @@ export function routeRequest(ctx: SandboxContext): Stage {
       return
     }
     ex.reply = ctx.errors(undefined, 404, {
-      code: '00404',
+      code: API_ERRORS.NOT_FOUND,
       title: 'Route inconnue',
       detail: `Aucune opération du contrat ne correspond à ${ex.method} ${ex.path}`,
       english: `No operation of the contract matches ${ex.method} ${ex.path}`,

@@ -1,4 +1,5 @@
 import type { Exchange } from './exchange.js'
+import { API_ERRORS } from '../api-errors.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 /** Seconds a 503 asks the client to wait when the stage that made it said nothing. */
@@ -11,7 +12,9 @@ export function sendReply(ex: Exchange): void {
   const reply = ex.reply ?? {
     status: 500,
     body: {
-      errors: [{ code: '00500', title: 'Erreur interne', detail: 'Aucune réponse produite.' }],
+      errors: [
+        { code: API_ERRORS.INTERNAL, title: 'Erreur interne', detail: 'Aucune réponse produite.' },
+      ],
     },
   }
   let payload: string | Buffer | undefined = reply.raw

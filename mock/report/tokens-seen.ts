@@ -1,5 +1,6 @@
 import type { JournalEntry } from '../journal/journal-entry.js'
 import type { Call } from './report-types.js'
+import { API_ERRORS } from '../api-errors.js'
 
 /** An access token as the journal saw it. */
 export interface SeenToken {
@@ -63,4 +64,5 @@ export function tokensSeen(tokens: JournalEntry[], calls: Call[]): SeenToken[] {
 }
 
 /** True when a call was refused as expired (`00103`: expired, or a spent single-use token). */
-export const refusedAsExpired = (e: JournalEntry): boolean => e.status === 401 && e.code === '00103'
+export const refusedAsExpired = (e: JournalEntry): boolean =>
+  e.status === 401 && e.code === API_ERRORS.TOKEN_EXPIRED

@@ -1,3 +1,4 @@
+import { bearerChallenge } from '../auth/auth-headers.js'
 import type { SandboxContext } from '../context.js'
 import { findMagic } from '../data/magic-identifiers.js'
 import { sandboxNow, type Stage } from '../http/exchange.js'
@@ -38,7 +39,7 @@ async function recall(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
   ex.headers[SCENARIO_HEADER] = ex.scenario
   ex.notes.remembered = true
   if (fault) {
-    ex.headers['www-authenticate'] = 'Bearer error="invalid_token"'
+    ex.headers['www-authenticate'] = bearerChallenge({ error: 'invalid_token' })
     answerError(call, 401, { code: fault.code })
   } else {
     const meta = answer!.retryIn

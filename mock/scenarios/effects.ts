@@ -1,11 +1,13 @@
+import { bearerChallenge } from '../auth/auth-headers.js'
 import type { SandboxContext } from '../context.js'
 import type { ApiErrorSpec } from '../contract/error-body.js'
 import type { Exchange } from '../http/exchange.js'
 import { secondsUntil, setRateHeaders, tooManyRequests } from '../traffic/rate-headers.js'
 import { wait } from './delay.js'
 import { resetConnection } from './network-faults.js'
-import type { ScenarioMemory } from './remembered.js'
+import type { ScenarioMemory, TokenFault } from './remembered.js'
 import type { EffectSpec } from './types.js'
+import { API_ERRORS } from '../api-errors.js'
 
 /** Everything an effect needs to know about the call it shapes. */
 export interface EffectCall {
@@ -34,9 +36,15 @@ export function answerError(call: EffectCall, status: number, spec: ApiErrorSpec
 }
 
 /** RFC 6750: a rejected token is answered with `WWW-Authenticate: Bearer error="invalid_token"`. */
-function tokenFault(call: EffectCall, code: '00103' | '00105'): Promise<void> {
-  const why = code === '00103' ? 'The access token expired' : 'The access token is blacklisted'
-  call.ex.headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${why}"`
+function tokenFault(call: EffectCall, code: TokenFault['code']): Promise<void> {
+  const why =
+    code === API_ERRORS.TOKEN_EXPIRED
+      ? 'The access token expired'
+      : 'The access token is blacklisted'
+  call.ex.headers['www-authenticate'] = bearerChallenge({
+    error: 'invalid_token',
+    error_description: why,
+  })
   answerError(call, 401, { code })
   const { identity } = call.ex
   if (!identity?.jti) return Promise.resolve()
@@ -105,11 +113,12 @@ export async function applyEffect(call: EffectCall, effect: EffectSpec): Promise
     case 'non-diffusible':
       return answerError(call, 451, effect.code ? { code: effect.code } : {})
     case 'token-expired':
-      return tokenFault(call, '00103')
+      return tokenFault(call, API_ERRORS.TOKEN_EXPIRED)
     case 'token-blacklisted':
-      return tokenFault(call, '00105')
+      return tokenFault(call, API_ERRORS.TOKEN_REVOKED)
     case 'status':
-      if (effect.status === 401) ex.headers['www-authenticate'] = 'Bearer error="invalid_token"'
+      if (effect.status === 401)
+        ex.headers['www-authenticate'] = bearerChallenge({ error: 'invalid_token' })
       return answerError(call, effect.status!, effect.code ? { code: effect.code } : {})
     case 'ban':
       return ctx.traffic.banAndHold(

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js'
+import type { API_ERRORS } from '../api-errors.js'
 
 /** An answer the sandbox keeps giving for one resource until `until` (sandbox ms): 502, 409. */
 export interface RememberedAnswer {
@@ -12,7 +13,7 @@ export interface RememberedAnswer {
 
 /** A token the sandbox treats as expired (`00103`) or blacklisted (`00105`) for the rest of its life. */
 export interface TokenFault {
-  code: '00103' | '00105'
+  code: typeof API_ERRORS.TOKEN_EXPIRED | typeof API_ERRORS.TOKEN_REVOKED
   scenario: string
 }
 

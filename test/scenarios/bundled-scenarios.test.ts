@@ -136,7 +136,9 @@ describe('bundled scenarios', () => {
     const expired = await c.get(JSON_PATH, token)
     expectStatus(expired, 401)
     expect(firstError(expired).code).toBe('00103')
-    expect(expired.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/)
+    expect(expired.headers['www-authenticate']).toMatch(
+      /^Bearer realm="sandbox-twin", error="invalid_token"/,
+    )
     expect(firstError(await c.get(JSON_PATH, token)).code).toBe('00103')
     expectStatus(await c.get(JSON_PATH), 200)
   })
