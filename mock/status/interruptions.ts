@@ -103,8 +103,7 @@ export function answerInterruption(ctx: SandboxContext): Stage {
   return (ex) => {
     const i = ctx.interruptions.current(ex.receivedAt)
     if (!i) return
-    const e = ctx.errors(ex.operation, 503, { detail: i.message, title: 'Service interrompu' })
     ex.headers['retry-after'] = String(Math.max(1, Math.ceil((i.to - ex.receivedAt) / 1000)))
-    ex.reply = { status: 503, body: e.body, ...(e.code ? { code: e.code } : {}) }
+    ex.reply = ctx.errors(ex.operation, 503, { detail: i.message, title: 'Service interrompu' })
   }
 }
