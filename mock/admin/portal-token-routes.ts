@@ -2,9 +2,9 @@ import type { Request, Response, Router } from 'express'
 import { parseLifetime, portalTokenView } from '../auth/portal-tokens.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { requestIp } from '../http/client-ip.js'
+import { clientIpOf } from '../http/client-ip.js'
 import { requireAdmin } from './admin-auth.js'
-import { requireAdminOrSelf } from './client-access.js'
+import { requireAdminOrSelf } from './caller.js'
 import { sendProblem } from './problem.js'
 
 const MINT_FIELDS = ['lifetime', 'privileges', 'label']
@@ -65,7 +65,7 @@ export function registerPortalTokenRoutes(router: Router, ctx: SandboxContext): 
       ...(body.scopes ? { scopes: body.scopes } : {}),
       ...(body.label ? { label: body.label } : {}),
       by: 'admin',
-      ip: requestIp(req),
+      ip: clientIpOf(req, ctx.options.trustProxy),
     })
     if (!minted.ok) {
       const code =
@@ -99,7 +99,11 @@ export function registerPortalTokenRoutes(router: Router, ctx: SandboxContext): 
 
   router.delete('/clients/:id/tokens/:jti', self, async (req: Request, res: Response) => {
     const id = String(req.params.id)
-    const revoked = await ctx.auth.portal.revoke(id, String(req.params.jti), requestIp(req))
+    const revoked = await ctx.auth.portal.revoke(
+      id,
+      String(req.params.jti),
+      clientIpOf(req, ctx.options.trustProxy),
+    )
     if (!revoked)
       return sendProblem(
         res,

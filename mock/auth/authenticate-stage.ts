@@ -77,7 +77,7 @@ async function bearer(
   ex.notes.authClientId = client.clientId
   // A model withdrawn from the client (auth_mode) takes its tokens with it.
   if (!authModesOf(client).includes(claims.portal ? 'portal_token' : 'oauth'))
-    return refuse(ctx, ex, 401, '00101', 'auth-mode-not-allowed')
+    return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'auth-mode-not-allowed')
   if (lacksPrivilege(ctx, ex, op, check.scopes)) return
   if (claims.single_use) {
     // Consumed only by a call that would be served: one atomic setIfAbsent decides between racers.

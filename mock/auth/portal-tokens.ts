@@ -1,7 +1,7 @@
 import type { TokenOptions } from '../options.js'
 import { MONTH } from '../options.js'
 import type { Store } from '../store/store.js'
-import { parseDuration, type SandboxClock } from '../traffic/clock.js'
+import { parseDuration, type SandboxClock } from '../clock/clock.js'
 import type { AuthEvents } from './auth-events.js'
 import { authModesOf, type ClientRegistry } from './client-registry.js'
 import { issueToken } from './issue-token.js'

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLockout } from '../../mock/auth/lockout.js'
 import { createMemoryStore } from '../../mock/store/memory-store.js'
-import { createSandboxClock } from '../../mock/traffic/clock.js'
+import { createSandboxClock } from '../../mock/clock/clock.js'
 import { stateDir } from './helpers.js'
 
 const folderBytes = (dir: string): number =>

@@ -1,5 +1,5 @@
 import type { Router } from 'express'
-import { requestIp } from '../../http/client-ip.js'
+import { clientIpOf } from '../../http/client-ip.js'
 import { buildReport } from '../../report/build-report.js'
 import type { Minimisation } from '../../report/minimisation.js'
 import { listScopedFields } from '../../scope/scope-tree.js'
@@ -137,7 +137,7 @@ export function registerMinimumPages(router: Router, app: ConsoleApp): void {
         clientId,
         action: 'updated',
         by: 'client',
-        ip: requestIp(req),
+        ip: clientIpOf(req, app.ctx.options.trustProxy),
         at: ctx.options.now(),
       })
     }
