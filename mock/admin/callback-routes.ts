@@ -1,7 +1,7 @@
 import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
-import { resolveCaller } from '../traffic/admin-caller.js'
+import { resolveCaller } from './caller.js'
 import {
   accountRepo,
   accountView,

@@ -6,7 +6,7 @@ import type { NewJournalEntry } from '../journal/journal-entry.js'
 import type { ResourceService } from '../resources/resource-service.js'
 import { render, resourceRepo } from '../resources/resource-store.js'
 import type { Store } from '../store/store.js'
-import type { SandboxClock } from '../traffic/clock.js'
+import type { SandboxClock } from '../clock/clock.js'
 import { accountRepo, valueAt } from './account.js'
 import {
   fillPayload,
