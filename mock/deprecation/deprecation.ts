@@ -81,12 +81,11 @@ export function markDeprecated(ctx: SandboxContext, table: Map<string, Deprecati
       const successor = d.replacement
         ? `${d.replacement.method.toUpperCase()} ${d.replacement.path}`
         : undefined
-      const e = ctx.errors(op, 410, {
+      ex.reply = ctx.errors(op, 410, {
         title: 'Opération retirée',
         detail: `Cette opération est retirée depuis le ${day}${successor ? ` ; utilisez ${successor}` : ''}.`,
         english: `This operation was withdrawn on ${day}${successor ? `; use ${successor}` : ''}.`,
       })
-      ex.reply = { status: 410, body: e.body, ...(e.code ? { code: e.code } : {}) }
     }
   }
 }

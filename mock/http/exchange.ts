@@ -93,6 +93,10 @@ export interface JournalNotes {
   rateLimited?: { group: string; over: number }
   /** The answer was withheld or slowed on purpose. */
   stalled?: boolean
+  /** The operation is deprecated: its successor (`METHOD /path`) or `no successor`. */
+  deprecated?: string
+  /** The deprecated operation's sunset, ISO 8601, for the verdict's after-the-sunset check. */
+  sunset?: string
 }
 
 /**
