@@ -82,6 +82,8 @@ export interface JournalNotes {
   /** Response fields delivered, withheld for lack of scope, and the scopes that unlocked some. */
   fields?: readonly string[]
   withheld?: readonly string[]
+  /** Each withheld field with the scopes that would have shown it (`path=scope|scope`). */
+  withheldBy?: readonly string[]
   fieldScopes?: readonly string[]
   /** Why the connection was held without an answer. */
   held?: string
