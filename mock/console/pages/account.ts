@@ -205,7 +205,10 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
     const clientId = requireClient(req, res)
     if (!clientId) return
     const t = stringsOf(req)
-    const minted = await ctx.auth.portal.mint(clientId, { by: 'client', ip: requestIp(req) })
+    const minted = await ctx.auth.portal.mint(clientId, {
+      by: 'client',
+      ip: clientIpOf(req, app.ctx.options.trustProxy),
+    })
     if (!minted.ok)
       return accountPage(req, res, { alerts: [['error', minted.detail]] }, minted.status)
     res.setHeader('cache-control', 'no-store')
@@ -222,7 +225,11 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
   router.post('/account/portal/revoke', async (req, res) => {
     const clientId = requireClient(req, res)
     if (!clientId) return
-    await ctx.auth.portal.revoke(clientId, formText(req.body, 'jti'), requestIp(req))
+    await ctx.auth.portal.revoke(
+      clientId,
+      formText(req.body, 'jti'),
+      clientIpOf(req, app.ctx.options.trustProxy),
+    )
     res.redirect(303, '/console/account#portal')
   })
 
