@@ -59,6 +59,8 @@ export interface JournalNotes {
   authReason?: string
   /** Privileges the operation needs, when the credential held none of them. */
   authNeeded?: string[]
+  /** The privileges authentication enforced (the contract's, else the privilege map's). */
+  privileges?: readonly string[]
   /** The client a refused credential names (its signature checked, or Basic). */
   authClientId?: string
   /** A single-use token was consumed by this call. */

@@ -61,9 +61,7 @@ export function exchangeEntry(
   if (op) {
     entry.operation = op.id
     // The privileges authentication enforced (the contract's, else the privilege map's).
-    const required = Array.isArray(notes.privileges)
-      ? (notes.privileges as readonly string[])
-      : op.privileges
+    const required = notes.privileges ?? op.privileges
     if (required.length > 0) entry.privileges = required
     const ref = dataParams(op, ex)
     if (Object.keys(ref).length > 0) entry.ref = ref
