@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SANDBOX_ERRORS, SandboxConfigError } from './errors.js'
-import type { CallbackOptions } from './callbacks/callback-service.js'
 
 /** The package's root folder (holds `fixtures/` and `scenarios/`), found from this file's place. */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
@@ -150,7 +149,22 @@ export interface JournalOptions {
   memoryBytes: number
 }
 
-/** Options after defaults are applied and checked: frozen, never changed during a request. */
+/** How call-backs are delivered (see docs/write-apis.md). */
+export interface CallbackOptions {
+  /** Real ms between two looks for due call-backs; `0`: only when asked (`runDue`). Default `1000`. */
+  pollMs: number
+  /** Real ms a receiver has to answer before the delivery counts as failed. Default `5000`. */
+  timeoutMs: number
+  /** Hosts call-backs may go to, until the admin changes them. Default: loopback only. */
+  allowedHosts: readonly string[]
+  /**
+   * After a client's first delivered call-back, send it once more (a redelivery, same event id) and
+   * once with a wrong token, so that the verdict can judge the receiver. Default `true`.
+   */
+  probes: boolean
+}
+
+/** The web console (see docs/console.md). */
 export interface ConsoleOptions {
   /** Who may create an account: anyone, holders of an admin-made invite code, or nobody. */
   signup: 'open' | 'invite' | 'off'

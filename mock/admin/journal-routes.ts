@@ -5,7 +5,7 @@ import { exportLines } from '../journal/journal-export.js'
 import { parseJournalQuery } from '../journal/journal-query.js'
 import { journalOn, resolveJournalReader } from './journal-reader.js'
 import { sendProblem } from './problem.js'
-import { toWire } from './wire.js'
+import { toWire } from '../http/wire.js'
 
 /** Writes lines to the response, waiting whenever the client reads slower than the journal. */
 async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {

@@ -5,7 +5,17 @@ import { UnknownScenarioError } from '../scenarios/scenario-service.js'
 import { resolveCaller } from './caller.js'
 import { parseDuration } from '../clock/clock.js'
 import { sendProblem } from './problem.js'
-import { armView } from './wire.js'
+import type { Arm } from '../scenarios/arming.js'
+
+/** A scenario armed for a client, as the admin surface shows it (times in ISO 8601). */
+const armView = (clientId: string, a: Arm): Record<string, unknown> => ({
+  client_id: clientId,
+  scenario: a.scenario,
+  id: a.id,
+  armed_at: new Date(a.armedAt).toISOString(),
+  calls: a.calls ?? null,
+  until: a.until !== undefined ? new Date(a.until).toISOString() : null,
+})
 
 function unknown(res: Response, e: UnknownScenarioError): void {
   sendProblem(

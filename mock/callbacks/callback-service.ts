@@ -21,19 +21,9 @@ export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 14_400_000]
 /** A call-back without a status is sent this long after the resource's creation (sandbox ms). */
 export const STATUSLESS_DELAY_MS = 1_000
 
-export interface CallbackOptions {
-  /** Real ms between two looks for due call-backs; `0`: only when asked (`runDue`). Default `1000`. */
-  pollMs: number
-  /** Real ms a receiver has to answer before the delivery counts as failed. Default `5000`. */
-  timeoutMs: number
-  /** Hosts call-backs may go to, until the admin changes them. Default: loopback only. */
-  allowedHosts: readonly string[]
-  /**
-   * After a client's first delivered call-back, send it once more (a redelivery, same event id) and
-   * once with a wrong token, so that the verdict can judge the receiver. Default `true`.
-   */
-  probes: boolean
-}
+import type { CallbackOptions } from '../options.js'
+
+export type { CallbackOptions }
 
 /** What kind of delivery a journal entry records. */
 export type DeliveryKind = 'event' | 'redelivery' | 'wrong-token'

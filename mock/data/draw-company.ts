@@ -1,7 +1,7 @@
 /** How a fictitious company and its establishments are drawn: the model's rules of plausibility. */
 import type { Faker } from '@faker-js/faker'
 import { createAddress } from './address.js'
-import type { Company, Establishment } from './company.js'
+import type { Company, Establishment } from './company-model.js'
 import { siretFrom, vatNumber } from './identifiers.js'
 import {
   ACTIVITIES,

@@ -2,18 +2,12 @@ import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
 import { dataParams } from '../contract/data-params.js'
 import type { Operation } from '../contract/types.js'
-import { matchCase, type CaseTable } from '../cases/load-cases.js'
+import { matchCase } from '../cases/load-cases.js'
 import type { Exchange, Reply, Stage } from '../http/exchange.js'
-import { findMagic, type MagicTable } from './magic-identifiers.js'
-import type { DataGenerator } from './generate-response.js'
+import { findMagic } from './magic-identifiers.js'
+import type { DataSources } from './data-sources.js'
 
-export interface DataSources {
-  cases: CaseTable
-  magic: MagicTable
-  generator: DataGenerator
-  /** Most generated bodies kept, serialised. Default `5000`. */
-  cacheEntries?: number
-}
+export type { DataSources } from './data-sources.js'
 
 /**
  * Resolve data: a fixture case whose params the request carries (most specific first), else a magic

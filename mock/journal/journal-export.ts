@@ -1,4 +1,4 @@
-import { snakeCase, toWire } from '../admin/wire.js'
+import { snakeCase, toWire } from '../http/wire.js'
 import type { JournalEntry } from './journal-entry.js'
 
 /** The CSV export's columns, in order: one per entry field (headed in snake_case). */

@@ -1,5 +1,4 @@
-import { stepProgress } from '../certification/run-state.js'
-import { readCertification } from '../certification/certification-service.js'
+import { readRun, stepProgress } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { buildReport, type Report } from './build-report.js'
 
@@ -22,7 +21,7 @@ export async function clientReport(
   clientId: string,
   request: ClientReportRequest = {},
 ): Promise<Report> {
-  const run = request.all ? undefined : await readCertification(ctx, clientId)
+  const run = request.all ? undefined : await readRun(ctx.store, clientId)
   const certification = run && {
     startedAt: run.startedAt,
     seed: run.seed,

@@ -1,4 +1,4 @@
-import { toWire } from '../admin/wire.js'
+import { toWire } from '../http/wire.js'
 import type { Report } from './build-report.js'
 
 /** The verdict as JSON (field names in snake_case, like the whole admin surface), indented for people and diffs. */

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { SandboxContext } from '../context.js'
-import type { Stage } from '../http/exchange.js'
 import type { Store } from '../store/store.js'
 
 /** A planned interruption of the API, announced in advance (CNIL §5.4). Times are real ms. */
@@ -91,19 +89,5 @@ export function createInterruptions(store: Store, realNow: () => number): Interr
       for (const i of cached) if (i.from <= now && now < i.to) return i
       return undefined
     },
-  }
-}
-
-/**
- * During a planned interruption every API operation answers 503 with `Retry-After` (seconds to its
- * end) and the operator's message, in the contract's error shape, as production does during
- * maintenance. One comparison per request when none is scheduled.
- */
-export function answerInterruption(ctx: SandboxContext): Stage {
-  return (ex) => {
-    const i = ctx.interruptions.current(ex.receivedAt)
-    if (!i) return
-    ex.headers['retry-after'] = String(Math.max(1, Math.ceil((i.to - ex.receivedAt) / 1000)))
-    ex.reply = ctx.errors(ex.operation, 503, { detail: i.message, title: 'Service interrompu' })
   }
 }

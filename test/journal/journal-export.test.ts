@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../mock/journal/journal-entry.js'
 import { CSV_COLUMNS, csvRow, exportLines } from '../../mock/journal/journal-export.js'
 import { makeEntry } from './make-entry.js'
-import { snakeCase, toWire } from '../../mock/admin/wire.js'
+import { snakeCase, toWire } from '../../mock/http/wire.js'
 
 async function collect(entries: JournalEntry[], format: 'jsonl' | 'csv'): Promise<string> {
   async function* source(): AsyncGenerator<JournalEntry> {

@@ -1,6 +1,6 @@
 import { Agent, get } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Wire } from '../../mock/admin/wire.js'
+import type { Wire } from '../../mock/http/wire.js'
 import type { JournalEntry as StoredEntry } from '../../mock/journal/journal-entry.js'
 
 /** An entry as the admin API gives it (snake_case). */

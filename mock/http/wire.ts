@@ -1,5 +1,3 @@
-import type { Arm } from '../scenarios/arming.js'
-
 /**
  * The admin surface speaks snake_case: every JSON body under `/__sandbox/` (the journal and its
  * exports, the report, certification and scenario answers) names its fields so, like the OAuth
@@ -36,16 +34,6 @@ export function toWire(value: unknown): unknown {
   }
   return out
 }
-
-/** A scenario armed for a client, as the admin surface shows it (times in ISO 8601). */
-export const armView = (clientId: string, a: Arm): Record<string, unknown> => ({
-  client_id: clientId,
-  scenario: a.scenario,
-  id: a.id,
-  armed_at: new Date(a.armedAt).toISOString(),
-  calls: a.calls ?? null,
-  until: a.until !== undefined ? new Date(a.until).toISOString() : null,
-})
 
 /** A camelCase name in snake_case, at the type level: `SnakeCase<'sandboxAt'>` is `'sandbox_at'`. */
 export type SnakeCase<S extends string> = S extends `${infer H}${infer T}`
