@@ -1,5 +1,5 @@
 // Helpers shared by the bench's sections: loopback ports, server processes, load, figures.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import autocannon from 'autocannon'
@@ -69,6 +69,47 @@ export function load(url, headers, { connections, duration }) {
         p99: r.latency.p99,
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
+      })
+    })
+  })
+}
+
+/** True when wrk is installed: a load generator in C, lighter than autocannon beside the server. */
+export const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined
+
+const WRK_UNITS = { us: 0.001, ms: 1, s: 1000 }
+
+/**
+ * Loads a URL with wrk (one thread) for `duration` s over `connections` connections; same figures as
+ * `load`. On two cores, autocannon's own JavaScript takes most of a core; wrk's C takes less, so the
+ * ceiling it measures is the server's, not the load generator's.
+ */
+export function loadWrk(url, headers, { connections, duration }) {
+  const argv = ['-t1', `-c${connections}`, `-d${duration}s`, '--latency']
+  for (const [k, v] of Object.entries(headers ?? {})) argv.push('-H', `${k}: ${v}`)
+  return new Promise((done, fail) => {
+    const child = spawn('wrk', [...argv, url], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (c) => (out += c))
+    child.stderr.on('data', (c) => (out += c))
+    child.once('error', fail)
+    child.once('exit', (code) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)
+      if (code !== 0 || !rps) return fail(new Error(`wrk failed (${code}): ${out}`))
+      const pct = (p) => {
+        const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out)
+        return m ? Number((Number(m[1]) * WRK_UNITS[m[2]]).toFixed(2)) : NaN
+      }
+      const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+        out,
+      )
+      done({
+        rps: Number(rps[1]),
+        p50: pct(50),
+        p99: pct(99),
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+        // A read error is the server closing a kept-alive connection; wrk counts each one.
+        errors: socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
       })
     })
   })

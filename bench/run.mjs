@@ -3,7 +3,13 @@
 // side with Prism on the same contract and the same request, in one run on this machine. Loopback only.
 //
 // Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--slices 6] [--slice 2]
+//                        [--cycles 4] [--cycle 3] [--rate 2000] [--pace 10] [--ready 5]
 //                        [--only name,name]
+// First section ("share", the headline): bare node:http answering the sandbox's bytes, the plain mock
+// and all features on, all up at once, loaded in turn with wrk (autocannon when wrk is missing) for
+// `--runs` rounds of `--cycles` cycles of `--cycle` seconds; the all-features variant then gets a
+// steady `--rate` req/s for `--pace` s; ready time cold and warm, `--ready` times each (`--only share`
+// runs this section alone).
 // Ratios between sandbox variants come from the paired section (`paired.mjs`): `--runs` rounds, each
 // with both servers up at once, loaded in turn in `--slices` pairs of `--slice`-second slices;
 // `--slices 0` skips it. Ratios to Prism, far from 1, come from the rounds of separate processes.
@@ -11,7 +17,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { measureHeldConnections } from './held.mjs'
-import { freePort, load, median, peakRss, startServer, stop } from './lib.mjs'
+import { freePort, hasWrk, load, median, peakRss, startServer, stop } from './lib.mjs'
+import { measureReady, measureShares } from './share.mjs'
 import { comparePaired } from './paired.mjs'
 import { measureWrites } from './writes.mjs'
 import { scenarios } from './scenarios.mjs'
@@ -28,13 +35,107 @@ if (!existsSync(contract)) {
 }
 
 function parseArgs(list) {
-  const out = { runs: 3, duration: 5, connections: 50, slices: 6, slice: 2, only: undefined }
+  const out = {
+    runs: 3,
+    duration: 5,
+    connections: 50,
+    slices: 6,
+    slice: 2,
+    cycles: 4,
+    cycle: 3,
+    rate: 2000,
+    pace: 10,
+    ready: 5,
+    only: undefined,
+  }
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i].replace(/^--/, '')
     if (!(key in out)) throw new Error(`bench: unknown flag ${list[i]}`)
     out[key] = key === 'only' ? list[i + 1].split(',') : Number(list[i + 1])
   }
   return out
+}
+
+const shareSection = await runShareSection()
+if (args.only && args.only.every((name) => name === 'share')) {
+  saveResults({ at: new Date().toISOString(), args, share: shareSection })
+  process.exit(0)
+}
+
+function saveResults(results) {
+  mkdirSync(resolve(root, 'bench/results'), { recursive: true })
+  writeFileSync(resolve(root, 'bench/results/latest.json'), JSON.stringify(results, null, 2))
+}
+
+/** The headline: shares of bare node:http, p99 at a steady rate, ready time, peak memory. */
+async function runShareSection() {
+  if (args.only && !args.only.includes('share')) return undefined
+  const wrk = hasWrk()
+  const named = Object.fromEntries(scenarios(root).map((s) => [s.name, s]))
+  const variants = [
+    { ...named['sandbox-noauth'], label: 'plain mock (no auth, no limits, no journal)', bar: 0.5 },
+    {
+      ...named['sandbox-full-file'],
+      label: 'all features on (auth, rate limits, journal, file state)',
+      bar: 0.35,
+      paced: true,
+    },
+  ]
+  const log = (line) => process.stderr.write(`bench: ${line}\n`)
+  const shares = await measureShares({
+    root,
+    contract,
+    variants,
+    rounds: args.runs,
+    slices: args.cycles,
+    seconds: args.cycle,
+    connections: args.connections,
+    rate: args.rate,
+    paceSeconds: args.pace,
+    wrk,
+    log,
+  })
+  const ready = []
+  for (const v of variants)
+    ready.push({
+      label: v.label,
+      probe: v.name === 'sandbox-noauth' ? 'first API answer' : 'health',
+      ...(await measureReady({ root, contract, variant: v, times: args.ready, log })),
+    })
+  const pct = (x) => `${(x * 100).toFixed(0)} %`
+  console.log(
+    `\nshare of bare node:http — ${new Date().toISOString()} — node ${process.version}, real contract, ${wrk ? 'wrk (1 thread)' : 'autocannon'}, ${args.connections} connections; all servers up at once, ${args.runs} rounds × ${args.cycles} cycles of ${args.cycle} s, loaded in turn (medians; share: lowest–highest over cycles); the reference answers the same ${shares.answer.bytes} bytes with the same ${shares.answer.headers} headers`,
+  )
+  console.log(
+    '  ' +
+      'variant'.padEnd(58) +
+      'req/s'.padStart(8) +
+      'p99 ms'.padStart(8) +
+      'CPU µs/req'.padStart(12) +
+      'peak RSS MB'.padStart(13) +
+      '  share of node:http',
+  )
+  for (const r of shares.rows)
+    console.log(
+      '  ' +
+        r.label.padEnd(58) +
+        String(Math.round(r.rps)).padStart(8) +
+        String(r.p99).padStart(8) +
+        String(Math.round(r.cpuUsPerRequest)).padStart(12) +
+        String(r.peakRssMb).padStart(13) +
+        `  ${pct(r.share.median)} (${pct(r.share.low)}–${pct(r.share.high)})` +
+        (r.bar ? `, bar >= ${pct(r.bar)}` : '') +
+        (r.faults ? `  (${r.faults} errors or non-2xx)` : ''),
+    )
+  for (const r of shares.rows.filter((r) => r.paced))
+    console.log(
+      `  steady ${args.rate} req/s for ${args.pace} s, ${r.label}: p50 ${r.paced.p50.toFixed(2)} ms, p99 ${r.paced.p99.toFixed(2)} ms (each round: ${r.paced.p99Each.map((x) => x.toFixed(2)).join(' ')}), p99.9 ${r.paced.p999.toFixed(2)} ms, reached ${Math.round(r.paced.rate)} req/s${r.paced.faults ? `, ${r.paced.faults} errors or non-2xx` : ''}; bar p99 < 10 ms (latency from when each request was due)`,
+    )
+  for (const r of ready)
+    console.log(
+      `  ready (${r.probe}), ${r.label}: cold cache ${Math.round(r.cold)} ms, warm ${Math.round(r.warm)} ms (median of ${args.ready}; bars < 1000 and < 350 ms)`,
+    )
+  return { ...shares, ready, tool: wrk ? 'wrk' : 'autocannon' }
 }
 
 /** One run of one variant: start its server, load it, stop it. */
@@ -304,12 +405,12 @@ async function measureGeneration() {
   return { operation: op.id, micros: Math.round(median(rounds)) }
 }
 
-mkdirSync(resolve(root, 'bench/results'), { recursive: true })
-writeFileSync(
-  resolve(root, 'bench/results/latest.json'),
-  JSON.stringify(
-    { at: new Date().toISOString(), args, results, comparisons, generation, writes },
-    null,
-    2,
-  ),
-)
+saveResults({
+  at: new Date().toISOString(),
+  args,
+  share: shareSection,
+  results,
+  comparisons,
+  generation,
+  writes,
+})
