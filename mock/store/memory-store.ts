@@ -90,7 +90,14 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
       // Starts on the next tick, so that `pumping` is set before it can end.
       await Promise.resolve()
       try {
-        while (pending.length > 0 && disk) {
+        while ((pending.length > 0 || counters.size > 0) && disk) {
+          // Counters changed since the last write: one line each, its latest value, after the
+          // acknowledged changes queued before them.
+          for (const k of counters) {
+            const e = data.get(k)
+            if (e) pending.push(`${JSON.stringify({ k, v: e.v, e: e.exp })}\n`)
+          }
+          counters.clear()
           const lines = pending
           const acks = waiters
           pending = []
@@ -122,20 +129,33 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     return run
   }
 
-  /** Appends a line; durable: resolves once it is synced to disk. */
-  const append = (line: LogLine, durable: boolean): Promise<void> => {
-    if (!disk || closed) return Promise.resolve()
-    pending.push(`${JSON.stringify(line)}\n`)
-    if (!durable) {
-      if (!lazyTimer) {
-        lazyTimer = setTimeout(() => {
-          lazyTimer = undefined
-          void pump()
-        }, options.writeDelay ?? 1000)
-        lazyTimer.unref()
-      }
-      return Promise.resolve()
+  /**
+   * Keys of counters (`incr`, `hit`) changed since the last write: a counter hit a thousand times a
+   * second is written once, with its latest value, not serialised at each hit.
+   */
+  const counters = new Set<string>()
+
+  /** Notes that a counter changed; it reaches the log within `writeDelay` or with the next write. */
+  const touch = (k: string): void => {
+    if (!disk || closed) return
+    counters.add(k)
+    if (!lazyTimer) {
+      lazyTimer = setTimeout(() => {
+        lazyTimer = undefined
+        void pump()
+      }, options.writeDelay ?? 1000)
+      lazyTimer.unref()
     }
+  }
+
+  /** Appends a line, synced to disk before it resolves. */
+  const append = (line: LogLine): Promise<void> => {
+    if (!disk || closed) return Promise.resolve()
+    // A counter's pending value is older than this line: it must not be written after it.
+    if ('c' in line) {
+      for (const k of counters) if (k.startsWith(line.p)) counters.delete(k)
+    } else counters.delete(line.k)
+    pending.push(`${JSON.stringify(line)}\n`)
     const acked = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }))
     // Changes made in this same turn of the event loop join one write and one sync.
     setImmediate(() => void (pumping ? pumping.then(pump) : pump()))
@@ -177,15 +197,10 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     }
     return e
   }
-  const put = (
-    k: string,
-    v: unknown,
-    ttlMs: number | undefined,
-    durable: boolean,
-  ): Promise<void> => {
+  const put = (k: string, v: unknown, ttlMs: number | undefined): Promise<void> => {
     const entry: Entry = ttlMs === undefined ? { v } : { v, exp: now() + ttlMs }
     data.set(k, entry)
-    return append(entry.exp === undefined ? { k, v } : { k, v, e: entry.exp }, durable)
+    return append(entry.exp === undefined ? { k, v } : { k, v, e: entry.exp })
   }
 
   function scope(owner: string): StoreScope {
@@ -193,15 +208,15 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     const prefix = `${owner}${SEP}`
     return {
       get: async <T>(ns: string, k: string) => live(key(ns, k))?.v as T | undefined,
-      set: (ns, k, v, ttlMs) => put(key(ns, k), v, ttlMs, true),
+      set: (ns, k, v, ttlMs) => put(key(ns, k), v, ttlMs),
       setIfAbsent: async (ns, k, v, ttlMs) => {
         if (live(key(ns, k))) return false
-        await put(key(ns, k), v, ttlMs, true)
+        await put(key(ns, k), v, ttlMs)
         return true
       },
       delete: async (ns, k) => {
         const existed = live(key(ns, k)) !== undefined
-        if (data.delete(key(ns, k))) await append({ k: key(ns, k), d: 1 }, true)
+        if (data.delete(key(ns, k))) await append({ k: key(ns, k), d: 1 })
         return existed
       },
       entries: async <T>(ns: string) => {
@@ -217,9 +232,8 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
       incr: async (ns, k, ttlMs) => {
         const e = live(key(ns, k))
         const next = ((e?.v as number | undefined) ?? 0) + 1
-        const entry: Entry = { v: next, exp: e?.exp ?? now() + ttlMs }
-        data.set(key(ns, k), entry)
-        void append({ k: key(ns, k), v: next, e: entry.exp! }, false)
+        data.set(key(ns, k), { v: next, exp: e?.exp ?? now() + ttlMs })
+        touch(key(ns, k))
         return next
       },
       hit: async (ns, k, windowMs, nowMs) => {
@@ -229,12 +243,13 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
           w && nowMs < w.resetAt
             ? { count: w.count + 1, resetAt: w.resetAt }
             : { count: 1, resetAt: nowMs + windowMs }
-        void put(key(ns, k), next, Math.max(windowMs, next.resetAt - nowMs), false)
+        data.set(key(ns, k), { v: next, exp: now() + Math.max(windowMs, next.resetAt - nowMs) })
+        touch(key(ns, k))
         return { ...next }
       },
       clear: async () => {
         for (const k of [...data.keys()]) if (k.startsWith(prefix)) data.delete(k)
-        await append({ p: prefix, c: 1 }, true)
+        await append({ p: prefix, c: 1 })
       },
     }
   }
@@ -243,7 +258,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
   const flush = async (): Promise<void> => {
     if (lazyTimer) clearTimeout(lazyTimer)
     lazyTimer = undefined
-    while (pumping || pending.length > 0) await (pumping ?? pump())
+    while (pumping || pending.length > 0 || counters.size > 0) await (pumping ?? pump())
     await snapshotting
   }
 

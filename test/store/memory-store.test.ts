@@ -82,6 +82,30 @@ describe('memory store with a lowdb file', () => {
     expect(Object.values(saved.entries).map((e) => e.v)).toEqual([1])
   })
 
+  it('writes a counter hit many times as one line with its latest value, never after a later deletion', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const file = nextFile()
+    const store = await createMemoryStore({ file, writeDelay: 60_000 })
+    const scope = store.scope('c1')
+    for (let i = 0; i < 500; i++) await scope.hit('rate', 'g', 60_000, 5)
+    await scope.incr('fails', 'x', 60_000)
+    await scope.incr('fails', 'x', 60_000)
+    await scope.delete('fails', 'x')
+    await store.flush()
+    const log = readdirSync(dir).find(
+      (f) => f.startsWith(`${basename(file)}.`) && f.endsWith('.log'),
+    )!
+    const lines = readFileSync(join(dir, log), 'utf8').trim().split('\n')
+    // The deletion, then the window's one line: the counter deleted is not written back after it.
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toContain('"d":1')
+    expect(JSON.parse(lines[1]!)).toMatchObject({ v: { count: 500 } })
+    await store.close()
+    const reopened = await createMemoryStore({ file })
+    expect(await reopened.scope('c1').hit('rate', 'g', 60_000, 6)).toMatchObject({ count: 501 })
+    expect(await reopened.scope('c1').get('fails', 'x')).toBeUndefined()
+    await reopened.close()
+  })
   it('refuses a file that does not hold a sandbox state, saying how to recover', async () => {
     const file = nextFile()
     writeFileSync(file, '[1,2]')
