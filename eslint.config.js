@@ -70,6 +70,7 @@ export default tseslint.config(
       'mock/errors.ts',
       'mock/api-errors.ts',
       'mock/options.ts',
+      'mock/prepared-cache.ts',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -79,7 +80,7 @@ export default tseslint.config(
             {
               group: ['../*/*', './*/*'],
               message:
-                'The store, the YAML reader, options and error registries import nothing of the server but the error registry.',
+                'The store, the YAML reader, options, the start-up cache and error registries import nothing of the server but the error registry.',
             },
           ],
         },

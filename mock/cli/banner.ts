@@ -4,7 +4,7 @@ import type { RequestParts, ValidationFailure } from '../contract/validate-reque
 import { createGenerationContext, generateFromSchema } from '../data/generate-from-schema.js'
 import { createSeededFaker } from '../data/seeded.js'
 import type { Sandbox } from '../create-sandbox.js'
-import { redactUrl } from '../store/redis-connection.js'
+import { redactUrl } from '../store/redact-url.js'
 
 /** Values for a first call's parameters: a known coherent company, then the contract's own examples. */
 const SAMPLE: Record<string, string> = {

@@ -108,16 +108,19 @@ export const CONSOLE_JS = `(function () {
 /** Serves `/console/assets/`: the DSFR (CSS without fonts, JS, icons) and the console's own files. */
 export function assetsRouter(): Router {
   const dir = dsfrDir()
-  const css = withoutFonts(readFileSync(join(dir, 'dsfr.min.css'), 'utf8'))
+  // Read when first asked for, then kept: a sandbox nobody opens the console of never holds them.
+  let css: string | undefined
   const router = express.Router()
   const long = 'public, max-age=86400'
   router.get('/dsfr/dsfr.min.css', (_req, res) => {
+    css ??= withoutFonts(readFileSync(join(dir, 'dsfr.min.css'), 'utf8'))
     res.setHeader('cache-control', long)
     res.type('text/css; charset=utf-8').send(css)
   })
   for (const file of ['dsfr.module.min.js', 'dsfr.nomodule.min.js']) {
-    const body = readFileSync(join(dir, file))
+    let body: Buffer | undefined
     router.get(`/dsfr/${file}`, (_req, res) => {
+      body ??= readFileSync(join(dir, file))
       res.setHeader('cache-control', long)
       res.type('text/javascript; charset=utf-8').send(body)
     })

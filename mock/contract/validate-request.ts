@@ -48,8 +48,13 @@ export function createRequestValidator(
       for (const problem of lintSchema(schema))
         warn(`warning: contract ${contract.file}: ${op.id}, ${what}: ${problem}`)
   }
-  const compile = createSchemaCompiler(createAjv(contract.openapi, { coerceTypes: 'array' }))
-  const compileExact = createSchemaCompiler(createAjv(contract.openapi))
+  // The validators (each with its meta-schema to parse) are made when a request first needs one.
+  let coercing: ((s: Record<string, unknown>) => ValidateFunction) | undefined
+  let exact: ((s: Record<string, unknown>) => ValidateFunction) | undefined
+  const compile = (s: Record<string, unknown>): ValidateFunction =>
+    (coercing ??= createSchemaCompiler(createAjv(contract.openapi, { coerceTypes: 'array' })))(s)
+  const compileExact = (s: Record<string, unknown>): ValidateFunction =>
+    (exact ??= createSchemaCompiler(createAjv(contract.openapi)))(s)
   const plans = new WeakMap<Operation, Plan>()
   return (op, parts) => {
     let plan = plans.get(op)

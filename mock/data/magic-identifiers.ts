@@ -6,7 +6,13 @@
 import { readFile } from 'node:fs/promises'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { isYamlSyntaxError, parseYamlSource } from '../yaml/yaml-source.js'
+import {
+  isYamlSyntaxError,
+  parseYamlSource,
+  readYamlSource,
+  type YamlSource,
+  type YamlSyntaxError,
+} from '../yaml/yaml-source.js'
 
 export interface MagicEntry {
   /** A SIREN (9 digits) or a SIRET (14 digits), valid, so that requests pass validation. */
@@ -49,12 +55,15 @@ export async function loadMagicIdentifiers(file: string): Promise<MagicTable> {
       cause,
     })
   }
-  return parseMagicIdentifiers(text, file)
+  return checkMagicIdentifiers(await readYamlSource(text), file)
 }
 
 /** Parses and checks the YAML text of a magic identifiers table (see {@link loadMagicIdentifiers}). */
 export function parseMagicIdentifiers(text: string, file = '<inline>'): MagicTable {
-  const source = parseYamlSource(text)
+  return checkMagicIdentifiers(parseYamlSource(text), file)
+}
+
+function checkMagicIdentifiers(source: YamlSource | YamlSyntaxError, file: string): MagicTable {
   if (isYamlSyntaxError(source)) {
     throw mappingError(
       `magic identifiers ${file}: line ${source.line}: not valid YAML (${source.message})`,

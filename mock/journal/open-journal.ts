@@ -6,7 +6,6 @@ import { createFileJournalBackend } from './file-backend.js'
 import type { JournalBackend } from './journal-backend.js'
 import { createDisabledJournal, createJournal, type Journal } from './journal.js'
 import { createMemoryJournalBackend } from './memory-backend.js'
-import { openRedisJournalBackend } from './redis-backend.js'
 
 /** Builds the journal's backend for a Redis state. Default: a stream in that Redis (`redis-backend.ts`). */
 export type RedisJournalFactory = (url: string) => Promise<JournalBackend>
@@ -39,8 +38,9 @@ export async function openJournal(
     // One stream shared by every replica, trimmed to memoryEntries and to the retention period.
     const open: RedisJournalFactory =
       redisJournal ??
-      ((url) =>
-        openRedisJournalBackend({
+      (async (url) =>
+        // Loaded only for a Redis state, like the store's client.
+        (await import('./redis-backend.js')).openRedisJournalBackend({
           url,
           maxEntries: journal.memoryEntries,
           maxAgeMs: journal.retentionDays * 86_400_000,

@@ -3,7 +3,12 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { deriveSeed } from '../data/seeded.js'
-import { parseYamlSource } from '../yaml/yaml-source.js'
+import {
+  parseYamlSource,
+  readYamlSource,
+  type YamlSource,
+  type YamlSyntaxError,
+} from '../yaml/yaml-source.js'
 import { parseDuration } from '../clock/clock.js'
 
 /** Default delay between two statuses when a resource's status enum is walked in order, ms. */
@@ -50,14 +55,18 @@ export async function loadProcessing(folder: string): Promise<Map<string, Proces
   for (const name of (await readdir(folder)).sort()) {
     if (!/\.ya?ml$/.test(name)) continue
     const file = join(folder, name)
-    out.set(name.replace(/\.ya?ml$/, ''), parseProcessing(await readFile(file, 'utf8'), file))
+    const text = await readFile(file, 'utf8')
+    out.set(name.replace(/\.ya?ml$/, ''), checkProcessing(await readYamlSource(text), file))
   }
   return out
 }
 
 /** Parses and checks one processing file. */
 export function parseProcessing(text: string, file = '<inline>'): ProcessingSpec {
-  const src = parseYamlSource(text)
+  return checkProcessing(parseYamlSource(text), file)
+}
+
+function checkProcessing(src: YamlSource | YamlSyntaxError, file: string): ProcessingSpec {
   const fail = (pointer: string, what: string): never => {
     const line = 'lineOf' in src ? src.lineOf(pointer) : src.line
     throw new SandboxConfigError(

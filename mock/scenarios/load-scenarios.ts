@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { DEFAULTS } from '../options.js'
 import {
@@ -13,13 +14,17 @@ import {
 import { EFFECT_TYPES, type Scenario, type Step } from './types.js'
 import { isYamlSyntaxError, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js'
 
+/** Bump when what a checked scenario file is kept as changes. */
+const SCENARIO_CACHE_VERSION = '1'
+
 /** The JSON Schema every scenario file must match; it ships with the project. */
 export const SCENARIO_SCHEMA_FILE = join(DEFAULTS.bundledScenarios, 'scenario.schema.json')
 
 interface Parsed {
   file: string
   raw: RawScenario
-  source: YamlSource
+  /** The file parsed with positions, for a message naming a line (parsed again when it was cached). */
+  source: () => YamlSource
 }
 
 const fail = (file: string, message: string): never => {
@@ -61,14 +66,20 @@ export async function loadScenarios(
   log: (line: string) => void,
 ): Promise<Map<string, Scenario>> {
   // The schema ships with the project and is checked against the meta-schema by its tests: skipping
-  // that check here saves about 100 ms of start-up.
-  const ajv = new Ajv({
-    strict: false,
-    allErrors: false,
-    discriminator: true,
-    validateSchema: false,
-  })
-  const check = ajv.compile(JSON.parse(await readFile(SCENARIO_SCHEMA_FILE, 'utf8')) as object)
+  // that check here saves about 100 ms of start-up. It is compiled only when a file was not checked
+  // before: a file that passed is kept, parsed, under a hash of its text and the schema's.
+  const schemaText = await readFile(SCENARIO_SCHEMA_FILE, 'utf8')
+  let compiled: ValidateFunction | undefined
+  const check = (value: unknown): ValidateFunction => {
+    compiled ??= new Ajv({
+      strict: false,
+      allErrors: false,
+      discriminator: true,
+      validateSchema: false,
+    }).compile(JSON.parse(schemaText) as object)
+    compiled(value)
+    return compiled
+  }
   const parsed = new Map<string, Parsed>()
   for (const dir of dirs) {
     const names = await readdir(dir).catch((e: NodeJS.ErrnoException) =>
@@ -79,23 +90,33 @@ export async function loadScenarios(
     )
     for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
       const file = join(dir, name)
-      const source = parseYamlSource(await readFile(file, 'utf8'))
-      if (isYamlSyntaxError(source)) return fail(file, `line ${source.line}: ${source.message}`)
-      if (!check(source.value)) {
-        const e = pickError(check.errors!)
-        const pointer = e.keyword === 'discriminator' ? `${e.instancePath}/type` : e.instancePath
-        const at = pointer.split('/').slice(1).join('.') || 'the top level'
-        return fail(file, `line ${source.lineOf(pointer)}, at ${at}: ${explain(e)}`)
-      }
-      const raw = source.value as RawScenario
+      const text = await readFile(file, 'utf8')
       const id = basename(name, extname(name))
-      if (raw.name !== undefined && raw.name !== id)
-        fail(
-          file,
-          `line ${source.lineOf('/name')}: name "${raw.name}" differs from the file name "${id}"`,
-        )
+      const key = preparedKey('scenario', SCENARIO_CACHE_VERSION, schemaText, id, text)
+      let source: YamlSource | undefined
+      const sourceOf = (): YamlSource => (source ??= parseYamlSource(text) as YamlSource)
+      let raw = await readPrepared<RawScenario>(key)
+      if (raw === undefined) {
+        const read = parseYamlSource(text)
+        if (isYamlSyntaxError(read)) return fail(file, `line ${read.line}: ${read.message}`)
+        source = read
+        const checked = check(read.value)
+        if (checked.errors) {
+          const e = pickError(checked.errors)
+          const pointer = e.keyword === 'discriminator' ? `${e.instancePath}/type` : e.instancePath
+          const at = pointer.split('/').slice(1).join('.') || 'the top level'
+          return fail(file, `line ${read.lineOf(pointer)}, at ${at}: ${explain(e)}`)
+        }
+        raw = read.value as RawScenario
+        if (raw.name !== undefined && raw.name !== id)
+          fail(
+            file,
+            `line ${read.lineOf('/name')}: name "${raw.name}" differs from the file name "${id}"`,
+          )
+        void writePrepared(key, raw)
+      }
       if (parsed.has(id)) log(`scenarios: ${file} replaces ${parsed.get(id)!.file}`)
-      parsed.set(id, { file, raw, source })
+      parsed.set(id, { file, raw, source: sourceOf })
     }
   }
   const out = new Map<string, Scenario>()
@@ -122,7 +143,7 @@ function sequence(name: string, p: Parsed, plainOnes: Map<string, Scenario>): Sc
   const steps = raw.map((s, i): Step => {
     const at = `/sequence/${i}`
     if (s.calls === undefined && i < raw.length - 1)
-      fail(p.file, `line ${p.source.lineOf(at)}: only the last step may omit calls`)
+      fail(p.file, `line ${p.source().lineOf(at)}: only the last step may omit calls`)
     const base = {
       ...(s.calls !== undefined ? { calls: s.calls } : {}),
       ...(s.description ? { description: s.description } : {}),
@@ -133,7 +154,7 @@ function sequence(name: string, p: Parsed, plainOnes: Map<string, Scenario>): Sc
         const known = [...plainOnes.keys()].join(', ')
         return fail(
           p.file,
-          `line ${p.source.lineOf(`${at}/scenario`)}: step plays "${s.scenario}", which is not a plain scenario (known: ${known})`,
+          `line ${p.source().lineOf(`${at}/scenario`)}: step plays "${s.scenario}", which is not a plain scenario (known: ${known})`,
         )
       }
       const rules = played.steps[0]!.rules.map((r) => ({

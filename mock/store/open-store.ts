@@ -1,7 +1,6 @@
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { createMemoryStore } from './memory-store.js'
-import { redactUrl } from './redis-connection.js'
-import { createRedisStore } from './redis-store.js'
+import { redactUrl } from './redact-url.js'
 import type { Store } from './store.js'
 
 /** Pause between two readiness probes while start-up waits for Redis, ms. */
@@ -25,6 +24,8 @@ export async function openStore(
   if (state === 'memory') return createMemoryStore({ now })
   if (!/^rediss?:\/\//.test(state))
     return createMemoryStore({ file: state, now, ...(log ? { log } : {}) })
+  // Loaded only for a Redis state: the client library is not read at the start of the others.
+  const { createRedisStore } = await import('./redis-store.js')
   const store = await createRedisStore({ url: state, ...(log ? { log } : {}) })
   if (!(await store.ready())) {
     log?.(

@@ -1,7 +1,10 @@
 import { Redis } from 'ioredis'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
+import { redactUrl } from './redact-url.js'
 import { REDIS_SCRIPTS } from './redis-scripts.js'
 import { StoreUnavailableError } from './store.js'
+
+export { redactUrl } from './redact-url.js'
 
 /** A script of {@link REDIS_SCRIPTS}, called with its keys then its arguments. */
 type ScriptCall = (...args: Array<string | number>) => Promise<unknown>
@@ -21,11 +24,6 @@ export interface RedisConnectionOptions {
 
 /** Redis replies that mean "not now" rather than "wrong command". */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_m, auth: string) => `//${auth.split(':')[0] ?? ''}:***@`)
-}
 
 /** Checks a `redis://` / `rediss://` URL at start-up; a bad one is a configuration error. */
 export function checkRedisUrl(url: string): void {

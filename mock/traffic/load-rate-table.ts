@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises'
+import { preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { isYamlSyntaxError, parseYamlSource } from '../yaml/yaml-source.js'
 import { compileRateTable, isRateTableFault, rateExtension, type RateTable } from './rate-table.js'
+
+/** Bump when what a checked table is kept as changes. */
+const RATE_TABLE_CACHE_VERSION = '1'
 
 const where = (pointer: string): string => pointer.split('/').slice(1).join('.') || 'the top level'
 
@@ -32,13 +36,20 @@ export async function loadRateTable(
     const code = (cause as NodeJS.ErrnoException).code
     fail(code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`)
   }
-  const source = parseYamlSource(text)
-  if (isYamlSyntaxError(source)) return fail(`line ${source.line}: ${source.message}`)
-  const table = compileRateTable(source.value, file)
-  if (isRateTableFault(table))
-    return fail(
-      `line ${source.lineOf(table.pointer)}, at ${where(table.pointer)}: ${table.message}`,
-    )
+  // A table that compiled before is kept parsed under a hash of its text: no YAML, no schema check.
+  const key = preparedKey('rate-table', RATE_TABLE_CACHE_VERSION, text)
+  const cached = await readPrepared<unknown>(key)
+  let table = cached === undefined ? undefined : compileRateTable(cached, file, undefined, true)
+  if (table === undefined || isRateTableFault(table)) {
+    const source = parseYamlSource(text)
+    if (isYamlSyntaxError(source)) return fail(`line ${source.line}: ${source.message}`)
+    table = compileRateTable(source.value, file)
+    if (isRateTableFault(table))
+      return fail(
+        `line ${source.lineOf(table.pointer)}, at ${where(table.pointer)}: ${table.message}`,
+      )
+    void writePrepared(key, source.value)
+  }
   for (const op of contract.operations) {
     const ext = rateExtension(op)
     if (ext !== undefined && !table.groups.has(ext)) {

@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml'
+import { isPlainJson, preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
 
 /** A YAML file parsed for checking: its value, and the line of any place in it. */
 export interface YamlSource {
@@ -44,3 +45,27 @@ export function parseYamlSource(text: string): YamlSource | YamlSyntaxError {
 /** True when {@link parseYamlSource} failed. */
 export const isYamlSyntaxError = (v: YamlSource | YamlSyntaxError): v is YamlSyntaxError =>
   'message' in v
+
+/** Bump when the parser or its settings change, so that no stale value is reused. */
+const YAML_CACHE_VERSION = 'yaml2-1'
+
+/**
+ * {@link parseYamlSource} for a file read at start-up: a text parsed before is read back from the
+ * start-up cache (keyed by a hash of the text), and parsed again, for its positions, only when a
+ * message needs a line. A value JSON cannot carry unchanged, and a syntax error, are never kept.
+ */
+export async function readYamlSource(text: string): Promise<YamlSource | YamlSyntaxError> {
+  const key = preparedKey('yaml', YAML_CACHE_VERSION, text)
+  const cached = await readPrepared<{ value: unknown }>(key)
+  if (cached) {
+    let full: YamlSource | undefined
+    return {
+      value: cached.value,
+      lineOf: (pointer) => (full ??= parseYamlSource(text) as YamlSource).lineOf(pointer),
+    }
+  }
+  const source = parseYamlSource(text)
+  if (!isYamlSyntaxError(source) && isPlainJson(source.value))
+    void writePrepared(key, { value: source.value })
+  return source
+}

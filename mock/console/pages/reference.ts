@@ -65,7 +65,12 @@ export function registerReferencePages(router: Router, app: ConsoleApp): void {
     (a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method),
   )
   const byId = new Map(ops.map((op) => [op.id, op]))
-  const haystack = new Map(ops.map((op) => [op.id, searchText(ctx, op)]))
+  // The search text of every operation, made when the reference is first shown.
+  let texts: Map<string, string> | undefined
+  const haystack = {
+    get: (id: string): string | undefined =>
+      (texts ??= new Map(ops.map((op) => [op.id, searchText(ctx, op)]))).get(id),
+  }
 
   router.get('/reference', (req, res) => {
     const t = stringsOf(req)

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { PACKAGE_ROOT } from './options.js'
+
+/**
+ * Bump when the layout of cached files changes. What each caller caches carries its own version in
+ * its key; the package's version is in every key, so that an upgrade never reads an older build's work.
+ */
+const FORMAT = 'prepared-1'
+
+/**
+ * Folder of prepared start-up work (a parsed contract, checked data files), one per user of the
+ * machine: `<tmp>/sandbox-twin-cache-<uid>`, made private (0700). A folder that is not a private
+ * folder of this user (made by someone else, a symbolic link, writable by others) is never used.
+ */
+export const CACHE_DIR = join(
+  tmpdir(),
+  `sandbox-twin-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`,
+)
+
+const PACKAGE_VERSION = ((): string => {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      version?: string
+    }
+    return pkg.version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+})()
+
+/** A key for what `kind` prepares from `parts` (texts, versions): a hash of all of them. */
+export function preparedKey(kind: string, ...parts: readonly string[]): string {
+  const h = createHash('sha256').update(`${FORMAT}\u0000${PACKAGE_VERSION}\u0000${kind}`)
+  for (const part of parts) h.update('\u0000').update(part)
+  return `${kind}-${h.digest('hex').slice(0, 40)}`
+}
+
+let usable: Promise<boolean> | undefined
+
+/** Makes the folder once per process and checks that it is ours alone; `false`: no cache this run. */
+function cacheFolder(): Promise<boolean> {
+  return (usable ??= (async () => {
+    try {
+      await mkdir(CACHE_DIR, { recursive: true, mode: 0o700 })
+      const st = await lstat(CACHE_DIR)
+      if (!st.isDirectory()) return false
+      if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return false
+      return (st.mode & 0o022) === 0
+    } catch {
+      return false
+    }
+  })())
+}
+
+const sum = (payload: string): string => createHash('sha256').update(payload).digest('hex')
+
+/**
+ * Reads what was prepared under `key`, or `undefined` (never cached, unreadable, cut short, altered:
+ * each file carries the hash of its content, checked before use). Never throws.
+ */
+export async function readPrepared<T>(key: string): Promise<T | undefined> {
+  if (!(await cacheFolder())) return undefined
+  try {
+    const text = await readFile(join(CACHE_DIR, `${key}.json`), 'utf8')
+    const cut = text.indexOf('\n')
+    const head = JSON.parse(text.slice(0, cut)) as { key?: string; sum?: string }
+    const payload = text.slice(cut + 1)
+    if (cut < 0 || head.key !== key || head.sum !== sum(payload)) return undefined
+    return JSON.parse(payload) as T
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Keeps `value` (JSON) under `key`, in the background: written to a file of its own, then renamed
+ * over the old one, so that a reader (another process starting at the same moment) sees a whole file
+ * or none. A failure only costs the next start its time. Resolves once written or given up.
+ */
+export function writePrepared(key: string, value: unknown): Promise<void> {
+  const payload = JSON.stringify(value)
+  const file = join(CACHE_DIR, `${key}.json`)
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  return cacheFolder()
+    .then(async (ok) => {
+      if (!ok) return
+      await writeFile(temp, `${JSON.stringify({ key, sum: sum(payload) })}\n${payload}`, {
+        mode: 0o600,
+      })
+      await rename(temp, file)
+    })
+    .catch(() => rm(temp, { force: true }).catch(() => undefined))
+}
+
+/** True when `value` survives JSON unchanged: no dates, no `undefined`, no NaN, no class instances. */
+export function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (Array.isArray(value)) return value.every(isPlainJson)
+  if (typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  return Object.values(value).every(isPlainJson)
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  CACHE_DIR,
+  isPlainJson,
+  preparedKey,
+  readPrepared,
+  writePrepared,
+} from '../../mock/prepared-cache.js'
+import { isYamlSyntaxError, readYamlSource } from '../../mock/yaml/yaml-source.js'
+
+/** Waits (on I/O turns, not time) for a background write to land. */
+async function written(key: string): Promise<void> {
+  for (let i = 0; i < 5000 && !existsSync(join(CACHE_DIR, `${key}.json`)); i++)
+    await new Promise((r) => setImmediate(r))
+}
+
+// Each test's keys hold a fresh UUID: nothing another run left in the cache folder can answer them.
+const fresh = (kind: string): string => preparedKey(kind, randomUUID())
+
+describe('prepared cache', () => {
+  it('reads back what was written, in a folder and files only this user can read', async () => {
+    const key = fresh('test')
+    expect(await readPrepared(key)).toBeUndefined()
+    await writePrepared(key, { a: [1, 'two', null], b: { c: true } })
+    expect(await readPrepared(key)).toEqual({ a: [1, 'two', null], b: { c: true } })
+    expect(statSync(CACHE_DIR).mode & 0o077).toBe(0)
+    expect(statSync(join(CACHE_DIR, `${key}.json`)).mode & 0o077).toBe(0)
+  })
+
+  it('ignores a file whose content was altered, cut short or written for another key', async () => {
+    const key = fresh('test')
+    const file = join(CACHE_DIR, `${key}.json`)
+    await writePrepared(key, { value: 'original' })
+    const text = readFileSync(file, 'utf8')
+    writeFileSync(file, text.replace('original', 'poisoned'))
+    expect(await readPrepared(key)).toBeUndefined()
+    writeFileSync(file, text.slice(0, -3))
+    expect(await readPrepared(key)).toBeUndefined()
+    const other = fresh('test')
+    writeFileSync(join(CACHE_DIR, `${other}.json`), text)
+    expect(await readPrepared(other)).toBeUndefined()
+    writeFileSync(file, '{not json')
+    expect(await readPrepared(key)).toBeUndefined()
+  })
+
+  it('keys differ with the kind and with every part', () => {
+    expect(preparedKey('a', 'x', 'y')).not.toBe(preparedKey('b', 'x', 'y'))
+    expect(preparedKey('a', 'x', 'y')).not.toBe(preparedKey('a', 'xy'))
+    expect(preparedKey('a', 'x', 'y')).toBe(preparedKey('a', 'x', 'y'))
+  })
+
+  it('tells which values JSON carries unchanged', () => {
+    expect(isPlainJson({ a: [1, 'x', null, true], b: { c: -2.5 } })).toBe(true)
+    for (const bad of [new Date(0), { a: undefined }, [Number.NaN], new Map(), () => 1])
+      expect(isPlainJson(bad)).toBe(false)
+  })
+
+  it('reads a YAML data file back from the cache, and parses it again only for a line', async () => {
+    const text = `id: ${randomUUID()}\nlist:\n  - a\n  - b: 2\n`
+    const first = await readYamlSource(text)
+    await written(preparedKey('yaml', 'yaml2-1', text))
+    const second = await readYamlSource(text)
+    if (isYamlSyntaxError(first) || isYamlSyntaxError(second)) throw new Error('not parsed')
+    expect(second.value).toEqual(first.value)
+    expect(second.lineOf('/list/1/b')).toBe(4)
+  })
+})
