@@ -113,7 +113,7 @@ async function runShareSection() {
       'p99 ms'.padStart(8) +
       'CPU µs/req'.padStart(12) +
       'peak RSS MB'.padStart(13) +
-      '  share of node:http',
+      '  share of node:http: req/s; CPU per request',
   )
   for (const r of shares.rows)
     console.log(
@@ -123,7 +123,7 @@ async function runShareSection() {
         String(r.p99).padStart(8) +
         String(Math.round(r.cpuUsPerRequest)).padStart(12) +
         String(r.peakRssMb).padStart(13) +
-        `  ${pct(r.share.median)} (${pct(r.share.low)}–${pct(r.share.high)})` +
+        `  ${pct(r.share.median)} (${pct(r.share.low)}–${pct(r.share.high)}); ${pct(r.cpuShare.median)} (${pct(r.cpuShare.low)}–${pct(r.cpuShare.high)})` +
         (r.bar ? `, bar >= ${pct(r.bar)}` : '') +
         (r.faults ? `  (${r.faults} errors or non-2xx)` : ''),
     )

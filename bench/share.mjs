@@ -96,7 +96,7 @@ export async function measureShares(options) {
   const rows = new Map(
     all.map((v) => [
       v.name,
-      { rps: [], p99: [], cpuUs: [], share: [], rss: [], paced: [], faults: 0 },
+      { rps: [], p99: [], cpuUs: [], share: [], cpuShare: [], rss: [], paced: [], faults: 0 },
     ]),
   )
   try {
@@ -118,13 +118,14 @@ export async function measureShares(options) {
             x.cpuUs = ((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * seconds)
             got.set(s.variant.name, x)
           }
-          const ref = got.get('node-http').rps
+          const ref = got.get('node-http')
           for (const [name, x] of got) {
             const row = rows.get(name)
+            row.cpuShare.push(ref.cpuUs / x.cpuUs)
             row.rps.push(x.rps)
             row.p99.push(x.p99)
             row.cpuUs.push(x.cpuUs)
-            row.share.push(x.rps / ref)
+            row.share.push(x.rps / ref.rps)
             row.faults += x.non2xx + x.errors
           }
         }
@@ -133,17 +134,15 @@ export async function measureShares(options) {
             `share: round ${r + 1}/${rounds}: ${s.variant.name} at ${rate} req/s for ${paceSeconds} s`,
           )
           const url = new URL(s.req.url)
-          rows
-            .get(s.variant.name)
-            .paced.push(
-              await paced({
-                port: s.port,
-                path: url.pathname + url.search,
-                headers: s.req.headers,
-                rate,
-                seconds: paceSeconds,
-              }),
-            )
+          rows.get(s.variant.name).paced.push(
+            await paced({
+              port: s.port,
+              path: url.pathname + url.search,
+              headers: s.req.headers,
+              rate,
+              seconds: paceSeconds,
+            }),
+          )
         }
         for (const s of servers) rows.get(s.variant.name).rss.push(peakRss(s.child.pid))
       } finally {
@@ -166,6 +165,7 @@ export async function measureShares(options) {
         p99: median(row.p99),
         cpuUsPerRequest: median(row.cpuUs),
         share: spread(row.share),
+        cpuShare: spread(row.cpuShare),
         peakRssMb: Math.max(...row.rss),
         faults: row.faults,
         ...(pacedRuns.length
