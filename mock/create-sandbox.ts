@@ -102,6 +102,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     seed: opts.seed,
     documentBaseUrl: opts.publicUrl,
     ...(opts.locale ? { locale: opts.locale } : {}),
+    nullRate: opts.nullRate,
   })
   const ctx: SandboxContext = {
     options: opts,

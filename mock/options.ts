@@ -35,6 +35,11 @@ export interface SandboxOptions {
   seed?: number
   /** Language of generated data and error messages: `'fr'` or `'en'`. Default: the contract's own. */
   locale?: 'fr' | 'en'
+  /**
+   * Share (0 to 1) of nullable fields answered `null` although a value fits, seeded, to test a
+   * client's robustness. Default `0`: null only where the field's meaning says absent.
+   */
+  nullRate?: number
   /** `'memory'`, a lowdb file path, or `redis://host:port/db`. Default `'memory'` (the CLI uses `.sandbox/state.json`). */
   state?: string
   /** Admin token for `/__sandbox/`. Default: 32 random bytes, hex. */
@@ -180,6 +185,7 @@ export interface ResolvedOptions {
   seed: number
   /** Unset: the contract's own language. */
   locale?: 'fr' | 'en'
+  nullRate: number
   state: string
   adminToken: string
   auth: boolean
@@ -222,6 +228,7 @@ export const DEFAULTS = {
   fixtureCheck: 'summary',
   bundledScenarios: bundled('scenarios'),
   seed: 1,
+  nullRate: 0,
   state: 'memory',
   auth: true,
   publicUrl: 'http://127.0.0.1:8080',
@@ -332,6 +339,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     ],
     seed,
     ...(options.locale !== undefined ? { locale: checkLocale(options.locale) } : {}),
+    nullRate: checkShare('nullRate', options.nullRate ?? DEFAULTS.nullRate),
     state: options.state ?? DEFAULTS.state,
     adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
     auth: options.auth ?? DEFAULTS.auth,
@@ -364,6 +372,12 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   }
   if (resolved.adminToken.length < 16) fail('option adminToken must be at least 16 characters long')
   return Object.freeze(resolved)
+}
+
+function checkShare(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
+    fail(`option ${name} must be a number from 0 to 1, got ${String(value)}`)
+  return value as number
 }
 
 function checkLocale(locale: unknown): 'fr' | 'en' {

@@ -26,3 +26,13 @@ export function numberFlag(_flag: string) {
     return n
   }
 }
+
+/** Parses a share from 0 to 1 (`0.2`), or fails with commander's usage error. */
+export function shareFlag(_flag: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!value.trim() || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError('Expected a number from 0 to 1, such as 0.2.')
+    return n
+  }
+}

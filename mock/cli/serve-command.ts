@@ -4,7 +4,7 @@ import { createSandbox, type Sandbox } from '../create-sandbox.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { DEFAULTS, type SandboxOptions } from '../options.js'
 import { printBanner } from './banner.js'
-import { intFlag, numberFlag } from './flags.js'
+import { intFlag, numberFlag, shareFlag } from './flags.js'
 
 /** Flags of `sandbox-twin serve`, as commander parses them. */
 export interface ServeFlags {
@@ -16,6 +16,7 @@ export interface ServeFlags {
   scenarios?: string
   seed: number
   locale?: 'fr' | 'en'
+  nullRate?: number
   state: string
   adminToken?: string
   publicUrl?: string
@@ -82,6 +83,12 @@ export function registerServeCommand(program: Command): void {
       new Option('--seed <n>', 'seed of all generated data')
         .default(DEFAULTS.seed)
         .argParser(intFlag('--seed', 0, 2 ** 31 - 1)),
+    )
+    .addOption(
+      new Option(
+        '--null-rate <share>',
+        'share (0 to 1) of nullable fields answered null although a value fits, for robustness tests (default 0)',
+      ).argParser(shareFlag('--null-rate')),
     )
     .addOption(
       new Option(
@@ -226,6 +233,7 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),
     seed: flags.seed,
     ...(flags.locale ? { locale: flags.locale } : {}),
+    ...(flags.nullRate !== undefined ? { nullRate: flags.nullRate } : {}),
     state:
       flags.state === 'memory' || /^rediss?:\/\//.test(flags.state)
         ? flags.state

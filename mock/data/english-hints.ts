@@ -77,8 +77,6 @@ export function englishHints(req: FieldRequest): unknown[] | undefined {
     return [
       `https://example.com/${who.login}/${f.string.alphanumeric({ length: 6, casing: 'lower' })}`,
     ]
-  if (/^(description|bio|summary|body|message|comment|note|title)$/.test(k))
-    return [f.lorem.sentence()]
   if (/(^|_)(currency)$/.test(k)) return ['usd', 'USD', 'eur']
   return undefined
 }

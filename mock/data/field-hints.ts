@@ -1,6 +1,7 @@
 /**
  * The order in which a field's value is looked for, before any type-based fallback: the caller's
- * resolver, then the person, company and address the field talks about, then generic name
+ * resolver, then the code beside the field (its label, its reference), then the person, company and
+ * address the field talks about, then generic name
  * heuristics. Also tells how long an array of establishments, officers or given names should be.
  */
 import { addressFields } from './address-fields.js'
@@ -8,6 +9,7 @@ import { englishHints } from './english-hints.js'
 import { companyFields } from './company-fields.js'
 import type { FieldRequest } from './generation-types.js'
 import { nameHints } from './name-hints.js'
+import { pairedValues } from './paired-values.js'
 import { PERSON_KEYS, personFields } from './person-fields.js'
 import { subjectOf } from './subject.js'
 
@@ -22,6 +24,13 @@ export function suggest(req: FieldRequest, accept: (value: unknown) => unknown):
   const own = req.ctx.resolve?.(req)
   if (own) {
     for (const value of own) {
+      const kept = accept(value)
+      if (kept !== NONE) return kept
+    }
+  }
+  const paired = pairedValues(req)
+  if (paired) {
+    for (const value of paired) {
       const kept = accept(value)
       if (kept !== NONE) return kept
     }

@@ -39,6 +39,14 @@ export interface GenerationOptions {
   resolve?: FieldResolver
   /** `'en'`: English name hints instead of the French company and person records. Default `'fr'`. */
   locale?: 'fr' | 'en'
+  /** The period the request asks about: dates, years and `millesime` follow it. Default: none. */
+  period?: { year?: number; month?: number }
+  /**
+   * Share (0 to 1) of nullable values that come out `null` although the generator would fill them,
+   * drawn from the seeded faker: clients that type such fields as always present meet production's
+   * occasional nulls. Default `0`: null only where the field's meaning says absent.
+   */
+  nullRate?: number
 }
 
 /** Builds the context of one generation. */
@@ -51,6 +59,8 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
     path: [],
     maxDepth: options.maxDepth ?? 8,
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.period ? { period: options.period } : {}),
+    ...(options.nullRate ? { nullRate: options.nullRate } : {}),
     locals: new Map(),
     objects: [],
     items: new Map(),
@@ -81,6 +91,19 @@ function cutShort(node: SchemaNode, ctx: GenerationContext): boolean {
   return (
     repeats(node, ctx) > 0 || ctx.ancestors.length > ctx.maxDepth * 3 || (ctx.count ?? 0) > BUDGET
   )
+}
+
+/** True when the null rate option draws `null` for this property (never without the option). */
+function blankedByRate(node: SchemaNode, ctx: GenerationContext): boolean {
+  if (!ctx.nullRate) return false
+  const nullable =
+    node.nullable ||
+    (node.branches?.some((b) => {
+      const n = nodeOf(b)
+      return n.nullable || n.types[0] === 'null'
+    }) ??
+      false)
+  return nullable && ctx.faker.number.float() < ctx.nullRate
 }
 
 /** Generates a value that validates against `schema` (see the module note for the sources). */
@@ -157,12 +180,10 @@ function walkObject(
     const required = node.required.has(name)
     if (!required && (short || child.writeOnly === true)) continue
     ctx.path.push(name)
-    out[name] = walk(nodeOf(child), ctx, {
-      key: name,
-      parentKey: place.key,
-      siblings: names,
-      index: undefined,
-    })
+    const childNode = nodeOf(child)
+    out[name] = blankedByRate(childNode, ctx)
+      ? null
+      : walk(childNode, ctx, { key: name, parentKey: place.key, siblings: names, index: undefined })
     ctx.path.pop()
   }
   // Required names without a schema, and room left by minProperties, get values of `additionalProperties`.
@@ -172,7 +193,7 @@ function walkObject(
   if (node.minProperties !== undefined && node.additional !== false) {
     free = Math.max(free, node.minProperties - Object.keys(out).length - wanted.length)
   }
-  for (let i = 0; i < free; i++) wanted.push(`${ctx.faker.lorem.word()}_${i + 1}`)
+  for (let i = 0; i < free; i++) wanted.push(`${ctx.locale === 'en' ? 'field' : 'champ'}_${i + 1}`)
   for (const name of wanted) {
     ctx.path.push(name)
     out[name] = walk(nodeOf(extra), ctx, {

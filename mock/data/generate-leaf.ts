@@ -32,22 +32,16 @@ export function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): un
     const open = node.enum.filter((v) => v !== null)
     const fitting = open.filter((v) => fitsNode(v, node))
     const values = fitting.length ? fitting : open
+    // The contract's example is the common case (an attestation delivered, a company active): it
+    // comes out about half the time, the other values share the rest.
+    if (values.length > 1 && values.includes(node.example as never) && ctx.faker.datatype.boolean())
+      return node.example
     if (values.length) return values[ctx.faker.number.int(values.length - 1)]
     // An empty enum allows nothing: the example, else null, is the least wrong answer.
     return node.example !== undefined ? node.example : null
   }
   switch (node.types[0]) {
     case 'string':
-      // Nothing tells what this text would hold: a nullable one is better null than lorem ipsum.
-      if (
-        node.nullable &&
-        node.example == null &&
-        !node.format &&
-        !node.pattern &&
-        !node.minLength
-      ) {
-        return null
-      }
       return stringFor(node, ctx, place.key)
     case 'integer':
     case 'number':

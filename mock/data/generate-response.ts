@@ -22,6 +22,11 @@ export interface DataGeneratorOptions {
   maxDepth?: number
   /** Language of the data. Default: the contract's own (French public APIs get French data). */
   locale?: 'fr' | 'en'
+  /**
+   * Share (0 to 1) of nullable fields answered `null` although a value would fit, for robustness
+   * tests; seeded like every other draw. Default `0`: null only where the field means absent.
+   */
+  nullRate?: number
 }
 
 export interface DataGenerator {
@@ -102,11 +107,26 @@ export function createDataGenerator(
         locale,
         ...(id ? { entity: entityFor(id, options.seed) } : {}),
         resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
+        ...periodOf(params),
+        ...(options.nullRate ? { nullRate: options.nullRate } : {}),
         ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
       })
       return generateFromSchema(schema, ctx)
     },
   }
+}
+
+/** The year and month a request asks about (`year`, `annee`, `month`, `mois`), when it names them. */
+function periodOf(
+  params: Readonly<Record<string, string>>,
+): { period: { year?: number; month?: number } } | Record<string, never> {
+  const year = Number(params.year ?? params.annee)
+  const month = Number(params.month ?? params.mois)
+  const period: { year?: number; month?: number } = {}
+  if (Number.isInteger(year) && year >= 1900 && year <= 2999) period.year = year
+  if (period.year !== undefined && Number.isInteger(month) && month >= 1 && month <= 12)
+    period.month = month
+  return period.year !== undefined ? { period } : {}
 }
 
 /** The schema of `status`, else of the first 2XX response that has one. */

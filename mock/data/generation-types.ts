@@ -55,6 +55,10 @@ export interface GenerationContext {
   items: Map<number, readonly string[]>
   /** Language of the data: `'en'` uses English name hints, not French records. */
   locale?: 'fr' | 'en'
+  /** The period the request asks about (`year`, `month` parameters), which dated fields follow. */
+  period?: { year?: number; month?: number }
+  /** Share of nullable properties left `null` on purpose (see `GenerationOptions.nullRate`). */
+  nullRate?: number
   /** Values generated so far in this body (a budget against huge schemas). */
   count?: number
 }

@@ -7,15 +7,13 @@ import type { FieldRequest } from './generation-types.js'
 import { vatNumber } from './identifiers.js'
 import { personEmail } from './person-fields.js'
 import { drawLastName } from './person.js'
-import { REFERENCE_DATE, randomDigits } from './seeded.js'
+import { randomDigits } from './seeded.js'
 import type { Subject } from './subject.js'
-import { dateAround, writeDate } from './values.js'
+import { dateFor, timelineOf, yearOf } from './timeline.js'
+import { writeDate } from './values.js'
 
 const DATE =
   /^(date|dt|jour)(_|$)|_(date|le|at|on)$|^timestamp$|_timestamp$|mise_a_jour|^(updated|created|modified)/
-const FUTURE = /fin|expir|valid|echeance|until|end|peremption/
-// A start is in the past even when its name speaks of validity (date_debut_validite < date_fin_validite).
-const START = /debut|start|creat|emission|delivr|ouverture/
 const YEAR = /^(annee|year)(_|$)|_(annee|year)$/
 // Whole words only (between underscores): `declaration` holds "ratio", `donnees` "don".
 const AMOUNT =
@@ -33,20 +31,24 @@ export function nameHints(req: FieldRequest, s: Subject): readonly unknown[] | u
   const { faker } = req.ctx
   const node = req.node
   if (/(^|_)expires_in$|^ttl$/.test(k)) return [positiveExample(req) ?? 86_400]
-  if (DATE.test(k)) {
-    const date = START.test(k)
-      ? dateAround(faker, FUTURE.test(k) ? 0.5 : 8)
-      : FUTURE.test(k)
-        ? dateAround(faker, 0, 3)
-        : dateAround(faker, 4)
-    return [writeDate(date, node)]
-  }
+  if (DATE.test(k)) return [writeDate(dateFor(req.ctx, k), node)]
   if (YEAR.test(k)) {
-    const year = REFERENCE_DATE.getUTCFullYear() - faker.number.int({ min: 1, max: 4 })
+    const year = yearOf(req.ctx)
     return [String(year), year]
   }
+  if (k === 'millesime') {
+    // The form's year and version (`202201`): the year of the period, never a later one.
+    const year = yearOf(req.ctx)
+    return [`${year}0${faker.number.int({ min: 1, max: 3 })}`, `${year}01`]
+  }
+  if (/^duree_exercice$|^(nombre_)?jours_exercice$/.test(k)) {
+    const line = timelineOf(req.ctx)
+    const days =
+      Math.round((line.periodEnd.getTime() - line.periodStart.getTime()) / 86_400_000) + 1
+    return [days]
+  }
   if (/^(mois|month)$/.test(k)) {
-    const month = faker.number.int({ min: 1, max: 12 })
+    const month = req.ctx.period?.month ?? timelineOf(req.ctx).periodEnd.getUTCMonth() + 1
     return [String(month).padStart(2, '0'), month]
   }
   if (/^(rang|rank|position|ordre)$/.test(k)) return [rankOf(req)]

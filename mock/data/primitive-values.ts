@@ -1,9 +1,10 @@
 /**
  * Type-based fallbacks, used when no suggestion fits: strings from the format, the example, the
- * pattern or words; numbers within the bounds, around the example, on `multipleOf`.
+ * pattern or text that fits the field (see `freeText`); numbers within the bounds, around the example, on `multipleOf`.
  */
 import type { Faker } from '@faker-js/faker'
-import { codePoints, fitsNode, isMultipleOf } from './fits.js'
+import { fitsNode, isMultipleOf } from './fits.js'
+import { freeText } from './free-text.js'
 import type { GenerationContext } from './generation-types.js'
 import { samplePattern } from './pattern-sample.js'
 import type { SchemaNode } from './schema-node.js'
@@ -28,7 +29,7 @@ export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string)
     const fromPattern = sampleFitting(node, faker)
     if (fromPattern !== undefined) return fromPattern
   }
-  const text = words(node, faker)
+  const text = freeText(node, ctx, key)
   if (fitsNode(text, node) || !node.pattern) return text
   // Words that break the pattern are never sent: the example, then the pattern without its bounds.
   if (typeof node.example === 'string' && fitsNode(node.example, node)) return node.example
@@ -67,17 +68,6 @@ function fromExample(example: string, ctx: GenerationContext, key: string): stri
     return varyExample(example, ctx.faker)
   }
   return example
-}
-
-/** A few lorem words, stretched or cut to the node's length bounds. */
-function words(node: SchemaNode, faker: Faker): string {
-  const min = node.minLength ?? 0
-  const max = node.maxLength ?? Math.max(min, 60)
-  let text = faker.lorem.words(faker.number.int({ min: 1, max: 4 }))
-  while (codePoints(text) < min) text += ` ${faker.lorem.word()}`
-  if (codePoints(text) > max) text = [...text].slice(0, max).join('')
-  // A cut may end on a space; lengths stay within bounds either way.
-  return codePoints(text.trimEnd()) >= min ? text.trimEnd() : text
 }
 
 /** A number within the node's bounds (around its example when unbounded), on `multipleOf`. */

@@ -87,11 +87,11 @@ export function valueForFormat(format: string, faker: Faker): string | undefined
     case 'ipv6':
       return faker.internet.ipv6()
     case 'byte':
-      return Buffer.from(faker.lorem.word()).toString('base64')
+      return Buffer.from(`document-${randomDigits(faker, 6)}`).toString('base64')
     case 'duration':
       return `P${faker.number.int({ min: 1, max: 30 })}D`
     case 'json-pointer':
-      return `/${faker.lorem.word()}`
+      return `/data/${faker.number.int(9)}`
     case 'regex':
       return '^[a-z]+$'
     case 'boolean': // not a JSON Schema format, but contracts use it for "true"/"false" strings
@@ -101,11 +101,16 @@ export function valueForFormat(format: string, faker: Faker): string | undefined
   }
 }
 
-const slugWord = (faker: Faker): string =>
-  faker.lorem
-    .word({ length: { min: 4, max: 9 } })
-    .toLowerCase()
-    .replace(/[^a-z]/g, '') || 'exemple'
+const slugWord = (faker: Faker): string => plainWord(faker, 'fr')
+
+/** A word for made-up host names: plain French (or English), no accents. */
+export function plainWord(faker: Faker, locale: 'fr' | 'en' | undefined): string {
+  const list =
+    locale === 'en'
+      ? ['example', 'services', 'studio', 'partners', 'office']
+      : ['exemple', 'services', 'conseil', 'atelier', 'groupe', 'bureau', 'reseau', 'solutions']
+  return list[faker.number.int(list.length - 1)]!
+}
 
 const UPPER = /^[^a-z]*[A-Z][^a-z]*$/
 const LOWER = /^[^A-Z]*[a-z][^A-Z]*$/
