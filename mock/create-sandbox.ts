@@ -11,6 +11,7 @@ import { createErrorBodies } from './contract/error-body.js'
 import { loadContract } from './contract/load-contract.js'
 import { createRouter } from './contract/router.js'
 import { createRequestValidator } from './contract/validate-request.js'
+import { factsFromCases } from './data/case-facts.js'
 import { createDataGenerator } from './data/generate-response.js'
 import { loadMagicIdentifiers } from './data/magic-identifiers.js'
 import { loadCases } from './cases/load-cases.js'
@@ -103,6 +104,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     documentBaseUrl: opts.publicUrl,
     ...(opts.locale ? { locale: opts.locale } : {}),
     nullRate: opts.nullRate,
+    // What the fixture cases say about a SIREN or an RNA holds in every generated answer too.
+    facts: factsFromCases([...cases.values()].flat()),
   })
   const ctx: SandboxContext = {
     options: opts,

@@ -152,7 +152,8 @@ function drawCapital(faker: Faker, short: string): number {
   return faker.helpers.arrayElement([1_000, 1_500, 5_000, 10_000, 50_000, 100_000, 250_000])
 }
 
-function drawOfficers(faker: Faker, form: LegalForm): Person[] {
+/** Officers of a legal unit of form `form`, in the roles its kind has. */
+export function drawOfficers(faker: Faker, form: LegalForm): Person[] {
   const roles: readonly string[] =
     form.code === '9220'
       ? ROLES.association

@@ -11,6 +11,7 @@ import type { FieldRequest } from './generation-types.js'
 import { nameHints } from './name-hints.js'
 import { pairedValues } from './paired-values.js'
 import { PERSON_KEYS, personFields } from './person-fields.js'
+import { nodeOf } from './schema-node.js'
 import { subjectOf } from './subject.js'
 
 /** Marks "no suggestion fits". */
@@ -78,6 +79,11 @@ export function suggestLength(req: FieldRequest): number | null | undefined {
     return s.personContext ? (s.person?.prenoms.length ?? null) : undefined
   }
   const entity = req.ctx.entity
+  // A body that is a list of officers (`data: [{ data: { fonction, nom, prenom } }]`): one per
+  // officer of the legal unit; an individual entrepreneur's only officer is the person.
+  if (entity && k === 'data' && req.ctx.path.length === 1 && listsOfficers(req)) {
+    return entity.company.dirigeants.length
+  }
   if (
     !entity ||
     req.ctx.path.some((seg, i) => typeof seg === 'number' && req.ctx.path[i - 1] !== 'data')
@@ -87,4 +93,14 @@ export function suggestLength(req: FieldRequest): number | null | undefined {
   if (k === 'etablissements') return entity.company.etablissements.length
   if (/dirigeant|mandataire|representant/.test(k)) return entity.company.dirigeants.length
   return undefined
+}
+
+/** Whether the items of the array being asked about describe officers (a `fonction` beside names). */
+function listsOfficers(req: FieldRequest): boolean {
+  const items = req.node.items
+  if (!items) return false
+  const item = nodeOf(items)
+  const inner = item.properties.find(([name]) => name === 'data')
+  const names = inner ? nodeOf(inner[1]).names : item.names
+  return names.includes('fonction') && names.some((n) => /^(nom|prenoms?)$/.test(n))
 }

@@ -14,6 +14,7 @@ import { leaf, request, type Place } from './generate-leaf.js'
 import type { FieldResolver, GenerationContext, GenerationEntity } from './generation-types.js'
 import { mergeAllOf } from './merge-schemas.js'
 import { nodeOf, type SchemaNode } from './schema-node.js'
+import type { World } from './world.js'
 
 export type {
   FieldRequest,
@@ -35,6 +36,8 @@ export interface GenerationOptions {
    * at their minimum. Finite schemas are generated whole, however deep. Default `8`.
    */
   maxDepth?: number
+  /** The companies of the data set, corrected by fixture cases. Default: those of `seed`. */
+  world?: World
   /** Resolver asked first for every primitive value. Default: none. */
   resolve?: FieldResolver
   /** `'en'`: English name hints instead of the French company and person records. Default `'fr'`. */
@@ -60,6 +63,7 @@ export function createGenerationContext(options: GenerationOptions): GenerationC
     maxDepth: options.maxDepth ?? 8,
     ...(options.resolve ? { resolve: options.resolve } : {}),
     ...(options.period ? { period: options.period } : {}),
+    ...(options.world ? { world: options.world } : {}),
     ...(options.nullRate ? { nullRate: options.nullRate } : {}),
     locals: new Map(),
     objects: [],

@@ -5,13 +5,13 @@
  */
 import type { Contract, JsonSchema, Operation } from '../contract/types.js'
 import { contractLocale } from '../contract/contract-locale.js'
-import { companyFor, establishmentFor } from './company.js'
 import { documentUrl } from './documents.js'
 import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
 import type { FieldResolver, GenerationEntity } from './generation-types.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { createSeededFaker } from './seeded.js'
 import { hasSibling } from './sibling-names.js'
+import { createWorld, RNA, type World, type WorldFacts } from './world.js'
 
 export interface DataGeneratorOptions {
   /** Seed of the data set: change it to get other companies. */
@@ -27,6 +27,11 @@ export interface DataGeneratorOptions {
    * tests; seeded like every other draw. Default `0`: null only where the field means absent.
    */
   nullRate?: number
+  /**
+   * What fixture cases say about legal units (see `factsFromCases`): generated answers about those
+   * SIRENs and RNAs agree with the cases. Default: none.
+   */
+  facts?: WorldFacts
 }
 
 export interface DataGenerator {
@@ -68,17 +73,33 @@ export function findIdentifier(
   return undefined
 }
 
+/**
+ * The association an RNA parameter names (`siren_or_rna=W751004076`), as the SIREN of its legal
+ * unit, when no parameter names a SIREN or SIRET.
+ */
+export function findRna(
+  params: Readonly<Record<string, string>>,
+  world: World,
+): RequestIdentifier | undefined {
+  for (const [param, raw] of Object.entries(params)) {
+    const value = raw.trim().toUpperCase()
+    if (/rna/i.test(param) && RNA.test(value))
+      return { param, value: world.sirenOfRna(value), kind: 'siren' }
+  }
+  return undefined
+}
+
 /** The company and establishment of an identifier (for a SIREN, its head office). */
 export function entityFor(
   id: Pick<RequestIdentifier, 'value' | 'kind'>,
-  seed: number,
+  world: World,
 ): GenerationEntity {
   if (id.kind === 'siret') {
-    const establishment = establishmentFor(id.value, seed)
+    const establishment = world.establishment(id.value)
     return { kind: 'siret', company: establishment.company, establishment }
   }
-  const company = companyFor(id.value, seed)
-  return { kind: 'siren', company, establishment: establishmentFor(company.siretSiege, seed) }
+  const company = world.company(id.value)
+  return { kind: 'siren', company, establishment: world.establishment(company.siretSiege) }
 }
 
 /** Creates the generator of a contract's response bodies. */
@@ -88,6 +109,7 @@ export function createDataGenerator(
 ): DataGenerator {
   const locale = options.locale ?? contractLocale(contract)
   const random = createSeededFaker(locale)
+  const world = createWorld(options.seed, options.facts)
   const schemas = new Map<string, JsonSchema | undefined>()
   for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
   return {
@@ -96,7 +118,7 @@ export function createDataGenerator(
       if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
       const schema = schemas.get(cacheKey)
       if (!schema) return undefined
-      const id = findIdentifier(params)
+      const id = findIdentifier(params) ?? findRna(params, world)
       const pairs = Object.keys(params)
         .sort()
         .map((k) => `${k}=${params[k]}`)
@@ -105,7 +127,8 @@ export function createDataGenerator(
         faker,
         seed: options.seed,
         locale,
-        ...(id ? { entity: entityFor(id, options.seed) } : {}),
+        world,
+        ...(id ? { entity: entityFor(id, world) } : {}),
         resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
         ...periodOf(params),
         ...(options.nullRate ? { nullRate: options.nullRate } : {}),

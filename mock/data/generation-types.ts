@@ -2,6 +2,7 @@
 import type { Faker } from '@faker-js/faker'
 import type { Company, Establishment } from './company.js'
 import type { SchemaNode } from './schema-node.js'
+import type { World } from './world.js'
 
 /** The company a request is about, when it names a SIREN or a SIRET. */
 export interface GenerationEntity {
@@ -35,6 +36,8 @@ export interface GenerationContext {
   faker: Faker
   /** Seed of the data set, for looking up companies (`companyFor`) met along the way. */
   seed: number
+  /** The companies of this data set, corrected by the fixture cases. Default: the seed's own. */
+  world?: World
   entity?: GenerationEntity
   /** JSON path of the value being generated (property names and array indexes). */
   path: (string | number)[]

@@ -71,7 +71,7 @@ function readSubject(req: FieldRequest): Subject {
       const arrayKey = ctx.path[i - 1]
       if (arrayKey === 'data' && i === 1) listIndex = seg
       else if (typeof arrayKey === 'string' && /etablissements$/.test(arrayKey)) {
-        establishment = establishmentFor(nthSiret(entity.company, seg), ctx.seed)
+        establishment = establishmentOf(nthSiret(entity.company, seg), ctx)
         level = 'establishment'
       } else if (typeof arrayKey === 'string' && PEOPLE_ARRAYS.test(arrayKey)) {
         person = entity.company.dirigeants[seg] ?? otherPerson(ctx, i + 1)
@@ -110,7 +110,12 @@ function readSubject(req: FieldRequest): Subject {
 }
 
 function siegeOf(company: Company, ctx: GenerationContext): Establishment {
-  return establishmentFor(company.siretSiege, ctx.seed)
+  return establishmentOf(company.siretSiege, ctx)
+}
+
+/** An establishment of the generation's world (fixture facts included). */
+function establishmentOf(siret: string, ctx: GenerationContext): Establishment {
+  return ctx.world ? ctx.world.establishment(siret) : establishmentFor(siret, ctx.seed)
 }
 
 /** The SIRET of the n-th establishment of a company (head office first), inventing more as needed. */
@@ -151,10 +156,8 @@ function other(ctx: GenerationContext, req: FieldRequest, end: number): Subject 
   const key = `other:${anchorOf(ctx, req.index !== undefined ? ctx.path.length : end)}`
   let subject = ctx.locals.get(key) as Subject | undefined
   if (!subject) {
-    const company = companyFor(
-      otherSiren(ctx.seed, ctx.faker.number.int(OTHER_COMPANIES - 1)),
-      ctx.seed,
-    )
+    const siren = otherSiren(ctx.seed, ctx.faker.number.int(OTHER_COMPANIES - 1))
+    const company = ctx.world ? ctx.world.company(siren) : companyFor(siren, ctx.seed)
     const establishment = siegeOf(company, ctx)
     const person = company.personnePhysique ?? createPerson(ctx.faker)
     subject = {

@@ -84,7 +84,7 @@ describe('free text on small schemas', () => {
         reference: { type: 'string', enum: ['IS1', 'IS2', 'BIC1', 'BIC2', 'BNC1'] },
       },
     }
-    const table = new Map(describedValues(schema.properties!.code as JsonSchema).pairs)
+    const table = new Map(describedValues((schema.properties as Record<string, JsonSchema>).code!).pairs)
     const seen = new Set<string>()
     for (let seed = 1; seed <= 40; seed++) {
       const v = generate(schema, seed) as { code: string; libelle: string; reference: string }
