@@ -15,6 +15,8 @@ import {
 import { createDataGenerator, type DataGenerator } from '../../mock/data/generate-response.js'
 import { luhnComplete } from '../../mock/data/identifiers.js'
 import { REFERENCE_DATE, createSeededFaker, deriveSeed } from '../../mock/data/seeded.js'
+import { shareFlag } from '../../mock/cli/flags.js'
+import { resolveOptions } from '../../mock/options.js'
 import { realContractPath } from '../helpers/real-contract.js'
 import { hitsByOperation, loremHits, loremWordsIn, measureRealism } from './realism-measure.js'
 
@@ -84,7 +86,9 @@ describe('free text on small schemas', () => {
         reference: { type: 'string', enum: ['IS1', 'IS2', 'BIC1', 'BIC2', 'BNC1'] },
       },
     }
-    const table = new Map(describedValues((schema.properties as Record<string, JsonSchema>).code!).pairs)
+    const table = new Map(
+      describedValues((schema.properties as Record<string, JsonSchema>).code!).pairs,
+    )
     const seen = new Set<string>()
     for (let seed = 1; seed <= 40; seed++) {
       const v = generate(schema, seed) as { code: string; libelle: string; reference: string }
@@ -258,5 +262,20 @@ describe('on the real contract (API Entreprise)', () => {
         expect(o.reference.startsWith(o.code.replace(/\s+/g, ''))).toBe(true)
       }
     }
+  })
+})
+
+describe('the null rate option', () => {
+  it('is a share from 0 to 1; anything else is refused with what to give', () => {
+    expect(resolveOptions({}).nullRate).toBe(0)
+    expect(resolveOptions({ nullRate: 0.25 }).nullRate).toBe(0.25)
+    expect(() => resolveOptions({ nullRate: 2 })).toThrow(
+      /nullRate must be a number from 0 to 1, got 2/,
+    )
+    expect(() => resolveOptions({ nullRate: Number.NaN })).toThrow(/nullRate/)
+    const parse = shareFlag('--null-rate')
+    expect(parse('0.2')).toBe(0.2)
+    expect(() => parse('abc')).toThrow(/from 0 to 1/)
+    expect(() => parse('1.5')).toThrow(/from 0 to 1/)
   })
 })
