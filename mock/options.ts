@@ -44,6 +44,11 @@ export interface SandboxOptions {
   state?: string
   /** Admin token for `/__sandbox/`. Default: 32 random bytes, hex. */
   adminToken?: string
+  /**
+   * Key that seals private signing keys at rest (16+ characters; the CLI reads `SANDBOX_STATE_KEY`).
+   * Default: none, keys are protected by the state files' modes only.
+   */
+  stateKey?: string
   /** Enforce the contract's security (tokens, privileges). Default `true`; `false` serves like a plain mock. */
   auth?: boolean
   /**
@@ -188,6 +193,7 @@ export interface ResolvedOptions {
   nullRate: number
   state: string
   adminToken: string
+  stateKey?: string
   auth: boolean
   publicUrl: string
   /** True when no `publicUrl` was given: document links then follow each request's `Host`. */
@@ -342,6 +348,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     nullRate: checkShare('nullRate', options.nullRate ?? DEFAULTS.nullRate),
     state: options.state ?? DEFAULTS.state,
     adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
+    ...(options.stateKey !== undefined ? { stateKey: options.stateKey } : {}),
     auth: options.auth ?? DEFAULTS.auth,
     publicUrl,
     publicUrlFromHost: options.publicUrl === undefined,

@@ -20,6 +20,7 @@ import {
 import { issueToken, type AccessClaims } from './issue-token.js'
 import { createLockout, type Lockout } from './lockout.js'
 import { knownPrivileges, loadPrivilegeMap, requiredPrivileges } from './privilege-map.js'
+import { createKeySealer } from './sealed-key.js'
 import { openKeyRing, type KeyRing } from './signing-keys.js'
 import { createTokenState, type TokenState } from './token-state.js'
 import { createTokenVerifier, type Verification } from './verify-token.js'
@@ -106,12 +107,9 @@ export async function createAuthService({
   const { tokens } = options
   const map = await loadPrivilegeMap(options.privileges, options.log)
   const privileges = await knownPrivileges(contract, map, options.fieldScopes)
-  // A retired key keeps verifying until the longest token it may have signed has expired.
-  const keys = await openKeyRing(
-    store,
-    { ...tokens, maxLifetime: Math.max(tokens.maxLifetime, tokens.portalMaxLifetime) },
-    options.now,
-  )
+  // A retired key keeps verifying until the longest token it signed has expired: a day for OAuth
+  // tokens, the portal token's own lifetime for a key that signed one.
+  const keys = await openKeyRing(store, tokens, options.now, createKeySealer(options.stateKey))
   const events = createAuthEvents(options.log)
   const clients = createClientRegistry({
     store,

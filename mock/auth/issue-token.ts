@@ -44,6 +44,8 @@ export async function issueToken(
   input: IssueInput,
 ): Promise<{ token: string; claims: AccessClaims }> {
   const key = await keys.active()
+  // A long-lived (portal) token keeps its key published, once retired, until it expires.
+  await keys.signing(key.kid, input.lifetime)
   const iat = Math.floor(input.now / 1000)
   const payload: AccessClaims = {
     iss: claims.issuer,

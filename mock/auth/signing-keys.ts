@@ -9,17 +9,22 @@ import {
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import type { TokenOptions } from '../options.js'
 import type { Store } from '../store/store.js'
+import { createKeySealer, resealed, type KeySealer, type StoredPrivate } from './sealed-key.js'
 
-/** A signing key as kept in the store (global scope, namespace `signing-keys`). */
-interface StoredKey {
+/**
+ * A signing key as kept in the store (global scope, namespace `signing-keys`): its private half in
+ * clear, or sealed under the state key.
+ */
+interface StoredKey extends StoredPrivate {
   kid: string
   alg: string
-  privateJwk: JWK
   publicJwk: JWK
   /** Real time, ms. */
   createdAt: number
   /** Real time (ms) after which a retired key leaves the JWKS: its last token has expired by then. */
   publishUntil?: number
+  /** Longest lifetime (s) of a token it signed, when beyond `tokens.maxLifetime` (portal tokens). */
+  longest?: number
 }
 
 interface LoadedKey {
@@ -38,6 +43,21 @@ export interface KeyRing {
   jwks(): Promise<string>
   /** Makes a new active key; the old one stays published until its last token expires. */
   rotate(): Promise<{ kid: string; retired: string }>
+  /**
+   * Withdraws a key at once (a leaked key): it leaves the store and the JWKS, and the tokens it signed
+   * no longer verify. Withdrawing the active key makes a new one first. Resolves `undefined` for a
+   * `kid` the sandbox does not hold.
+   */
+  withdraw(kid: string): Promise<{ withdrawn: string; active: string } | undefined>
+  /** True while `kid` is one of the keys this replica verifies with (no store read). */
+  holds(kid: string): boolean
+  /**
+   * Remembers, before a token of `lifetime` seconds is signed with `kid`, how long the key must stay
+   * published once retired. Only lifetimes beyond `tokens.maxLifetime` are written.
+   */
+  signing(kid: string, lifetime: number): Promise<void>
+  /** Seals and opens private keys at rest (shared with the attestation key). */
+  readonly sealer: KeySealer
 }
 
 const KEYS = 'signing-keys'
@@ -46,22 +66,24 @@ const ALGORITHMS = new Set(['ES256', 'RS256', 'EdDSA'])
 /** Age after which the cached ring is reloaded, to drop keys retired by another replica. */
 const MAX_AGE = 30_000 // ms
 
-async function makeKey(alg: string, now: number): Promise<StoredKey> {
+async function makeKey(alg: string, now: number, sealer: KeySealer): Promise<StoredKey> {
   const pair = await generateKeyPair(alg, { extractable: true })
   const publicJwk = await exportJWK(pair.publicKey)
   const kid = await calculateJwkThumbprint(publicJwk)
-  const privateJwk = await exportJWK(pair.privateKey)
-  return { kid, alg, privateJwk, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, createdAt: now }
+  const sealed = await sealer.seal(await exportJWK(pair.privateKey))
+  return { kid, alg, ...sealed, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, createdAt: now }
 }
 
 /**
  * Loads the signing keys from the store, making one when there is none (or when the configured
- * algorithm changed): keys survive restarts, so tokens issued before a restart stay valid.
+ * algorithm changed): keys survive restarts, so tokens issued before a restart stay valid. With a
+ * sealing state key, keys found in clear are sealed as they are loaded.
  */
 export async function openKeyRing(
   store: Store,
   tokens: TokenOptions,
   now: () => number,
+  sealer: KeySealer = createKeySealer(undefined),
 ): Promise<KeyRing> {
   if (!ALGORITHMS.has(tokens.algorithm)) {
     throw new SandboxConfigError(
@@ -85,14 +107,20 @@ export async function openKeyRing(
         continue
       }
       const loaded = ring.get(kid)
-      next.set(
-        kid,
-        loaded ?? {
-          stored,
-          publicKey: (await importJWK(stored.publicJwk, stored.alg)) as CryptoKey,
-          privateKey: (await importJWK(stored.privateJwk, stored.alg)) as CryptoKey,
-        },
-      )
+      if (loaded) {
+        next.set(kid, { ...loaded, stored })
+        continue
+      }
+      const privateJwk = await sealer.open(stored, `signing key ${kid}`)
+      if (sealer.sealing && stored.sealed === undefined) {
+        // Found in clear with a state key set: sealed now, the clear copy overwritten.
+        await scope.set(KEYS, kid, resealed(stored, await sealer.seal(privateJwk)))
+      }
+      next.set(kid, {
+        stored,
+        publicKey: (await importJWK(stored.publicJwk, stored.alg)) as CryptoKey,
+        privateKey: (await importJWK(privateJwk, stored.alg)) as CryptoKey,
+      })
     }
     ring = next
     activeKid = (await scope.get<string>(POINTER, 'active')) ?? ''
@@ -104,11 +132,15 @@ export async function openKeyRing(
 
   const install = async (): Promise<{ kid: string; retired: string }> => {
     const t = now()
-    const key = await makeKey(tokens.algorithm, t)
+    const key = await makeKey(tokens.algorithm, t, sealer)
     await scope.set(KEYS, key.kid, key)
     const retired = activeKid
-    const old = ring.get(retired)?.stored
-    if (old) await scope.set(KEYS, old.kid, { ...old, publishUntil: t + retireFor })
+    // Read again: another replica may have signed a longer token with it since this one loaded it.
+    const old = retired ? await scope.get<StoredKey>(KEYS, retired) : undefined
+    if (old) {
+      const horizon = Math.max(retireFor, (old.longest ?? 0) * 1000)
+      await scope.set(KEYS, old.kid, { ...old, publishUntil: t + horizon })
+    }
     await scope.set(POINTER, 'active', key.kid)
     await load()
     return { kid: key.kid, retired }
@@ -118,7 +150,7 @@ export async function openKeyRing(
   const current = ring.get(activeKid)
   if (!current) {
     // First start: replicas starting together race for the pointer; the losers drop their key.
-    const key = await makeKey(tokens.algorithm, now())
+    const key = await makeKey(tokens.algorithm, now(), sealer)
     await scope.set(KEYS, key.kid, key)
     if (!(await scope.setIfAbsent(POINTER, 'active', key.kid))) await scope.delete(KEYS, key.kid)
     await load()
@@ -159,5 +191,25 @@ export async function openKeyRing(
       return jwks
     },
     rotate: install,
+    withdraw: async (kid) => {
+      if ((await scope.get<StoredKey>(KEYS, kid)) === undefined) return undefined
+      await followPointer()
+      if (kid === activeKid) await install()
+      await scope.delete(KEYS, kid)
+      await load()
+      return { withdrawn: kid, active: activeKid }
+    },
+    holds: (kid) => ring.has(kid),
+    signing: async (kid, lifetime) => {
+      if (lifetime * 1000 <= retireFor) return
+      const loaded = ring.get(kid)
+      if (loaded && (loaded.stored.longest ?? 0) >= lifetime) return
+      const stored = await scope.get<StoredKey>(KEYS, kid)
+      if (!stored || (stored.longest ?? 0) >= lifetime) return
+      const next = { ...stored, longest: lifetime }
+      await scope.set(KEYS, kid, next)
+      if (loaded) loaded.stored = next
+    },
+    sealer,
   }
 }

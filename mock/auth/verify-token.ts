@@ -54,10 +54,12 @@ export function createTokenVerifier(
   keys: KeyRing,
   o: TokenVerifierOptions,
 ): (token: string) => Promise<Verification> {
-  const good = new LRUCache<string, AccessClaims>({ max: o.cacheEntries ?? 10_000 })
+  const good = new LRUCache<string, { claims: AccessClaims; kid: string }>({
+    max: o.cacheEntries ?? 10_000,
+  })
   const bad = new LRUCache<string, TokenDefect>({ max: 10_000, ttl: 60_000 })
 
-  const check = async (token: string): Promise<Verification> => {
+  const check = async (token: string): Promise<Verification & { kid?: string }> => {
     let header: ReturnType<typeof decodeProtectedHeader>
     try {
       header = decodeProtectedHeader(token)
@@ -105,7 +107,7 @@ export function createTokenVerifier(
       (claims.nbf === undefined || isTime(claims.nbf)) &&
       isStrings(claims.scopes)
     return valid
-      ? { ok: true, claims: claims as AccessClaims }
+      ? { ok: true, claims: claims as AccessClaims, kid: header.kid }
       : { ok: false, defect: 'bad-claims' }
   }
 
@@ -113,16 +115,17 @@ export function createTokenVerifier(
     if (token.length > MAX_TOKEN_LENGTH) return { ok: false, defect: 'token-too-long' }
     const id = fingerprint(token)
     // The hot path: a token seen before is one hash and one map lookup away.
-    const claims = good.get(id)
-    if (claims) return { ok: true, claims }
+    const seen = good.get(id)
+    // A withdrawn key's tokens stop verifying at once, cached or not.
+    if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
     if (!COMPACT_JWS.test(token)) return { ok: false, defect: 'malformed' }
     const known = bad.get(id)
     if (known) return { ok: false, defect: known }
-    const result = await check(token)
+    const { kid, ...result } = await check(token)
     if (result.ok) {
       // Sandbox clocks are never behind real time: past real `exp`, the token is dead everywhere.
       const ttl = result.claims.exp * 1000 - o.now()
-      if (ttl > 0) good.set(id, result.claims, { ttl })
+      if (ttl > 0) good.set(id, { claims: result.claims, kid: kid! }, { ttl })
     } else if (result.defect !== 'unknown-kid') {
       // An unknown kid may be a key another replica just made: not remembered.
       bad.set(id, result.defect)

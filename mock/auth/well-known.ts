@@ -62,7 +62,10 @@ export function discoveryHandlers(ctx: SandboxContext) {
   return {
     jwks: async (_req: Request, res: Response): Promise<void> =>
       // The token keys, and the key that signs certification attestations.
-      send(res, await jwksWithAttestationKey(ctx.store, await ctx.auth.keys.jwks())),
+      send(
+        res,
+        await jwksWithAttestationKey(ctx.store, ctx.auth.keys.sealer, await ctx.auth.keys.jwks()),
+      ),
     metadata: (_req: Request, res: Response): void => send(res, current()),
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { SandboxContext } from '../context.js'
 import { PACKAGE_ROOT } from '../options.js'
 import type { Report } from '../report/build-report.js'
+import { resealed, type KeySealer, type StoredPrivate } from '../auth/sealed-key.js'
 import type { Store } from '../store/store.js'
 import { PACE_VALUES } from './plan.js'
 import type { CertificationRun } from './run-state.js'
@@ -22,55 +23,102 @@ export const ATTESTATION_TYPE = 'sandbox-twin-attestation+jwt'
 /** Format id of the attestation's payload, bumped on incompatible changes. */
 export const ATTESTATION_FORMAT = 'sandbox-twin-attestation/1'
 
-interface StoredAttestationKey {
+interface StoredAttestationKey extends StoredPrivate {
   kid: string
-  privateJwk: JWK
   publicJwk: JWK
 }
 
+interface LoadedAttestationKey {
+  kid: string
+  privateKey: CryptoKey
+  publicJwk: JWK
+  /** Real time of the load, ms: another replica may have withdrawn the key since. */
+  at: number
+}
+
 const NS = 'attestation-key'
-const loaded = new WeakMap<Store, Promise<{ kid: string; privateKey: CryptoKey; publicJwk: JWK }>>()
+const loaded = new WeakMap<Store, Promise<LoadedAttestationKey>>()
+/** Age after which the kept key is checked against the store (a withdrawal on another replica). */
+const MAX_AGE = 30_000 // ms
 
 /**
- * The sandbox's attestation key (ES256), made once and kept in the store: dedicated to attestations,
- * never used for access tokens, published in the JWKS beside the token keys (`kid` starting
- * `attestation-`), so that anyone holding the JWKS can check an attestation offline.
+ * The sandbox's attestation key (ES256), made once and kept in the store (sealed like the token keys
+ * when a state key is set): dedicated to attestations, never used for access tokens, published in
+ * the JWKS beside the token keys (`kid` starting `attestation-`), so that anyone holding the JWKS can
+ * check an attestation offline.
  */
-export function attestationKey(
+export async function attestationKey(
   store: Store,
+  sealer: KeySealer,
 ): Promise<{ kid: string; privateKey: CryptoKey; publicJwk: JWK }> {
   let key = loaded.get(store)
+  if (key) {
+    const k = await key.catch(() => undefined)
+    if (k && Date.now() - k.at > MAX_AGE) {
+      const stored = await store.global.get<StoredAttestationKey>(NS, 'current')
+      if (stored?.kid === k.kid) k.at = Date.now()
+      else key = undefined
+    }
+  }
   if (!key) {
-    key = (async () => {
+    const made = (async (): Promise<LoadedAttestationKey> => {
       let stored = await store.global.get<StoredAttestationKey>(NS, 'current')
       if (!stored) {
         const pair = await generateKeyPair('ES256', { extractable: true })
         const publicJwk = await exportJWK(pair.publicKey)
         const kid = `attestation-${await calculateJwkThumbprint(publicJwk)}`
-        const made: StoredAttestationKey = {
+        const fresh: StoredAttestationKey = {
           kid,
-          privateJwk: await exportJWK(pair.privateKey),
+          ...(await sealer.seal(await exportJWK(pair.privateKey))),
           publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
         }
         // Replicas starting together: the first key stored wins.
-        await store.global.setIfAbsent(NS, 'current', made)
+        await store.global.setIfAbsent(NS, 'current', fresh)
         stored = (await store.global.get<StoredAttestationKey>(NS, 'current'))!
+      }
+      const privateJwk = await sealer.open(stored, `attestation key ${stored.kid}`)
+      if (sealer.sealing && stored.sealed === undefined) {
+        await store.global.set(NS, 'current', resealed(stored, await sealer.seal(privateJwk)))
       }
       return {
         kid: stored.kid,
-        privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey,
+        privateKey: (await importJWK(privateJwk, 'ES256')) as CryptoKey,
         publicJwk: stored.publicJwk,
+        at: Date.now(),
       }
     })()
-    key.catch(() => loaded.delete(store))
-    loaded.set(store, key)
+    made.catch(() => loaded.delete(store))
+    loaded.set(store, made)
+    key = made
   }
-  return key
+  const { kid, privateKey, publicJwk } = await key
+  return { kid, privateKey, publicJwk }
+}
+
+/**
+ * Withdraws the attestation key `kid` (a leaked key): a new one signs from now on, and attestations
+ * signed by the old one no longer verify against the JWKS. Resolves the new kid, or `undefined` when
+ * `kid` is not the current attestation key.
+ */
+export async function withdrawAttestationKey(
+  store: Store,
+  sealer: KeySealer,
+  kid: string,
+): Promise<string | undefined> {
+  const stored = await store.global.get<StoredAttestationKey>(NS, 'current')
+  if (stored?.kid !== kid) return undefined
+  await store.global.delete(NS, 'current')
+  loaded.delete(store)
+  return (await attestationKey(store, sealer)).kid
 }
 
 /** The JWK Set with the attestation key added (the token keys' set as served, then this one). */
-export async function jwksWithAttestationKey(store: Store, tokenJwks: string): Promise<string> {
-  const { publicJwk } = await attestationKey(store)
+export async function jwksWithAttestationKey(
+  store: Store,
+  sealer: KeySealer,
+  tokenJwks: string,
+): Promise<string> {
+  const { publicJwk } = await attestationKey(store, sealer)
   const set = JSON.parse(tokenJwks) as { keys: JWK[] }
   return JSON.stringify({ keys: [...set.keys, publicJwk] })
 }
@@ -121,7 +169,7 @@ export async function signAttestation(
   run: CertificationRun,
   report: Report,
 ): Promise<string> {
-  const key = await attestationKey(ctx.store)
+  const key = await attestationKey(ctx.store, ctx.auth.keys.sealer)
   const client = await ctx.auth.getClient(clientId)
   const now = ctx.options.now()
   const payload: AttestationPayload = {

@@ -239,6 +239,8 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
         ? flags.state
         : resolve(flags.state),
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
+    // Read from the environment only: a flag would show the key in the process list.
+    ...(process.env.SANDBOX_STATE_KEY ? { stateKey: process.env.SANDBOX_STATE_KEY } : {}),
     // Without --public-url, the issuer and metadata follow the listening address, links each
     // request's host.
     ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
