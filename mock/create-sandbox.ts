@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
+import { clientSince } from './auth/client-registry.js'
 import { createConsoleRouter } from './console/console-router.js'
 import { createInterruptions } from './status/interruptions.js'
 import { createOAuthRouter } from './auth/oauth-router.js'
@@ -81,7 +82,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
   const store = await openStore(opts.state, opts.now, opts.log, opts.redisWait * 1000)
   const clock = createSandboxClock(store, opts.now)
-  const journal = await openJournal(opts, undefined, clock)
+  const journal = await openJournal(opts, undefined, clock, clientSince(store))
   // Issuers advertised by earlier runs on this state: their tokens (portal ones last months) stay ours.
   const ISSUERS = 'issuers'
   const publicBase = createPublicBase(

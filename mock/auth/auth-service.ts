@@ -182,6 +182,7 @@ export async function createAuthService({
         lifetime,
         singleUse: grant.singleUse,
         now,
+        generation: client.generation,
       })
       const expiresAt = issued.claims.exp * 1000
       await state.track(client.clientId, issued.claims.jti, expiresAt)

@@ -51,6 +51,10 @@ export function createTokenCheck(
     const who = { clientId: claims.sub, offset }
     if (!client)
       return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: 'unknown-client', ...who }
+    // Issued to a client since deleted, whose id was given again: not the new client's, nor its
+    // journal's (the refusal is not attributed to it).
+    if (client.generation !== undefined && claims.client_gen !== client.generation)
+      return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: 'unknown-client' }
     if (spent === 'revoked')
       return { ok: false, code: API_ERRORS.TOKEN_REVOKED, reason: 'revoked', ...who }
     const time = judgeTime(claims, realNow + offset, {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Store } from '../store/store.js'
 import type { SandboxClock } from '../clock/clock.js'
 import { generateSecret, hashSecret } from './secret-hash.js'
@@ -28,6 +29,12 @@ export interface SandboxClient {
   secretExpiresAt: number
   /** The secret replaced by the last rotation, still accepted until `validUntil` (sandbox-clock ms). */
   previous?: { hash: string; validUntil: number }
+  /**
+   * Random id of this incarnation of the client id, carried by its tokens (`client_gen`): a client
+   * deleted then created again under the same id is another identity, and the old tokens are
+   * refused. Absent on clients stored before it existed.
+   */
+  generation?: string
   /** Real time, ms. */
   createdAt: number
   updatedAt: number
@@ -86,6 +93,15 @@ export interface ClientRegistryOptions {
   now: () => number
 }
 
+/**
+ * When the client now holding `clientId` was created (real time, ms), or `undefined`: the journal's
+ * bound, so that a client id given again never shows the earlier client's entries.
+ */
+export const clientSince =
+  (store: Store) =>
+  async (clientId: string): Promise<number | undefined> =>
+    (await store.global.get<SandboxClient>(NS, clientId))?.createdAt
+
 /** A client's models with Basic present exactly when `basicAuth` says so. */
 function syncModes(modes: AuthMode[] | undefined, basicAuth: boolean): AuthMode[] {
   const base = (modes ?? ['oauth', 'portal_token']).filter((m) => m !== 'basic')
@@ -121,6 +137,7 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
         authModes: syncModes(settings.authModes, settings.basicAuth),
         secretHash: await hashSecret(secret),
         secretExpiresAt: settings.secretExpiresAt ?? sandboxNow + o.secretLifetimeMs,
+        generation: randomBytes(9).toString('base64url'),
         createdAt: now,
         updatedAt: now,
       }

@@ -20,6 +20,8 @@ export interface AccessClaims {
   single_use?: boolean
   /** Present and `true` on a portal token: long-lived, minted by the admin, listed by `jti`. */
   portal?: boolean
+  /** The client's generation: a token outlives neither its client nor the client's deletion. */
+  client_gen?: string
 }
 
 export interface IssueInput {
@@ -32,6 +34,8 @@ export interface IssueInput {
   now: number
   /** A portal token rather than an OAuth access token. */
   portal?: boolean
+  /** The client's generation (`SandboxClient.generation`), when it has one. */
+  generation?: string | undefined
 }
 
 /** Media type of the JWT header (`typ`), RFC 9068: a verifier never mistakes another JWT for one. */
@@ -58,6 +62,7 @@ export async function issueToken(
     scopes: input.scopes,
     ...(input.singleUse ? { single_use: true } : {}),
     ...(input.portal ? { portal: true } : {}),
+    ...(input.generation !== undefined ? { client_gen: input.generation } : {}),
   }
   const token = await new SignJWT({ ...payload })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })

@@ -134,6 +134,7 @@ export function createPortalTokens(d: PortalTokenDeps): PortalTokens {
         singleUse: false,
         now,
         portal: true,
+        generation: client.generation,
       })
       const record: PortalTokenRecord = {
         jti: issued.claims.jti,

@@ -41,6 +41,12 @@ export interface JournalServiceOptions {
    * connection held for a ban is held before authentication). Default: none, such entries keep 0.
    */
   clockOffset?: (clientId: string) => Promise<number>
+  /**
+   * When the client now holding an id was created (real time, ms), `undefined` for an id no client
+   * holds: a query naming a client sees that client's entries only, never those of an earlier client
+   * deleted under the same id. Default: no bound.
+   */
+  clientSince?: (clientId: string) => Promise<number | undefined>
 }
 
 const HOUR = 3_600_000
@@ -62,9 +68,14 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
   const recorder = guardObserver('journal recorder', options.log, options.now)
   const record = (entry: NewJournalEntry): void =>
     void recorder.run(() => writer.push(Object.assign({ id: '' }, entry, { id: nextId() })))
-  // Retention hides older entries at once, whatever the backend has physically removed yet.
-  const inRetention = (filter: JournalFilter): JournalFilter => {
-    const oldest = options.now() - retentionMs
+  // Retention hides older entries at once, whatever the backend has physically removed yet; a
+  // client's entries start with that client.
+  const inRetention = async (filter: JournalFilter): Promise<JournalFilter> => {
+    let oldest = options.now() - retentionMs
+    if (filter.clientId !== undefined && options.clientSince) {
+      const since = await options.clientSince(filter.clientId)
+      if (since !== undefined && since > oldest) oldest = since
+    }
     return filter.from !== undefined && filter.from >= oldest ? filter : { ...filter, from: oldest }
   }
   const prune = (): void => {
@@ -101,12 +112,12 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
     record,
     query: async (filter, limit, cursor) => {
       await writer.flush()
-      return backend.query(inRetention(filter), limit, cursor)
+      return backend.query(await inRetention(filter), limit, cursor)
     },
     stream: (filter) =>
       (async function* () {
         await writer.flush()
-        yield* backend.stream(inRetention(filter))
+        yield* backend.stream(await inRetention(filter))
       })(),
     flush: () => writer.flush(),
     close: async () => {

@@ -20,6 +20,7 @@ export async function openJournal(
   options: ResolvedOptions,
   redisJournal?: RedisJournalFactory,
   clock?: Pick<SandboxClock, 'offset'>,
+  clientSince?: (clientId: string) => Promise<number | undefined>,
 ): Promise<Journal> {
   const { journal, state } = options
   if (!journal.enabled) return createDisabledJournal()
@@ -57,6 +58,7 @@ export async function openJournal(
     now: options.now,
     log: options.log,
     ...(clock ? { clockOffset: clock.offset } : {}),
+    ...(clientSince ? { clientSince } : {}),
   })
 }
 
