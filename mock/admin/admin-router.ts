@@ -16,6 +16,8 @@ import { registerReportRoutes } from './report-routes.js'
 import { registerScenarioRoutes } from './scenario-routes.js'
 import { registerSecretRoutes } from './secret-routes.js'
 import { registerTrafficRoutes } from './traffic-routes.js'
+import { guardAdminToken } from './admin-auth.js'
+import { createAdminFailures } from './admin-failures.js'
 import { sendProblem } from './problem.js'
 
 /**
@@ -24,6 +26,16 @@ import { sendProblem } from './problem.js'
  */
 export function createAdminRouter(ctx: SandboxContext, startedAt: number): Router {
   const router = express.Router()
+  // Before the body is read: a guessing address costs one store read.
+  router.use(
+    guardAdminToken(
+      ctx.options.adminToken,
+      createAdminFailures(ctx.store, ctx.options.now),
+      ctx.auth.events,
+      ctx.options.now,
+      ctx.options.trustProxy,
+    ),
+  )
   router.use(express.json({ limit: '1mb' }))
   registerHealthRoutes(router, ctx, startedAt)
   registerDocumentRoutes(router, ctx)

@@ -16,14 +16,11 @@ import {
 import { checkboxes, field, formList, formText } from '../forms.js'
 import { html } from '../html.js'
 import { csrfField } from '../layout.js'
+import { createAdminFailures } from '../../admin/admin-failures.js'
 import { localsOf } from '../session.js'
 import { fill } from '../strings.js'
 
 const ID = /^[A-Za-z0-9._-]{3,64}$/
-/** Failed operator sign-ins per IP, counted over a window: the admin token is not guessed by trying. */
-const ADMIN_FAILURES = 'console-admin-failures'
-const MAX_ADMIN_FAILURES = 10
-const ADMIN_FAILURE_WINDOW_MS = 15 * 60_000
 const digest = (v: string): Buffer => createHash('sha256').update(v).digest()
 
 /** Home, language, sign-in (client and operator), sign-up and sign-out. */
@@ -166,14 +163,33 @@ export function registerAccessPages(router: Router, app: ConsoleApp): void {
     )
   }
 
+  const adminFailures = createAdminFailures(ctx.store, ctx.options.now)
   router.get('/admin/sign-in', (req, res) => adminPage(req, res))
   router.post('/admin/sign-in', async (req, res) => {
     const ip = clientIpOf(req, app.ctx.options.trustProxy)
-    const failures = (await ctx.store.global.get<number>(ADMIN_FAILURES, ip)) ?? 0
-    if (failures >= MAX_ADMIN_FAILURES) return adminPage(req, res, stringsOf(req).adminTooMany, 429)
+    // The same count as the admin API's: the admin token is not guessed by trying, here or there.
+    const left = await adminFailures.locked(ip)
+    if (left > 0) {
+      ctx.auth.events.emit({
+        type: 'failure',
+        ip,
+        reason: 'admin-locked',
+        endpoint: 'console',
+        at: ctx.options.now(),
+      })
+      res.setHeader('retry-after', String(left))
+      return adminPage(req, res, stringsOf(req).adminTooMany, 429)
+    }
     const given = formText(req.body, 'admin_token')
     if (!given || !timingSafeEqual(digest(given), digest(ctx.options.adminToken))) {
-      await ctx.store.global.incr(ADMIN_FAILURES, ip, ADMIN_FAILURE_WINDOW_MS)
+      ctx.auth.events.emit({
+        type: 'failure',
+        ip,
+        reason: 'bad-admin-token',
+        endpoint: 'console',
+        at: ctx.options.now(),
+      })
+      await adminFailures.fail(ip)
       ctx.options.log(`console: failed operator sign-in from ${ip}`)
       return adminPage(req, res, stringsOf(req).adminSignInFailed)
     }
