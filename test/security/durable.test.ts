@@ -133,6 +133,44 @@ describe('durable before acknowledged: SIGKILL right after each confirmed change
     }
   }, 120_000)
 
+  it('keeps a ban confirmed by GET /__sandbox/bans across a kill', async () => {
+    s = await serve(state)
+    try {
+      await makeClient(s, 'banned-then-killed')
+      const t = await token(s, 'banned-then-killed')
+      // The scenario bans the client from this address at this call, which gets no answer at all.
+      const held = s
+        .call(API_PATH, {
+          headers: { authorization: `Bearer ${t}`, prefer: 'scenario=ip-ban' },
+          signal: AbortSignal.timeout(30_000),
+        })
+        .catch(() => undefined)
+      const listed = async (): Promise<Array<{ ip: string; reason: string }>> => {
+        const res = await s.admin('GET', '/__sandbox/bans?client_id=banned-then-killed')
+        return ((await res.json()) as { bans: Array<{ ip: string; reason: string }> }).bans
+      }
+      // Killed the moment the ban is confirmed.
+      await killAfter(async () => {
+        await expect.poll(listed, { timeout: 20_000, interval: 20 }).toHaveLength(1)
+      })
+      void held
+      expect(await listed()).toMatchObject([{ reason: 'scenario' }])
+      // And it is enforced: a call from the banned address gets no answer.
+      const after = await s
+        .call(API_PATH, {
+          headers: { authorization: `Bearer ${t}` },
+          signal: AbortSignal.timeout(1500),
+        })
+        .then(
+          (res) => `answered ${res.status}`,
+          (err: unknown) => (err as Error).name,
+        )
+      expect(after).toBe('TimeoutError')
+    } finally {
+      await s.stop()
+    }
+  }, 120_000)
+
   it('creates the state folder 0700 and its files 0600', () => {
     expect(statSync(join(state, '..')).mode & 0o777).toBe(0o700)
     expect(statSync(state).mode & 0o777).toBe(0o600)
