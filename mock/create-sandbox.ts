@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import express, { type Request, type Response } from 'express'
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { clientSince } from './auth/client-registry.js'
@@ -30,7 +30,7 @@ import { createScenarioService } from './scenarios/scenario-service.js'
 import { createSandboxClock } from './clock/clock.js'
 import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
-import { bodyErrorFrom } from './http/body-error.js'
+import { createDispatcher, type SandboxListener } from './http/dispatch.js'
 import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
 
 /** True when the `state` option names a file (the embedded store persisted), not memory or Redis. */
@@ -40,8 +40,11 @@ import { createPublicBase, listeningUrl } from './http/public-base.js'
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
-  /** The express app: mount it, or hand it to supertest. */
-  readonly app: Express
+  /**
+   * The request listener: `createServer(sandbox.app)`, supertest, or mounted in an express app. API
+   * requests go straight to the pipeline; the admin surface, console and OAuth endpoints to express.
+   */
+  readonly app: SandboxListener
   readonly context: SandboxContext
   /** The admin token for `/__sandbox/` (generated when not given). */
   readonly adminToken: string
@@ -152,25 +155,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
   app.use('/console', createConsoleRouter(ctx))
   app.use(createOAuthRouter(ctx))
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }))
+  // API requests reach the pipeline straight from node:http (`createDispatcher`); whatever else
+  // express does not serve is answered by the pipeline too (404 in the contract's shape).
   app.use((req: Request, res: Response) => void handle(req, res))
-  // A body the JSON parser refused still goes through the pipeline (routed, authenticated,
-  // journaled); the validate stage answers for it.
-  app.use(
-    (
-      err: Error & { status?: number; type?: string },
-      req: Request,
-      res: Response,
-      _next: NextFunction,
-    ) => {
-      void handle(req, res, bodyErrorFrom(err))
-    },
-  )
+  const listener = createDispatcher({ api: handle, route: ctx.route, app })
 
   let server: Server | undefined
   let closing: Promise<void> | undefined
   return {
-    app,
+    app: listener,
     context: ctx,
     adminToken: opts.adminToken,
     ...(tokenFile ? { adminTokenFile: tokenFile } : {}),
@@ -178,7 +171,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         // Request line and headers past the limit never reach a stage: Node's parser answers 431.
-        const s = createServer({ maxHeaderSize: opts.maxHeaderBytes }, app)
+        const s = createServer({ maxHeaderSize: opts.maxHeaderBytes }, listener)
         server = s
         s.once('error', reject)
         s.listen(port, host, () => {

@@ -6,6 +6,7 @@ import { validateRequest } from './contract/validate-stage.js'
 import { authenticate } from './auth/authenticate-stage.js'
 import { answerPrivileges } from './auth/privileges-stage.js'
 import type { BodyError, Exchange, Stage } from './http/exchange.js'
+import { apiPath } from './http/dispatch.js'
 import { sendReply } from './http/send.js'
 import { resolveData } from './data/resolve-data-stage.js'
 import { filterByScope } from './scope/filter-by-scope.js'
@@ -76,7 +77,7 @@ export function openExchange(
     ip: clientIpOf(req, ctx.options.trustProxy),
     method: req.method ?? 'GET',
     // `//v3/x` is `/v3/x`: repeated slashes are one, as most front proxies make them.
-    path: (q === -1 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/'),
+    path: apiPath(url),
     query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
     ...(bodyError ? { bodyError } : {}),
     pathParams: {},

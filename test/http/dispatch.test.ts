@@ -1,0 +1,87 @@
+import { join } from 'node:path'
+import express from 'express'
+import request from 'supertest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createSandbox } from '../../mock/create-sandbox.js'
+import { apiPath, servedByExpress } from '../../mock/http/dispatch.js'
+import { MINI_CONTRACT } from '../contract/mini-contract.js'
+import { tempFiles } from '../helpers/temp-files.js'
+
+const contract = join(tempFiles({ 'c.yaml': MINI_CONTRACT }), 'c.yaml')
+const sandbox = await createSandbox({
+  contract,
+  state: 'memory',
+  auth: false,
+  rateLimits: 'off',
+  adminToken: 'dispatch-admin-token-0123456789abcdef',
+  log: () => undefined,
+})
+afterAll(() => sandbox.close())
+
+describe('dispatch between the API and express', () => {
+  it('sends the admin surface, the console and the OAuth endpoints to express, as express matches them', () => {
+    for (const url of [
+      '/__sandbox',
+      '/__sandbox/health',
+      '/__SANDBOX/clients?x=1',
+      '/console',
+      '/console/',
+      '/Console/reference?q=siren',
+      '/oauth/token',
+      '/OAuth/Token/',
+      '/oauth/revoke',
+      '/oauth/introspect?x',
+      '/.well-known/jwks.json',
+      '/.well-known/oauth-authorization-server',
+    ])
+      expect([url, servedByExpress(url)]).toEqual([url, true])
+    for (const url of [
+      '/',
+      '/v3/unites_legales/418166096',
+      '/consoles',
+      '/__sandboxes/health',
+      '/oauth/tokens',
+      '/oauth/token//',
+      '//__sandbox/health',
+      '/.well-known/other',
+      '/v3/console',
+    ])
+      expect([url, servedByExpress(url)]).toEqual([url, false])
+  })
+
+  it('reads API paths as the pipeline does: no query, repeated slashes made one', () => {
+    expect(apiPath('/v3//items?x=//y')).toBe('/v3/items')
+    expect(apiPath('/v3/items')).toBe('/v3/items')
+  })
+
+  it('reads a JSON body only for an operation that declares one', async () => {
+    const declared = await request(sandbox.app)
+      .post('/v3/items')
+      .set('content-type', 'application/json')
+      .send('{"name": ')
+    expect(declared.status).toBe(400)
+    expect(declared.body.errors[0].detail).toMatch(/^Corps de requête illisible/)
+    // The same bytes sent to an operation without a body are not read, so they cannot be refused.
+    const undeclared = await request(sandbox.app)
+      .delete('/v3/unites_legales/418166096')
+      .set('content-type', 'application/json')
+      .send('{"name": ')
+    expect(undeclared.status).toBe(204)
+    const valid = await request(sandbox.app)
+      .post('/v3/items')
+      .set('content-type', 'application/json')
+      .send({ name: 'ok' })
+    expect(valid.status).toBe(201)
+  })
+
+  it('serves both ways when mounted in another express app', async () => {
+    const host = express()
+    host.use('/twin', sandbox.app)
+    host.get('/mine', (_req, res) => void res.send('host'))
+    const api = await request(host).get('/twin/v3/unites_legales/diffusibles/418166096')
+    expect(api.status).toBe(200)
+    const health = await request(host).get('/twin/__sandbox/health')
+    expect(health.status).toBe(200)
+    expect((await request(host).get('/mine')).text).toBe('host')
+  })
+})
