@@ -86,14 +86,54 @@ export async function advanceRun(
   return { run, index: index + 1, opened: true }
 }
 
+type Advance = Awaited<ReturnType<typeof advanceRun>>
+/** What `advanceRun` found for a request, so that the stages after the first one do not read the run again. */
+const advanced = new WeakMap<object, Advance>()
+
+/**
+ * `advanceRun` once per request: the first stage to ask reads (and advances) the run, the stages after
+ * it get the same answer without a store read.
+ */
+export async function advanceRunFor(
+  request: object,
+  store: Store,
+  clientId: string,
+  now: number,
+  realNow: number,
+): Promise<Advance> {
+  if (advanced.has(request)) return advanced.get(request)
+  const at = await advanceRun(store, clientId, now, realNow)
+  advanced.set(request, at)
+  return at
+}
+
+/**
+ * True while the open step's incident has not been played yet (for a quiet step: while none of its
+ * calls was answered): it comes before the rate limit and the bans a client earns, so that a client
+ * hammering the API still meets every step's incident.
+ */
+export async function incidentAhead(
+  store: Store,
+  clientId: string,
+  at: { run: CertificationRun; index: number },
+): Promise<boolean> {
+  // A quiet step's "incident" is an answer: its first call is answered whatever came before.
+  const counter = PLAN[at.index]!.quiet ? 'calls' : 'played'
+  const n = await store
+    .scope(clientId)
+    .get<number | string>(COUNTS, `${counter}:${at.run.id}:${at.index}`)
+  return Number(n ?? 0) === 0
+}
+
 /** The step a call at sandbox time `now` falls in (opening its window if due); counts the call. */
 export async function stepForCall(
+  request: object,
   store: Store,
   clientId: string,
   now: number,
   realNow: number,
 ): Promise<StepCall | undefined> {
-  const at = await advanceRun(store, clientId, now, realNow)
+  const at = await advanceRunFor(request, store, clientId, now, realNow)
   if (!at) return undefined
   const { run, index } = at
   const k = await store.scope(clientId).incr(COUNTS, `calls:${run.id}:${index}`, COUNT_TTL)

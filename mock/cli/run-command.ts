@@ -7,6 +7,7 @@ import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { intFlag } from './flags.js'
 import { toOptions, type ServeFlags } from './serve-command.js'
 import { createClient, type ClientFlags } from './clients-command.js'
+import { certificationStatus } from '../certification/certification-service.js'
 
 /** Exit code when the command ran past its deadline and was stopped. */
 export const EXIT_DEADLINE = 124
@@ -20,6 +21,7 @@ interface RunFlags extends ServeFlags, ClientFlags {
   software?: string
   reportDir: string
   deadline: number
+  grace: number
   allow: string[]
   verbose?: boolean
 }
@@ -64,6 +66,14 @@ export function registerRunCommand(program: Command): void {
       new Option('--deadline <s>', 'stop the command after this many seconds')
         .default(300)
         .argParser(intFlag('--deadline', 1, 86_400)),
+    )
+    .addOption(
+      new Option(
+        '--grace <s>',
+        "with --certify: how long the command may keep running once the certification's last step is over",
+      )
+        .default(10)
+        .argParser(intFlag('--grace', 0, 3_600)),
     )
     .addOption(
       new Option('--allow <verdict>', 'accept this verdict besides pass (incomplete)')
@@ -144,14 +154,32 @@ async function runCommand(command: string[], flags: RunFlags): Promise<number> {
     say(
       `sandbox at ${url}, client ${client.client_id}${flags.certify ? `, ${flags.pace} certification` : ''}; running: ${command.join(' ')}`,
     )
-    const outcome = await runChild(command, env, flags.deadline * 1000)
+    const child = runChild(command, env, flags.deadline * 1000)
+    // A certification is over once its last step's window has closed: the command is given the
+    // grace period to finish, then stopped, so that a client that never stops calling (or hangs on a
+    // held call) gets its verdict, not only a deadline.
+    const watch = flags.certify
+      ? watchCertification(
+          () => certificationStatus(sandbox.context, client.client_id),
+          () => {
+            say(
+              `the certification ended ${flags.grace} s ago and the command is still running: stopping it`,
+            )
+            child.stop('certification')
+          },
+          flags.grace * 1000,
+        )
+      : undefined
+    const outcome = await child.outcome.finally(() => watch?.stop())
     const seconds = (Date.now() - started) / 1000
     const files = await writeReports(url, admin, client.client_id, resolve(flags.reportDir), {
       attestation: flags.certify === true,
     })
     const verdictOk = files.verdict === 'pass' || flags.allow.includes(files.verdict)
     process.stdout.write(summary(files, outcome, seconds, flags))
-    if (outcome.timedOut) return EXIT_DEADLINE
+    if (outcome.stopped === 'deadline') return EXIT_DEADLINE
+    // Stopped once the certification was over: the verdict is what the run is for.
+    if (outcome.stopped === 'certification') return verdictOk ? 0 : EXIT_VERDICT
     if (outcome.code !== 0) return outcome.code || 1
     return verdictOk ? 0 : EXIT_VERDICT
   } finally {
@@ -185,9 +213,18 @@ async function refused(what: string, res: Response): Promise<SandboxConfigError>
   return new SandboxConfigError(SANDBOX_ERRORS.BAD_OPTION, `${what}: ${res.status} ${detail}`)
 }
 
+/** Why the runner stopped the command, if it did. */
+type StopReason = 'deadline' | 'certification'
+
 interface ChildOutcome {
   code: number
-  timedOut: boolean
+  stopped?: StopReason
+}
+
+interface RunningChild {
+  outcome: Promise<ChildOutcome>
+  /** Stops the command: SIGTERM, then SIGKILL 5 s later. */
+  stop(reason: StopReason): void
 }
 
 /** Runs the command with the sandbox's variables, stopping it (SIGTERM, then SIGKILL) at the deadline. */
@@ -195,21 +232,25 @@ function runChild(
   command: string[],
   env: Record<string, string>,
   deadlineMs: number,
-): Promise<ChildOutcome> {
-  return new Promise((done, fail) => {
-    const child = spawn(command[0]!, command.slice(1), {
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-      shell: command.length === 1 && /\s/.test(command[0]!),
-    })
-    let timedOut = false
+): RunningChild {
+  const child = spawn(command[0]!, command.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+    shell: command.length === 1 && /\s/.test(command[0]!),
+  })
+  let stopped: StopReason | undefined
+  const stop = (reason: StopReason): void => {
+    if (stopped || child.exitCode !== null || child.signalCode !== null) return
+    stopped = reason
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+  }
+  const outcome = new Promise<ChildOutcome>((done, fail) => {
     const timer = setTimeout(() => {
-      timedOut = true
       process.stderr.write(
         `sandbox-twin: the command ran past its ${deadlineMs / 1000} s deadline: stopping it\n`,
       )
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+      stop('deadline')
     }, deadlineMs)
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
@@ -224,9 +265,43 @@ function runChild(
     })
     child.on('exit', (code, signal) => {
       clearTimeout(timer)
-      done({ code: code ?? (signal ? 128 + 15 : 1), timedOut })
+      done({ code: code ?? (signal ? 128 + 15 : 1), ...(stopped ? { stopped } : {}) })
     })
   })
+  return { outcome, stop }
+}
+
+/**
+ * Polls the certification run (once a second, real time) and calls `ended` `graceMs` after its last
+ * step's window has closed. Returns a handle that stops polling.
+ */
+function watchCertification(
+  status: () => Promise<{ state: 'running' | 'over' } | undefined>,
+  ended: () => void,
+  graceMs: number,
+): { stop(): void } {
+  let overSince: number | undefined
+  let done = false
+  const timer = setInterval(() => {
+    void status()
+      .then((s) => {
+        if (done || s?.state !== 'over') return
+        overSince ??= Date.now()
+        if (Date.now() - overSince >= graceMs) {
+          done = true
+          clearInterval(timer)
+          ended()
+        }
+      })
+      .catch(() => undefined)
+  }, 1000)
+  timer.unref()
+  return {
+    stop() {
+      done = true
+      clearInterval(timer)
+    },
+  }
 }
 
 interface WrittenReports {
@@ -283,7 +358,13 @@ function summary(
   const mark = (s: string): string => (s === 'pass' ? 'ok  ' : s === 'fail' ? 'FAIL' : '--  ')
   const lines = [
     '',
-    `sandbox-twin run: command ${outcome.timedOut ? `stopped at the ${flags.deadline} s deadline` : `exited ${outcome.code}`} after ${seconds.toFixed(1)} s`,
+    `sandbox-twin run: command ${
+      outcome.stopped === 'deadline'
+        ? `stopped at the ${flags.deadline} s deadline`
+        : outcome.stopped === 'certification'
+          ? `stopped ${flags.grace} s after the certification ended (it was still running)`
+          : `exited ${outcome.code}`
+    } after ${seconds.toFixed(1)} s`,
   ]
   if (r.steps) {
     const missing = r.steps.filter((s) => !s.reached || !s.played).map((s) => s.id)

@@ -58,7 +58,7 @@ async function recall(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
  */
 async function playCertification(ctx: SandboxContext, call: EffectCall): Promise<boolean> {
   const { ex } = call
-  const at = await stepForCall(ctx.store, call.clientId, call.now, ex.receivedAt)
+  const at = await stepForCall(ex, ctx.store, call.clientId, call.now, ex.receivedAt)
   if (!at) return false
   const scenario = `certification:${at.step.id}`
   if (at.step.singleUseTokens && ex.identity?.mode === 'bearer') {

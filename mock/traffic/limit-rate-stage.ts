@@ -1,4 +1,4 @@
-import { advanceRun } from '../certification/run-state.js'
+import { advanceRunFor, incidentAhead } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { sandboxNow, type Stage } from '../http/exchange.js'
 import { groupOf } from './rate-table.js'
@@ -22,10 +22,12 @@ export function limitRate(ctx: SandboxContext): Stage {
     const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
     const now = sandboxNow(ex)
     // A certification step's window opening starts afresh: bans and 429 periods of the step before
-    // end with it, so that every step is played whatever the client did before.
+    // end with it, and the step's incident is played before any limit, so that every step is played
+    // whatever the client did before.
     if (clientId !== ANONYMOUS_CLIENT) {
-      const step = await advanceRun(ctx.store, clientId, now, ex.receivedAt)
+      const step = await advanceRunFor(ex, ctx.store, clientId, now, ex.receivedAt)
       if (step?.opened) await ctx.traffic.lift(clientId)
+      if (step && (await incidentAhead(ctx.store, clientId, step))) return
     }
     if (ex.banCheckedFor !== clientId) {
       const ban = await ctx.traffic.bans.active(clientId, ex.ip, () => now)
