@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
-import { clientView } from '../auth/client-registry.js'
+import { clientView, type SandboxClient } from '../auth/client-registry.js'
+import { accountStatusNow } from './client-status.js'
 import { parseClientInput } from '../auth/client-input.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
@@ -24,6 +25,8 @@ const noSuchClient = (res: Response, id: string): void =>
  */
 export function registerClientRoutes(router: Router, ctx: SandboxContext): void {
   const admin = requireAdmin(ctx.options.adminToken)
+  const view = async (client: SandboxClient) =>
+    clientView(client, await accountStatusNow(ctx, client))
   const inputOptions = { tokens: ctx.options.tokens, known: ctx.auth.privileges }
   /** Answers 400 when a client's own `rate_limits` (a partial table, `"off"`, or `null`) is invalid. */
   const badRateLimits = (res: Response, rateLimits: unknown): boolean => {
@@ -69,17 +72,17 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
     res.setHeader('cache-control', 'no-store')
     res.setHeader('location', `/__sandbox/clients/${encodeURIComponent(clientId)}`)
     // The only time the secret is shown: it is stored as a hash.
-    res.status(201).json({ ...clientView(made.client), client_secret: made.secret })
+    res.status(201).json({ ...(await view(made.client)), client_secret: made.secret })
   })
 
   router.get('/clients', admin, async (_req, res) => {
-    res.json({ clients: (await ctx.auth.clients.list()).map(clientView) })
+    res.json({ clients: await Promise.all((await ctx.auth.clients.list()).map(view)) })
   })
 
   router.get('/clients/:id', requireAdminOrSelf(ctx), async (req, res) => {
     const client = await ctx.auth.getClient(String(req.params.id))
     if (!client) return noSuchClient(res, String(req.params.id))
-    res.json(clientView(client))
+    res.json(await view(client))
   })
 
   router.patch('/clients/:id', admin, async (req, res) => {
@@ -99,7 +102,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
       ip: ip(req),
       at: ctx.options.now(),
     })
-    res.json(clientView(client))
+    res.json(await view(client))
   })
 
   router.delete('/clients/:id', admin, async (req, res) => {

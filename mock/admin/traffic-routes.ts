@@ -1,3 +1,4 @@
+import { accountStatusNow } from './client-status.js'
 import type { Router } from 'express'
 import { clientView } from '../auth/client-registry.js'
 import type { SandboxContext } from '../context.js'
@@ -28,7 +29,9 @@ export function registerTrafficRoutes(router: Router, ctx: SandboxContext): void
     if (!caller) return
     const client = await ctx.auth.getClient(caller.clientId!)
     res.json({
-      ...(client ? clientView(client) : { client_id: caller.clientId }),
+      ...(client
+        ? clientView(client, await accountStatusNow(ctx, client))
+        : { client_id: caller.clientId }),
       ...(await ctx.traffic.describe(caller.clientId!)),
     })
   })

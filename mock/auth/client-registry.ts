@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { AccountStatusInfo } from './account-status.js'
 import type { Store } from '../store/store.js'
 import type { SandboxClock } from '../clock/clock.js'
 import { generateSecret, hashSecret } from './secret-hash.js'
@@ -190,14 +191,18 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
 }
 
 /** The client as the admin API shows it: never the hash, dates in ISO 8601, snake_case names. */
-export function clientView(client: SandboxClient): Record<string, unknown> {
+export function clientView(
+  client: SandboxClient,
+  status: AccountStatusInfo,
+): Record<string, unknown> {
   return {
     client_id: client.clientId,
     label: client.label,
     siret: client.siret,
     privileges: client.privileges,
-    // The Douane's account colours: red without any entitlement, green when ready.
-    status: client.privileges.length === 0 || !client.secretHash ? 'red' : 'green',
+    // The Douane's account colours (account-status.ts): red, yellow when its holder must act, green.
+    status: status.status,
+    ...(status.reason ? { status_reason: status.reason } : {}),
     token_lifetime: client.tokenLifetime,
     single_use: client.singleUse,
     basic_auth: client.basicAuth,

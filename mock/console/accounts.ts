@@ -1,3 +1,4 @@
+import { accountStatus, type AccountStatus } from '../auth/account-status.js'
 import { randomBytes } from 'node:crypto'
 import { fingerprint } from '../auth/secret-hash.js'
 import type { SandboxClient } from '../auth/client-registry.js'
@@ -25,22 +26,15 @@ export interface InviteCode {
 const ACCOUNTS = 'console-accounts'
 const INVITES = 'console-invites'
 
-/** The Douane's colours: red without entitlement (or revoked), yellow when action is needed, green. */
-export type AccountColour = 'red' | 'yellow' | 'green'
+/** The account colours: one meaning everywhere (see `auth/account-status.ts`). */
+export type AccountColour = AccountStatus
 
-/**
- * Red: no privilege, or the secret was revoked. Yellow: entitled, but the secret has expired or is
- * within its expiry notice (the account needs its holder's action to keep working). Green: ready.
- */
-export function accountColour(
+/** The account's colour at sandbox time `sandboxNow`. */
+export const accountColour = (
   client: SandboxClient,
   sandboxNow: number,
   noticeMs: number,
-): AccountColour {
-  if (client.privileges.length === 0 || !client.secretHash) return 'red'
-  if (client.secretExpiresAt - sandboxNow <= noticeMs) return 'yellow'
-  return 'green'
-}
+): AccountColour => accountStatus(client, sandboxNow, noticeMs).status
 
 /** A plausible email address: one @, a dotted domain, no spaces; at most 254 characters. */
 export const isEmail = (value: string): boolean =>
