@@ -22,7 +22,11 @@ function unknown(res: Response, e: UnknownScenarioError): void {
     res,
     400,
     SANDBOX_ERRORS.INVALID_REQUEST,
-    `Unknown scenario "${e.scenario}". Known scenarios: ${e.known.join(', ')}.`,
+    `Unknown scenario "${e.scenario}". Known scenarios: ${e.known.join(', ')}.${
+      e.scenario === 'certification'
+        ? ' A certification is a run, not a scenario: POST /__sandbox/certification starts one.'
+        : ''
+    }`,
     { known: e.known },
   )
 }

@@ -152,15 +152,15 @@ describe('bundled scenarios', () => {
     expectStatus(await c.get(JSON_PATH), 200)
   })
 
-  it('certification plays the scenarios one after another', async () => {
+  it('all-incidents plays the scenarios one after another', async () => {
     const c = await h.client()
-    await arm(h, c, 'certification')
+    await arm(h, c, 'all-incidents')
     const token = await c.token()
     const first = (await times(9, () => c.get(JSON_PATH, token))).map((r) => r.status)
     expect(first).toEqual([200, 200, 200, 206, 206, 200, 200, 200, 200])
     const burst = await c.get(JSON_PATH, token)
     expect(burst.status).toBe(429)
-    expect(burst.headers['sandbox-scenario']).toBe('certification')
+    expect(burst.headers['sandbox-scenario']).toBe('all-incidents')
     h.advance(5000)
     const next = (await times(4, () => c.get(JSON_PATH, token))).map((r) => r.status)
     expect(next).toEqual([200, 200, 200, 200])

@@ -18,7 +18,7 @@ const BUNDLED = [
   'ip-ban',
   'token-expiry',
   'flaky-network',
-  'certification',
+  'all-incidents',
 ]
 
 async function dirWith(files: Record<string, string>): Promise<string> {
@@ -34,8 +34,8 @@ describe('loadScenarios', () => {
   it('loads every bundled scenario against the schema that ships with the project', async () => {
     const all = await loadScenarios([DEFAULTS.bundledScenarios], () => {})
     for (const name of BUNDLED) expect(all.has(name), name).toBe(true)
-    expect(all.get('certification')!.sequence).toBe(true)
-    expect(scenarioLength(all.get('certification')!)).toBe(57)
+    expect(all.get('all-incidents')!.sequence).toBe(true)
+    expect(scenarioLength(all.get('all-incidents')!)).toBe(57)
   })
 
   it('refuses an unknown effect type with the file, the line and the known types', async () => {

@@ -77,8 +77,8 @@ describe('bundled scenario rules', () => {
     expect(counts.latency! / 10_000).toBeCloseTo(0.3 * 0.85, 1)
   })
 
-  it('certification plays its steps in order, each counted from its own start', async () => {
-    const cert = (await loadScenarios([DEFAULTS.bundledScenarios], () => {})).get('certification')!
+  it('a sequence plays its steps in order, each counted from its own start', async () => {
+    const cert = (await loadScenarios([DEFAULTS.bundledScenarios], () => {})).get('all-incidents')!
     const types = Array.from(
       { length: 57 },
       (_, i) => pickRule(cert, FACTS, i + 1, 0)?.effect.type ?? '-',

@@ -48,7 +48,7 @@ describe('scenario triggers', () => {
     const c = await h.client()
     const res = await withPrefer(c, 'scenario=meteor-strike')
     expectStatus(res, 400)
-    expect(JSON.stringify(res.body)).toMatch(/meteor-strike.*burst-429.*certification/)
+    expect(JSON.stringify(res.body)).toMatch(/meteor-strike.*all-incidents.*burst-429/)
   })
 
   it("supports Prism's Prefer: code=, with production's shape for 429", async () => {
@@ -119,13 +119,22 @@ describe('scenario triggers', () => {
       .admin('post', '/__sandbox/scenarios')
       .send({ client_id: c.id, scenario: 'nope' })
       .expect(400)
-    expect(res.body.known).toContain('certification')
+    expect(res.body.known).toContain('all-incidents')
     expect(res.headers['content-type']).toMatch(/problem\+json/)
+  })
+
+  it('points at the certification run when one arms "certification" as a scenario', async () => {
+    const c = await h.client()
+    const res = await h
+      .admin('post', '/__sandbox/scenarios')
+      .send({ client_id: c.id, scenario: 'certification' })
+      .expect(400)
+    expect(res.body.detail).toMatch(/a run, not a scenario: POST \/__sandbox\/certification/)
   })
 
   it('lists the catalogue to anyone, with what a good client does', async () => {
     const res = await request(h.url).get('/__sandbox/scenarios').expect(200)
-    const cert = res.body.scenarios.find((s: { name: string }) => s.name === 'certification')
+    const cert = res.body.scenarios.find((s: { name: string }) => s.name === 'all-incidents')
     expect(cert).toMatchObject({ kind: 'sequence', calls: 57 })
     expect(
       res.body.scenarios.every((s: { good_client?: string }) => typeof s.good_client === 'string'),
