@@ -236,7 +236,7 @@ const fr = {
   // Certification
   certTitle: 'Certification',
   certIntro:
-    'La certification arme une séquence de scénarios de production (429, 206, 502 avec retry_in, 504, bannissement…) sur vos prochains appels, puis juge votre client vérification par vérification.',
+    'La certification joue sur vos prochains appels les incidents de la production, chacun dans sa fenêtre (206, 429, 502 avec retry_in, 503, 504, jeton expiré, jetons à usage unique, réseau instable, bannissement), puis juge votre client vérification par vérification.',
   certStart: 'Démarrer une certification',
   certStarted: 'Certification démarrée le {date}.',
   certNone: 'Aucune certification en cours.',
@@ -256,6 +256,9 @@ const fr = {
   downloadJunit: 'Rapport JUnit',
   downloadJson: 'Rapport JSON',
   downloadAttestation: 'Attestation signée',
+  attestationPending:
+    'L’attestation signée (JWS) se télécharge une fois la dernière étape terminée.',
+  attestationVerify: 'Elle se vérifie hors ligne avec les clés publiques du bac à sable :',
   certViewVerdict: 'Voir le verdict',
   // Status
   statusTitle: 'État du service',
@@ -557,7 +560,7 @@ const en: Catalogue = {
   newEntries: '{count} new journal entr(y/ies).',
   certTitle: 'Certification',
   certIntro:
-    'Certification arms a sequence of production scenarios (429, 206, 502 with retry_in, 504, ban…) on your next calls, then judges your client check by check.',
+    'Certification plays production’s incidents on your next calls, each in its own window (206, 429, 502 with retry_in, 503, 504, expired token, single-use tokens, flaky network, ban), then judges your client check by check.',
   certStart: 'Start a certification',
   certStarted: 'Certification started on {date}.',
   certNone: 'No certification running.',
@@ -577,6 +580,8 @@ const en: Catalogue = {
   downloadJunit: 'JUnit report',
   downloadJson: 'JSON report',
   downloadAttestation: 'Signed attestation',
+  attestationPending: 'The signed attestation (JWS) can be downloaded once the last step is over.',
+  attestationVerify: 'It is checked offline with the sandbox’s public keys:',
   certViewVerdict: 'See the verdict',
   statusTitle: 'Service status',
   statusIntro:

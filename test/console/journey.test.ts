@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
+import { PLAN } from '../../mock/certification/plan.js'
 import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
 import { openBrowser, type Browser } from './browser.js'
 import { axeScan } from './axe.js'
@@ -165,6 +167,56 @@ describe('a reuser in the console, in a real browser', () => {
     const htmlReport = await page.request.get(`${url}/console/certification/report.html`)
     expect(await htmlReport.text()).toContain(verdict === 'pass' ? 'pass' : verdict!)
   })
+
+  it('plays the run to its end, then downloads the signed attestation from the verdict page', async () => {
+    // While steps are ahead, the page says the attestation comes at the end.
+    expect(await page.locator('#attestation-pending').count()).toBe(1)
+    expect(await page.locator('#download-attestation').count()).toBe(0)
+    // The reuser's back end meets each later step: one call per step, its sandbox clock moved past
+    // each window (a fresh token each time; calls the sandbox resets or holds end without an answer).
+    const move = (advance: string) =>
+      fetch(`${url}/__sandbox/clock`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${sandbox.adminToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ client_id: 'acme-app', advance }),
+      })
+    for (let step = 1; step < PLAN.length; step++) {
+      await move('20s')
+      const token = await mintFor('acme-app')
+      const res = await fetch(
+        `${url}/v3/insee/sirene/unites_legales/904120870?context=test&recipient=13002526500013&object=t`,
+        { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(4_000) },
+      ).catch(() => undefined)
+      await res?.arrayBuffer().catch(() => undefined)
+    }
+    await move('20s')
+    await page.goto(`${url}/console/certification`)
+    expect(await page.locator('#attestation-pending').count()).toBe(0)
+    expect(await page.textContent('#attestation-verify')).toContain(
+      `sandbox-twin verify attestation.jws --jwks ${url}/.well-known/jwks.json`,
+    )
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#download-attestation'),
+    ])
+    expect(download.suggestedFilename()).toBe('attestation-acme-app.jws')
+    const jws = readFileSync((await download.path())!, 'utf8').trim()
+    // Signed by the sandbox's attestation key, published in its JWKS: it checks offline.
+    const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as JSONWebKeySet
+    const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks))
+    expect(protectedHeader.kid).toMatch(/^attestation-/)
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as {
+      client: { id: string }
+      certification: { steps: unknown[] }
+      verdict: string
+    }
+    expect(claims.client.id).toBe('acme-app')
+    expect(claims.certification.steps).toHaveLength(PLAN.length)
+    expect(claims.verdict).toBe(await page.getAttribute('#verdict-value', 'data-verdict'))
+  }, 60_000)
 })
 
 /** A token for a client, minted the way its back end would. */

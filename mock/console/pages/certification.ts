@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { Report } from '../../report/build-report.js'
 import {
+  attestCertification,
   CertificationRefusedError,
   certificationStatus,
   readCertification,
@@ -30,6 +31,14 @@ const DOWNLOADS = {
 /** Certification: started here, its steps' progress, the verdict and its downloads. */
 export function registerCertificationPages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
+
+  /** The sandbox's JWKS, where `sandbox-twin verify` finds the attestation key. */
+  const jwksUrl = (req: Request): string =>
+    `${
+      ctx.options.publicUrlFromHost
+        ? `${req.protocol}://${req.get('host') ?? 'localhost'}`
+        : ctx.options.publicUrl
+    }/.well-known/jwks.json`
 
   const report = async (clientId: string): Promise<Report | undefined> =>
     (await readCertification(ctx, clientId)) ? clientReport(ctx, clientId) : undefined
@@ -149,7 +158,28 @@ export function registerCertificationPages(router: Router, app: ConsoleApp): voi
                       >${t.downloadJson}</a
                     >
                   </li>
-                </ul>`
+                  ${
+                    armed
+                      ? ''
+                      : html`<li>
+                          <a
+                            class="fr-btn fr-btn--secondary"
+                            id="download-attestation"
+                            href="/console/certification/attestation.jws"
+                            download
+                            >${t.downloadAttestation}</a
+                          >
+                        </li>`
+                  }
+                </ul>
+                ${
+                  armed
+                    ? html`<p id="attestation-pending">${t.attestationPending}</p>`
+                    : html`<p id="attestation-verify">
+                        ${t.attestationVerify}
+                        <code>sandbox-twin verify attestation.jws --jwks ${jwksUrl(req)}</code>
+                      </p>`
+                }`
             : html`<p id="cert-none">${t.certNone}</p>`
         }`,
     )
@@ -171,6 +201,23 @@ export function registerCertificationPages(router: Router, app: ConsoleApp): voi
       `certification: client ${clientId} started a certification run from the console`,
     )
     res.redirect(303, '/console/certification')
+  })
+
+  // The signed attestation of the run, once its last step is over: what a vendor attaches to its
+  // certification file (checked offline against the sandbox's JWKS).
+  router.get('/certification/attestation.jws', async (req, res) => {
+    const clientId = requireClient(req, res)
+    if (!clientId) return
+    const status = await certificationStatus(ctx, clientId)
+    if (status?.state !== 'over') return res.redirect(303, '/console/certification')
+    const signed = await attestCertification(ctx, clientId)
+    if (!signed) return res.redirect(303, '/console/certification')
+    res.setHeader('cache-control', 'no-store')
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="attestation-${clientId.replace(/[^\w.-]/g, '_')}.jws"`,
+    )
+    res.type('application/jose').send(`${signed.jws}\n`)
   })
 
   router.get('/certification/report.:format', async (req, res, next) => {
