@@ -48,6 +48,8 @@ function codeBeside(req: FieldRequest): Sibling | undefined {
  */
 export function pairedValues(req: FieldRequest): readonly unknown[] | undefined {
   const k = req.key.toLowerCase()
+  const same = exampleEntityNumber(req, k)
+  if (same !== undefined) return [same]
   const code = codeBeside(req)
   if (!code) return undefined
   const node = req.node
@@ -104,6 +106,29 @@ const ACCENTED: Record<string, string> = {
   suspendu: 'suspendu',
   entite: 'entité',
   declaration: 'déclaration',
+}
+
+/** Names of the thing an object describes, long enough to identify it (a collective agreement's title). */
+const NAME = /^(titre|titre_court|intitule|nom|denomination|raison_sociale)$/
+/** Keys of the number or code that identifies it (`numero_idcc`, `code`, `id`). */
+const NUMBER = /^(numero|num|code|id|identifiant)(_[a-z]+)?$|_(numero|code|id|idcc)$/
+
+/**
+ * The example of an identifying number when the object already took its name from the contract's
+ * example: the title of collective agreement 1486 goes with number 1486, not with a random one.
+ */
+function exampleEntityNumber(req: FieldRequest, k: string): unknown {
+  const example = req.node.example
+  if (req.index !== undefined || example === undefined || !NUMBER.test(k)) return undefined
+  const object = req.ctx.objects[req.ctx.objects.length - 1]
+  const owner = req.ctx.ancestors[req.ctx.ancestors.length - 1]
+  if (!object || !owner) return undefined
+  for (const [key, schema] of owner.properties) {
+    if (!NAME.test(key)) continue
+    const own = nodeOf(schema).example
+    if (typeof own === 'string' && own.length >= 15 && object[key] === own) return example
+  }
+  return undefined
 }
 
 /** `refus_de_delivrance` → "Refus de délivrance"; `ok` → "OK". */

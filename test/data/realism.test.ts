@@ -18,7 +18,14 @@ import { REFERENCE_DATE, createSeededFaker, deriveSeed } from '../../mock/data/s
 import { shareFlag } from '../../mock/cli/flags.js'
 import { resolveOptions } from '../../mock/options.js'
 import { realContractPath } from '../helpers/real-contract.js'
-import { hitsByOperation, loremHits, loremWordsIn, measureRealism } from './realism-measure.js'
+import { dateRole } from '../../mock/data/timeline.js'
+import {
+  hitsByOperation,
+  loremHits,
+  loremWordsIn,
+  measureRealism,
+  paramsFor,
+} from './realism-measure.js'
 
 const sirens = (n: number): string[] =>
   Array.from({ length: n }, (_, i) =>
@@ -187,6 +194,43 @@ describe('on the real contract (API Entreprise)', () => {
     expect(share).toBeGreaterThan(0.7)
     const raised = measureRealism(contract, { seeds: [1], perOperation: 1, nullRate: 0.5 })
     expect(raised.fill.filled / raised.fill.nullable).toBeLessThan(share - 0.2)
+  })
+
+  it('every operation: no past event after today, no start after its end, the year asked answered', () => {
+    const today = REFERENCE_DATE.toISOString().slice(0, 10)
+    const faults: string[] = []
+    const dayOf = (key: string, v: unknown): string | undefined => {
+      if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10)
+      if (typeof v === 'number' && /date|timestamp/.test(key) && v > 1e8 && v < 4e9)
+        return new Date(v * 1000).toISOString().slice(0, 10)
+      return undefined
+    }
+    const visit = (v: unknown, at: string, year: string | undefined): void => {
+      if (Array.isArray(v)) return v.forEach((item, i) => visit(item, `${at}/${i}`, year))
+      if (!v || typeof v !== 'object') return
+      const days: Record<string, string> = {}
+      for (const [k, child] of Object.entries(v)) {
+        const day = dayOf(k, child)
+        if (day) days[k] = day
+        if (year && /^(annee|year)$/.test(k) && !/naissance/.test(at) && String(child) !== year)
+          faults.push(`${at}/${k}: ${String(child)} for year ${year}`)
+        visit(child, `${at}/${k}`, year)
+      }
+      for (const [k, day] of Object.entries(days)) {
+        if (dateRole(k.toLowerCase()) !== 'validUntil' && day > today)
+          faults.push(`${at}/${k}: ${day} after ${today}`)
+        const end = days[k.replace('debut', 'fin')]
+        if (/debut/.test(k) && end && end < day) faults.push(`${at}/${k}: ${day} after ${end}`)
+      }
+    }
+    for (const o of contract.operations) {
+      if (!o.responses['200']?.schema) continue
+      for (let i = 0; i < 8; i++) {
+        const params = paramsFor(o, i)
+        visit(generator.generateBody(o, params), o.id, params.year)
+      }
+    }
+    expect(faults).toEqual([])
   })
 
   it('a liasse for a year has that year: closing dates, millesime, declarations after closing', () => {
