@@ -112,31 +112,45 @@ export function loremHits(value: unknown, operation: string, path = ''): LoremHi
   return out
 }
 
-/** Nullable fields met in a body, and how many of them hold a value. */
+/** Nullable fields met in a body, how many of them hold a value, how many are null by meaning. */
 export interface FillCount {
   nullable: number
   filled: number
+  /** Nulls of fields whose meaning says absent for the entity (see {@link ABSENT_BY_MEANING}). */
+  absent: number
 }
+
+/**
+ * Fields (`parent.key`) that production leaves null when the entity has no such thing: address
+ * parts abroad or for a cedex, repetition index, second line; the natural-person block of a company
+ * and the company block of a person; further given names, usage name, pseudonym; an RNA outside
+ * associations; cessation, radiation, dissolution and closing dates of an active unit; acronym, trade
+ * name, sign, web site, capital of a unit that has none; headcount bounds of a non-employer.
+ */
+export const ABSENT_BY_MEANING =
+  /cedex|etranger|distribution|indice_repetition|complement|lieu_dit|ligne_2|\.l[2-7]$|pseudonyme|prenom|nom_usage|nom_naissance|sexe|personne_(physique|morale)|naissance\.|identite_entreprise\.(nom|denomination)|raison_sociale|\.rna$|rna_id|redirect_from|date_(cessation|radiation|dissolution|fermeture)|sigle|nom_commercial|enseigne|site_web|capital|date_reference|\.de$|\.a$|categorie_entreprise|economie_sociale/
 
 /** Counts the nullable properties and array items of `value` against its schema. */
 export function countNullable(schema: JsonSchema, value: unknown, into: FillCount): void {
-  const visit = (node: SchemaNode, v: unknown): void => {
+  const visit = (node: SchemaNode, v: unknown, where: string): void => {
     const nodes = node.branches ? node.branches.map(nodeOf) : [node]
     if (node.nullable || nodes.some((n) => n.nullable || n.types[0] === 'null')) {
       into.nullable++
       if (v !== null) into.filled++
+      else if (ABSENT_BY_MEANING.test(where)) into.absent++
     }
+    const key = where.split('.').pop() ?? ''
     if (Array.isArray(v)) {
       const items = nodes.map((n) => n.items).filter((s): s is JsonSchema => !!s)
-      if (items[0]) for (const item of v) visit(nodeOf(items[0]), item)
+      if (items[0]) for (const item of v) visit(nodeOf(items[0]), item, where)
     } else if (v && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const prop = nodes.flatMap((n) => n.properties).find(([name]) => name === k)
-        if (prop) visit(nodeOf(prop[1]), child)
+        if (prop) visit(nodeOf(prop[1]), child, `${key}.${k}`)
       }
     }
   }
-  visit(nodeOf(schema), value)
+  visit(nodeOf(schema), value, '')
 }
 
 /** The 200 schema of an operation, else its first 2XX one. */
@@ -199,7 +213,7 @@ export function measureRealism(contract: Contract, options: RealismOptions = {})
       }
     }
   }
-  const fill: FillCount = { nullable: 0, filled: 0 }
+  const fill: FillCount = { nullable: 0, filled: 0, absent: 0 }
   for (let n = 0; n < fillBodies; n++) {
     const op = ops[n % ops.length]!
     const seed = seeds[n % seeds.length]!
