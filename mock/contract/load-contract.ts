@@ -81,7 +81,7 @@ export async function loadContract(file: string): Promise<Contract> {
   if (raw.swagger !== undefined) {
     if (String(raw.swagger) !== '2.0')
       throw bad(path, `at /swagger: expected "2.0", found ${JSON.stringify(raw.swagger)}.`)
-    raw = await convertSwagger2(path, raw)
+    raw = await convertSwagger2(path, raw, text)
   }
   const openapi = typeof raw.openapi === 'string' ? raw.openapi : undefined
   if (!openapi || !/^3\.[01]\.\d+/.test(openapi)) {
