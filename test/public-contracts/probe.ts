@@ -109,7 +109,7 @@ export async function probe(
   for (const op of gets) {
     result.operations++
     try {
-      const res = await fetch(baseUrl + url(op), { headers: headersOf(op) })
+      const res = await get(baseUrl + url(op), headersOf(op))
       const text = await res.text()
       const declared =
         op.responses[String(res.status)] ?? op.responses[`${String(res.status)[0]}XX`]
@@ -126,7 +126,7 @@ export async function probe(
       if (ok) result.valid++
       else result.failures.push(`${op.id}: ${res.status} ${text.slice(0, 160)}`)
     } catch (err) {
-      result.failures.push(`${op.id}: ${(err as Error).message}`)
+      result.failures.push(`${op.id}: ${describeFault(err)}`)
     }
     const target = op.parameters.find(
       (p) => (p.in === 'query' || p.in === 'path') && breaking(p) !== undefined,
@@ -134,9 +134,7 @@ export async function probe(
     if (!target) continue
     result.badRequests++
     try {
-      const res = await fetch(baseUrl + url(op, { p: target, value: breaking(target)! }), {
-        headers: headersOf(op),
-      })
+      const res = await get(baseUrl + url(op, { p: target, value: breaking(target)! }), headersOf(op))
       const text = await res.text()
       if (res.status < 400 || res.status >= 500) {
         result.failures.push(`${op.id} (bad ${target.name}): ${res.status}`)
@@ -163,8 +161,30 @@ export async function probe(
       else
         result.failures.push(`${op.id} (bad ${target.name}): ${res.status} ${text.slice(0, 160)}`)
     } catch (err) {
-      result.failures.push(`${op.id} (bad): ${(err as Error).message}`)
+      result.failures.push(`${op.id} (bad): ${describeFault(err)}`)
     }
   }
   return result
+}
+
+/**
+ * A GET, tried once more on a fresh connection when the server had closed the kept-alive one before
+ * any answer (as HTTP clients do for idempotent requests): validating a large body can keep this
+ * process busy past the server's keep-alive timeout, and the next call then meets a closed socket.
+ */
+async function get(address: string, headers: Record<string, string>): Promise<Response> {
+  try {
+    return await fetch(address, { headers })
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw err
+    return fetch(address, { headers })
+  }
+}
+
+/** A failed call's message with its cause (`fetch failed` alone says nothing). */
+function describeFault(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  const message = (err as Error).message
+  return cause ? `${message} (${cause.code ?? ''} ${cause.message ?? ''})`.trim() : message
 }
