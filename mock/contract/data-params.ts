@@ -1,3 +1,4 @@
+import { readQuery } from './parameter-styles.js'
 import type { Operation } from './types.js'
 
 /** Query parameters that say why a call is made, not what it asks for: they never change the data. */
@@ -14,8 +15,13 @@ export function dataParams(op: Operation, req: RequestValues): Record<string, st
   const params: Record<string, string> = { ...req.pathParams }
   for (const p of op.parameters) {
     if (p.in !== 'query' || TRACEABILITY_PARAMS.has(p.name)) continue
-    const v = req.query[p.name]
-    if (v !== undefined) params[p.name] = Array.isArray(v) ? v.join(',') : v
+    // Read as the parameter's style writes it: `filter[type]=user` (deepObject) is `filter[type]`.
+    const v = readQuery(p, req.query)
+    if (v === undefined) continue
+    if (typeof v === 'string' || Array.isArray(v)) params[p.name] = listText(v)
+    else for (const k of Object.keys(v).sort()) params[`${p.name}[${k}]`] = listText(v[k]!)
   }
   return params
 }
+
+const listText = (v: string | string[]): string => (Array.isArray(v) ? v.join(',') : v)

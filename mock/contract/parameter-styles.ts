@@ -49,7 +49,7 @@ const listOf = (v: Raw): string[] => (v === undefined ? [] : Array.isArray(v) ? 
 /** Reads a query parameter from the parsed query string. */
 export function readQuery(
   p: ParameterSpec,
-  query: Record<string, string | string[] | undefined>,
+  query: Readonly<Record<string, string | string[] | undefined>>,
 ): ParameterValue | undefined {
   if (p.mediaType) return lastOf(query[p.name])
   const style = p.style ?? 'form'

@@ -1,5 +1,12 @@
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import type { JsonSchema, NamedExample, Operation, ParameterSpec, ResponseSpec } from './types.js'
+import type {
+  JsonSchema,
+  MediaSpec,
+  NamedExample,
+  Operation,
+  ParameterSpec,
+  ResponseSpec,
+} from './types.js'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 type Obj = Record<string, unknown>
@@ -171,14 +178,12 @@ function readResponses(
     }
     if (!isObj(r)) throw bad(file, `${where}/responses/${status}`, 'a response must be an object')
     const [contentType, media] = isObj(r.content) ? pickMedia(r.content) : [undefined, undefined]
-    const examples: NamedExample[] = []
-    if (isObj(media)) {
-      if (media.example !== undefined) examples.push({ name: 'example', value: media.example })
-      if (isObj(media.examples)) {
-        for (const [name, e] of Object.entries(media.examples))
-          if (isObj(e) && 'value' in e) examples.push({ name, value: e.value })
-      }
-    }
+    const examples = isObj(media) ? mediaExamples(media) : []
+    const all: MediaSpec[] = Object.entries(isObj(r.content) ? r.content : {}).map(([type, m]) => ({
+      type,
+      ...(isObj(m) && isObj(m.schema) ? { schema: m.schema } : {}),
+      examples: isObj(m) ? mediaExamples(m) : [],
+    }))
     out[status] = {
       status,
       description: typeof r.description === 'string' ? r.description : '',
@@ -186,9 +191,21 @@ function readResponses(
       ...(isObj(media) && isObj(media.schema) ? { schema: media.schema } : {}),
       examples,
       headers: isObj(r.headers) ? Object.keys(r.headers) : [],
+      media: all,
     }
   }
   return out
+}
+
+/** A Media Type Object's `example` and every `examples.*.value`. */
+function mediaExamples(media: Obj): NamedExample[] {
+  const examples: NamedExample[] = []
+  if (media.example !== undefined) examples.push({ name: 'example', value: media.example })
+  if (isObj(media.examples)) {
+    for (const [name, e] of Object.entries(media.examples))
+      if (isObj(e) && 'value' in e) examples.push({ name, value: e.value })
+  }
+  return examples
 }
 
 function readPrivileges(op: Obj, security: unknown[] | undefined): string[] {

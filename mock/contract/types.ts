@@ -26,6 +26,14 @@ export interface NamedExample {
   value: unknown
 }
 
+/** One media type of a response, as declared under `content`. */
+export interface MediaSpec {
+  /** The media type as written (`application/json`, `text/csv`, `application/scim+json`...). */
+  type: string
+  schema?: JsonSchema
+  examples: NamedExample[]
+}
+
 export interface ResponseSpec {
   /** HTTP status as written in the contract: `'200'`, `'4XX'` or `'default'`. */
   status: string
@@ -34,6 +42,8 @@ export interface ResponseSpec {
   contentType?: string
   schema?: JsonSchema
   examples: NamedExample[]
+  /** Every media type the response declares, in the contract's order (empty: no body). */
+  media?: MediaSpec[]
   /** Header names the contract declares for this response. */
   headers: string[]
 }

@@ -3,12 +3,13 @@
  * generation from the request, and generates the response schema with that company in context.
  * Same seed and same request give the same bytes, on any machine, at any time.
  */
-import type { Contract, JsonSchema, Operation } from '../contract/types.js'
+import type { Contract, JsonSchema, MediaSpec, Operation } from '../contract/types.js'
 import { contractLocale } from '../contract/contract-locale.js'
 import { documentUrl } from './documents.js'
 import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
 import type { FieldResolver, GenerationEntity } from './generation-types.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
+import { essence, isJsonType, renderBody, type RenderedBody } from './media-body.js'
 import { createSeededFaker } from './seeded.js'
 import { hasSibling } from './sibling-names.js'
 import { createWorld, RNA, type World, type WorldFacts } from './world.js'
@@ -47,6 +48,19 @@ export interface DataGenerator {
     status?: string,
     documentBaseUrl?: string,
   ): unknown
+  /**
+   * The body of `op` in one of the media types its response declares (`text/csv`, `application/pdf`,
+   * `application/scim+json`...), written in that type: the media's own example when it is text of
+   * that type, else the value generated from the media's schema, else the same data as the JSON
+   * answer (a CSV of the records the JSON lists).
+   */
+  generateMedia(
+    op: Operation,
+    params: Readonly<Record<string, string>>,
+    status: string,
+    media: MediaSpec,
+    documentBaseUrl?: string,
+  ): RenderedBody
 }
 
 /** The identifier a request names: the first parameter about a SIREN or SIRET with a valid value. */
@@ -112,29 +126,53 @@ export function createDataGenerator(
   const world = createWorld(options.seed, options.facts)
   const schemas = new Map<string, JsonSchema | undefined>()
   for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
+  const generate = (
+    op: Operation,
+    params: Readonly<Record<string, string>>,
+    schema: JsonSchema,
+    documentBaseUrl: string | undefined,
+  ): unknown => {
+    const id = findIdentifier(params) ?? findRna(params, world)
+    const pairs = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+    const faker = random.forKey(options.seed, op.id, id?.value ?? '', ...pairs)
+    const ctx = createGenerationContext({
+      faker,
+      seed: options.seed,
+      locale,
+      world,
+      ...(id ? { entity: entityFor(id, world) } : {}),
+      resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
+      ...periodOf(params),
+      ...(options.nullRate ? { nullRate: options.nullRate } : {}),
+      ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+    })
+    return generateFromSchema(schema, ctx)
+  }
   return {
     generateBody(op, params, status = '200', documentBaseUrl) {
       const cacheKey = `${op.id} ${status}`
       if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
       const schema = schemas.get(cacheKey)
       if (!schema) return undefined
-      const id = findIdentifier(params) ?? findRna(params, world)
-      const pairs = Object.keys(params)
-        .sort()
-        .map((k) => `${k}=${params[k]}`)
-      const faker = random.forKey(options.seed, op.id, id?.value ?? '', ...pairs)
-      const ctx = createGenerationContext({
-        faker,
-        seed: options.seed,
-        locale,
-        world,
-        ...(id ? { entity: entityFor(id, world) } : {}),
-        resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
-        ...periodOf(params),
-        ...(options.nullRate ? { nullRate: options.nullRate } : {}),
-        ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
-      })
-      return generateFromSchema(schema, ctx)
+      return generate(op, params, schema, documentBaseUrl)
+    },
+    generateMedia(op, params, status, media, documentBaseUrl) {
+      const context = { title: op.summary ?? op.id, params }
+      const type = essence(media.type)
+      const textual = /^text\/|[+/](xml|yaml|csv)$|^application\/(x-)?yaml$/.test(type)
+      const example = media.examples.find((e) => typeof e.value === 'string')?.value
+      if (textual && typeof example === 'string' && example.trim() && !isJsonType(type))
+        return renderBody(media, example, context)
+      // A schema that says only "a string" (a file, a CSV text) tells less than the JSON answer.
+      const bare =
+        !media.schema ||
+        (media.schema.type === 'string' && !media.schema.enum && !media.schema.pattern)
+      const schema =
+        bare && !isJsonType(type) ? (responseSchema(op, status) ?? media.schema) : media.schema
+      const value = schema ? generate(op, params, schema, documentBaseUrl) : undefined
+      return renderBody(media, value, context)
     },
   }
 }

@@ -6,6 +6,7 @@ import { matchCase } from '../cases/load-cases.js'
 import type { Exchange, Reply, Stage } from '../http/exchange.js'
 import { findMagic } from './magic-identifiers.js'
 import type { DataSources } from './data-sources.js'
+import { chooseMedia, notAcceptable } from './negotiate-media.js'
 
 export type { DataSources } from './data-sources.js'
 
@@ -16,6 +17,12 @@ export type { DataSources } from './data-sources.js'
  */
 export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
   const cache = new LRUCache<string, string>({ max: sources.cacheEntries ?? 5000 })
+  // Answers in another media type than JSON (CSV, PDF, XML...), bounded in bytes.
+  const other = new LRUCache<string, { raw: string | Buffer; contentType: string }>({
+    max: 500,
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (v) => Math.max(1, v.raw.length),
+  })
   return (ex) => {
     const op = ex.operation!
     const params = dataParams(op, ex)
@@ -33,6 +40,22 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
     }
     const status = successStatus(op)
     const base = documentBase(ctx, ex)
+    // The media type the client accepts among those the response declares; none: 406.
+    const media = chooseMedia(op, status, ex.req.headers.accept)
+    if (media === null) {
+      ex.reply = ctx.errors(op, 406, notAcceptable(op, status))
+      return
+    }
+    if (media) {
+      const key = `${op.id}\u0000${base ?? ''}\u0000${media.type}\u0000${JSON.stringify(params)}`
+      let body = other.get(key)
+      if (!body) {
+        body = sources.generator.generateMedia(op, params, status, media, base)
+        other.set(key, body)
+      }
+      ex.reply = { status: Number(status) || 200, raw: body.raw, contentType: body.contentType }
+      return
+    }
     const key = `${op.id}\u0000${base ?? ''}\u0000${JSON.stringify(params)}`
     let raw = cache.get(key)
     if (raw === undefined) {

@@ -1,7 +1,9 @@
 import { join } from 'node:path'
+import { parse as parseQuery } from 'node:querystring'
 import request from 'supertest'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createSandbox } from '../../mock/create-sandbox.js'
+import { dataParams } from '../../mock/contract/data-params.js'
 
 const warnings: string[] = []
 const sandbox = await createSandbox({
@@ -69,5 +71,25 @@ describe('parameters read as their style says', () => {
     expect(lint).toHaveLength(2)
     expect(lint[0]).toMatch(/search, parameter kind: at \/: an empty enum allows no value/)
     expect(lint[1]).toMatch(/search, parameter broken: at \/: pattern "\(\[a-z" is not a valid/)
+  })
+})
+
+describe('the data a request asks for', () => {
+  it('reads deepObject and delimited parameters as their style writes them', () => {
+    const op = sandbox.context.contract.operations.find((o) => o.id === 'search')!
+    const query = parseQuery('scope[type]=user&scope[min]=3&colors=red|blue&ids=1,2')
+    expect(dataParams(op, { pathParams: {}, query })).toEqual({
+      'scope[min]': '3',
+      'scope[type]': 'user',
+      colors: 'red,blue',
+      ids: '1,2',
+    })
+  })
+
+  it('answers the same body for the same deepObject values in any order', async () => {
+    const a = await get('/search?scope[type]=user&scope[min]=3')
+    const again = await get('/search?scope[min]=3&scope[type]=user')
+    expect(a.status).toBe(200)
+    expect(again.text).toBe(a.text)
   })
 })

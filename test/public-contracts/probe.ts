@@ -134,7 +134,10 @@ export async function probe(
     if (!target) continue
     result.badRequests++
     try {
-      const res = await get(baseUrl + url(op, { p: target, value: breaking(target)! }), headersOf(op))
+      const res = await get(
+        baseUrl + url(op, { p: target, value: breaking(target)! }),
+        headersOf(op),
+      )
       const text = await res.text()
       if (res.status < 400 || res.status >= 500) {
         result.failures.push(`${op.id} (bad ${target.name}): ${res.status}`)
