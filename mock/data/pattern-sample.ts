@@ -19,6 +19,32 @@ const WORD = `${LOWER}${UPPER}${DIGITS}_`
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('')
 const CLASSES: Record<string, string> = { d: DIGITS, w: WORD, s: ' ' }
 const ANY = `${LOWER}${UPPER}${DIGITS}`
+const ACCENTED_LOWER = 'éèêàçôîù'
+const ACCENTED_UPPER = 'ÉÈÊÀÇÔÎÙ'
+const LETTERS = `${LOWER}${UPPER}${ACCENTED_LOWER}${ACCENTED_UPPER}`
+/** Unicode properties a pattern may name, as the characters drawn for them. */
+const UNICODE_PROPERTIES: Record<string, string> = {
+  L: LETTERS,
+  Letter: LETTERS,
+  Alphabetic: LETTERS,
+  Alpha: LETTERS,
+  Lu: `${UPPER}${ACCENTED_UPPER}`,
+  Uppercase_Letter: `${UPPER}${ACCENTED_UPPER}`,
+  Uppercase: `${UPPER}${ACCENTED_UPPER}`,
+  Ll: `${LOWER}${ACCENTED_LOWER}`,
+  Lowercase_Letter: `${LOWER}${ACCENTED_LOWER}`,
+  Lowercase: `${LOWER}${ACCENTED_LOWER}`,
+  N: DIGITS,
+  Nd: DIGITS,
+  Number: DIGITS,
+  Decimal_Number: DIGITS,
+  P: '.,;:!?-\'"()',
+  Punctuation: '.,;:!?-\'"()',
+  Z: ' ',
+  Zs: ' ',
+  White_Space: ' ',
+  S: '+$<=>^`|~',
+}
 
 const parsed = new Map<string, Part[]>()
 
@@ -106,6 +132,16 @@ class Parser {
     if (CLASSES[c] !== undefined) return CLASSES[c]
     const negated = CLASSES[c.toLowerCase()]
     if (negated !== undefined) return [...PRINTABLE].filter((ch) => !negated.includes(ch)).join('')
+    if ((c === 'p' || c === 'P') && this.src[this.i] === '{') {
+      // Unicode property (`\p{Lu}`, `\P{N}`): drawn from the Latin letters, digits... it names.
+      const end = this.src.indexOf('}', this.i)
+      if (end === -1) throw new Error(`unterminated \\${c}{ in pattern ${this.src}`)
+      const name = this.src.slice(this.i + 1, end).replace(/^(General_Category|gc)=/, '')
+      this.i = end + 1
+      const set = UNICODE_PROPERTIES[name]
+      if (set === undefined) throw new Error(`unicode property ${name} not supported`)
+      return c === 'p' ? set : [...PRINTABLE].filter((ch) => !set.includes(ch)).join('')
+    }
     if (c === 'n') return '\n'
     if (c === 't') return '\t'
     if (c === 'u' || c === 'x') {

@@ -19,6 +19,18 @@ export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string)
   if (node.format) {
     const value = valueForFormat(node.format, faker)
     if (value !== undefined && fitsNode(value, node)) return value
+    // A pattern that fixes how the value starts (`^2024`, `^10\\.`): the format's value, so begun.
+    const prefix = value === undefined ? undefined : literalPrefix(node.pattern)
+    if (value !== undefined && prefix) {
+      const sep = prefix[prefix.length - 1]!
+      const rest = /[A-Za-z0-9]/.test(sep)
+        ? value.slice(prefix.length)
+        : value.slice(value.indexOf(sep) + 1)
+      if (fitsNode(prefix + rest, node)) return prefix + rest
+    }
+    // Too long for maxLength: the shortest value of that format.
+    const short = SHORT_FORMATS[node.format]?.(node.maxLength ?? 20, faker)
+    if (short !== undefined && fitsNode(short, node)) return short
   }
   if (typeof node.example === 'string') {
     const value = fromExample(node.example, ctx, key)
@@ -34,6 +46,23 @@ export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string)
   // Words that break the pattern are never sent: the example, then the pattern without its bounds.
   if (typeof node.example === 'string' && fitsNode(node.example, node)) return node.example
   return text
+}
+
+/** The literal text an anchored pattern starts with (`^2024-` → `2024-`, `^10\\.` → `10.`). */
+function literalPrefix(pattern: RegExp | undefined): string | undefined {
+  const m = pattern && /^\^((?:[A-Za-z0-9 _:/-]|\\[.\-/:+])+)/.exec(pattern.source)
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : undefined
+}
+
+/** The shortest plausible value of a format, within `max` characters. */
+const SHORT_FORMATS: Record<string, (max: number, faker: Faker) => string> = {
+  email: (max, faker) =>
+    `${faker.string.alpha({ length: Math.max(1, Math.min(8, max - 6)), casing: 'lower' })}@ex.fr`,
+  'idn-email': (max, faker) =>
+    `${faker.string.alpha({ length: Math.max(1, Math.min(8, max - 6)), casing: 'lower' })}@ex.fr`,
+  uri: () => 'https://ex.fr',
+  url: () => 'https://ex.fr',
+  hostname: () => 'ex.fr',
 }
 
 /** Lookarounds and back-references, which the sampler cannot draw from. */
@@ -94,6 +123,8 @@ export function numberFor(node: SchemaNode, faker: Faker): number {
   if (node.multipleOf) return onMultiple(node, faker, lo, hi, node.multipleOf)
   if (hi < lo) return lo
   if (integer) return faker.number.int({ min: lo, max: hi })
+  // A range narrower than a hundredth holds no two-decimal value: its middle.
+  if (hi - lo < 0.01) return (lo + hi) / 2
   const value = faker.number.float({ min: lo, max: hi, fractionDigits: 2 })
   return fitsNode(value, node) ? value : (lo + hi) / 2
 }

@@ -319,3 +319,15 @@ describe('generateFromSchema: composition', () => {
     expect(depth(value)).toBeLessThanOrEqual(8)
   })
 })
+
+describe('generateFromSchema: fallbacks that pass the schema', () => {
+  it('draws Unicode property patterns, short e-mails, anchored patterns on formats, narrow decimal ranges', () => {
+    const upper = generateValid({ type: 'string', pattern: '^\\p{Lu}{3}$' }, 10, '3.1')
+    expect(upper.every((v) => typeof v === 'string' && [...v].length === 3)).toBe(true)
+    generateValid({ type: 'string', format: 'email', maxLength: 10 }, 10)
+    const stamps = generateValid({ type: 'string', format: 'date-time', pattern: '^2024-' }, 10)
+    expect(stamps.every((v) => String(v).startsWith('2024-'))).toBe(true)
+    generateValid({ type: 'string', format: 'ipv4', pattern: '^10\\.' }, 10)
+    generateValid({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.001 }, 10, '3.1')
+  })
+})
