@@ -129,7 +129,13 @@ export function createErrorBodies(
     // An example about another parameter or code would mislead: only a spec naming neither takes the first.
     return spec.code || spec.parameter ? undefined : candidates[0]
   }
-  return (op, status, spec = {}) => {
+  return (op, requested, spec = {}) => {
+    // A refused request gets the status the operation declares for it: 400 or 422, whichever it lists.
+    let status = requested
+    if (spec.validation && op && (status === 400 || status === 422)) {
+      const other = status === 400 ? 422 : 400
+      if (!op.responses[String(status)] && op.responses[String(other)]) status = other
+    }
     const key = String(status)
     const own = (op?.responses[key]?.examples ?? []).map((e) => e.value).filter((v) => itemOf(v))
     const example = pick(own, spec) ?? pick(anyOp.get(key) ?? [], spec)

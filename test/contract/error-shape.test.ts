@@ -54,3 +54,18 @@ describe('a refused request is answered in the contract shape', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/\.fr\b|é/)
   })
 })
+
+describe('a contract of the API Entreprise family that declares 400 for bad parameters', () => {
+  it('answers 400 in its error shape, not 422', async () => {
+    const sandbox = await open('errors-declared-400.yaml')
+    try {
+      const res = await request(sandbox.app).get('/api/v2/allocation?sexe=X')
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({
+        errors: [{ code: expect.any(String), title: 'Entité non traitable' }],
+      })
+    } finally {
+      await sandbox.close()
+    }
+  })
+})
