@@ -8,6 +8,7 @@ import { contractLocale } from '../contract/contract-locale.js'
 import { documentUrl } from './documents.js'
 import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
 import type { FieldResolver, GenerationEntity } from './generation-types.js'
+import { householdFor, householdResolver } from './household.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { essence, isJsonType, renderBody, type RenderedBody } from './media-body.js'
 import { createSeededFaker } from './seeded.js'
@@ -143,7 +144,11 @@ export function createDataGenerator(
       locale,
       world,
       ...(id ? { entity: entityFor(id, world) } : {}),
-      resolve: requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
+      resolve: withHousehold(
+        requestResolver(op, params, id, documentBaseUrl ?? options.documentBaseUrl),
+        params,
+        options.seed,
+      ),
       ...periodOf(params),
       ...(options.nullRate ? { nullRate: options.nullRate } : {}),
       ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
@@ -202,6 +207,18 @@ function responseSchema(op: Operation, status: string): JsonSchema | undefined {
     if (schema) return schema
   }
   return undefined
+}
+
+/** Adds the household of the person the request names (API Particulier), when it names one. */
+function withHousehold(
+  first: FieldResolver,
+  params: Readonly<Record<string, string>>,
+  seed: number,
+): FieldResolver {
+  const household = householdFor(params, seed)
+  if (!household) return first
+  const second = householdResolver(household, params)
+  return (req) => first(req) ?? second(req)
 }
 
 const EXPIRES = /expires_in$/i
