@@ -207,7 +207,7 @@ function createDeclaredErrors(
   contract: Contract,
   locale: Locale,
 ): (op: Operation | undefined, status: number, spec?: ApiErrorSpec) => ApiErrorBody {
-  const random = createSeededFaker()
+  const random = createSeededFaker(locale)
   // The contract's answer for a status, from any operation: for 404/405, which have none.
   const anyOp = new Map<string, ResponseSpec>()
   for (const op of contract.operations)
@@ -242,7 +242,10 @@ function createDeclaredErrors(
       if (source.examples.length) body = structuredClone(source.examples[0]!.value)
       else {
         const faker = random.forKey(0, 'error', op?.id ?? '', key)
-        body = generateFromSchema(source.schema as JsonSchema, createGenerationContext({ faker }))
+        body = generateFromSchema(
+          source.schema as JsonSchema,
+          createGenerationContext({ faker, locale }),
+        )
       }
       fill(body, text, final, 0)
       const type = source.contentType

@@ -110,10 +110,20 @@ function blankedByRate(node: SchemaNode, ctx: GenerationContext): boolean {
   return nullable && ctx.faker.number.float() < ctx.nullRate
 }
 
-/** Generates a value that validates against `schema` (see the module note for the sources). */
-export function generateFromSchema(schema: JsonSchema, ctx: GenerationContext): unknown {
-  return walk(nodeOf(schema), ctx, ROOT)
+/**
+ * Generates a value that validates against `schema` (see the module note for the sources).
+ * `sample`, an example of the whole value, gives each field without an example of its own one.
+ */
+export function generateFromSchema(
+  schema: JsonSchema,
+  ctx: GenerationContext,
+  sample?: unknown,
+): unknown {
+  return walk(nodeOf(schema), ctx, sample === undefined ? ROOT : { ...ROOT, sample })
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function walk(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
   ctx.count = (ctx.count ?? 0) + 1
@@ -179,6 +189,7 @@ function walkObject(
   const out: Record<string, unknown> = {}
   const short = cutShort(node, ctx)
   const names = node.names
+  const sample = isRecord(place.sample) ? place.sample : undefined
   ctx.objects.push(out)
   for (const [name, child] of node.properties) {
     const required = node.required.has(name)
@@ -187,7 +198,13 @@ function walkObject(
     const childNode = nodeOf(child)
     out[name] = blankedByRate(childNode, ctx)
       ? null
-      : walk(childNode, ctx, { key: name, parentKey: place.key, siblings: names, index: undefined })
+      : walk(childNode, ctx, {
+          key: name,
+          parentKey: place.key,
+          siblings: names,
+          index: undefined,
+          sample: sample?.[name],
+        })
     ctx.path.pop()
   }
   // Required names without a schema, and room left by minProperties, get values of `additionalProperties`.
@@ -229,6 +246,7 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
     ? min
     : clamp(Math.max(prefix, natural ?? ctx.faker.number.int({ min: clamp(1), max: clamp(3) })))
   const out: unknown[] = []
+  const samples = Array.isArray(place.sample) && place.sample.length ? place.sample : undefined
   const seen = node.uniqueItems ? new Set<string>() : undefined
   const position = ctx.path.length
   if (node.items) ctx.items.set(position, nodeOf(node.items).names)
@@ -247,12 +265,13 @@ function walkArray(node: SchemaNode, ctx: GenerationContext, place: Place): unkn
       key: place.key,
       parentKey: place.parentKey,
       siblings: place.siblings,
+      sample: samples?.[i % samples.length],
       index: i,
     }
     let value = walk(nodeOf(item), ctx, at)
     // uniqueItems: a few redraws, then stop short (never below minItems).
     for (let tries = 0; seen?.has(JSON.stringify(value)) && tries < 5; tries++) {
-      value = walk(nodeOf(item), ctx, { ...at, index: i + count * (tries + 1) })
+      value = walk(nodeOf(item), ctx, { ...at, index: i + count * (tries + 1), sample: undefined })
     }
     ctx.path.pop()
     if (seen) {

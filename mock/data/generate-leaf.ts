@@ -15,6 +15,8 @@ export interface Place {
   parentKey: string
   siblings: readonly string[]
   index: number | undefined
+  /** The value at this place in the example the contract gives for the whole body, if any. */
+  sample?: unknown
 }
 
 export function request(node: SchemaNode, ctx: GenerationContext, place: Place): FieldRequest {
@@ -23,7 +25,17 @@ export function request(node: SchemaNode, ctx: GenerationContext, place: Place):
   return { key, parentKey, siblings, index, node, ctx }
 }
 
-export function leaf(node: SchemaNode, ctx: GenerationContext, place: Place): unknown {
+export function leaf(given: SchemaNode, ctx: GenerationContext, place: Place): unknown {
+  // The body's example says what this field holds when the field itself gives no example.
+  const sample = place.sample
+  const node =
+    given.example === undefined &&
+    sample !== undefined &&
+    sample !== null &&
+    typeof sample !== 'object' &&
+    fitsNode(sample, given)
+      ? { ...given, example: sample }
+      : given
   const suggested = suggest(request(node, ctx, place), (value) => keep(value, node))
   if (suggested !== NONE) return suggested
   if (node.hasConst) return node.const

@@ -3,7 +3,8 @@
  * generation from the request, and generates the response schema with that company in context.
  * Same seed and same request give the same bytes, on any machine, at any time.
  */
-import type { Contract, JsonSchema, MediaSpec, Operation } from '../contract/types.js'
+import { createAjv, createSchemaCompiler } from '../contract/json-schema.js'
+import type { Contract, JsonSchema, MediaSpec, NamedExample, Operation } from '../contract/types.js'
 import { contractLocale } from '../contract/contract-locale.js'
 import { documentUrl } from './documents.js'
 import { createGenerationContext, generateFromSchema } from './generate-from-schema.js'
@@ -127,11 +128,27 @@ export function createDataGenerator(
   const world = createWorld(options.seed, options.facts)
   const schemas = new Map<string, JsonSchema | undefined>()
   for (const op of contract.operations) schemas.set(`${op.id} 200`, responseSchema(op, '200'))
+  // The first example of a response that its schema accepts, by operation and status: it gives the
+  // generated fields their shape (`"status": "active"` rather than words). Checked once, lazily.
+  let compile: ((schema: JsonSchema) => (value: unknown) => boolean) | undefined
+  const samples = new Map<string, unknown>()
+  const sampleOf = (op: Operation, status: string, schema: JsonSchema, list: NamedExample[]) => {
+    const key = `${op.id} ${status}`
+    if (samples.has(key)) return samples.get(key)
+    compile ??= createSchemaCompiler(createAjv(contract.openapi ?? '3.0.3'))
+    const check = compile(schema)
+    const found = list.find(
+      (e) => e.value !== null && typeof e.value === 'object' && check(e.value),
+    )
+    samples.set(key, found?.value)
+    return found?.value
+  }
   const generate = (
     op: Operation,
     params: Readonly<Record<string, string>>,
     schema: JsonSchema,
     documentBaseUrl: string | undefined,
+    sample?: unknown,
   ): unknown => {
     const id = findIdentifier(params) ?? findRna(params, world)
     const pairs = Object.keys(params)
@@ -153,7 +170,7 @@ export function createDataGenerator(
       ...(options.nullRate ? { nullRate: options.nullRate } : {}),
       ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
     })
-    return generateFromSchema(schema, ctx)
+    return generateFromSchema(schema, ctx, sample)
   }
   return {
     generateBody(op, params, status = '200', documentBaseUrl) {
@@ -161,7 +178,12 @@ export function createDataGenerator(
       if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
       const schema = schemas.get(cacheKey)
       if (!schema) return undefined
-      return generate(op, params, schema, documentBaseUrl)
+      const response = op.responses[status]
+      const sample =
+        response?.schema === schema && response.examples.length
+          ? sampleOf(op, status, schema, response.examples)
+          : undefined
+      return generate(op, params, schema, documentBaseUrl, sample)
     },
     generateMedia(op, params, status, media, documentBaseUrl) {
       const context = { title: op.summary ?? op.id, params }

@@ -17,7 +17,7 @@ const CODE_KEY = /(^|_)(id|code|codes|numero|num|no|reference|ref|identifiant|cl
 export function stringFor(node: SchemaNode, ctx: GenerationContext, key: string): string {
   const { faker } = ctx
   if (node.format) {
-    const value = valueForFormat(node.format, faker)
+    const value = valueForFormat(node.format, faker, ctx.locale)
     if (value !== undefined && fitsNode(value, node)) return value
     // A pattern that fixes how the value starts (`^2024`, `^10\\.`): the format's value, so begun.
     const prefix = value === undefined ? undefined : literalPrefix(node.pattern)

@@ -60,7 +60,17 @@ export function dateAround(faker: Faker, yearsBefore: number, yearsAfter = 0): D
 }
 
 /** A string for a known format, or `undefined` for a format this generator does not know. */
-export function valueForFormat(format: string, faker: Faker): string | undefined {
+export function valueForFormat(
+  format: string,
+  faker: Faker,
+  locale: 'fr' | 'en' = 'fr',
+): string | undefined {
+  // Domains of the contract's world: `.fr` for French public APIs, `example.com` names otherwise.
+  const tld = locale === 'fr' ? 'fr' : 'com'
+  const mailbox =
+    locale === 'fr'
+      ? ['contact', 'info', 'bonjour', 'admin']
+      : ['hello', 'info', 'support', 'admin']
   switch (format) {
     case 'date':
       return isoDay(dateAround(faker, 5))
@@ -70,16 +80,16 @@ export function valueForFormat(format: string, faker: Faker): string | undefined
       return `${pad(faker.number.int(23))}:${pad(faker.number.int(59))}:00Z`
     case 'email':
     case 'idn-email':
-      return `${faker.helpers.arrayElement(['contact', 'info', 'bonjour', 'admin'])}@${slugWord(faker)}.fr`
+      return `${faker.helpers.arrayElement(mailbox)}@${slugWord(faker)}.${tld}`
     case 'uri':
     case 'url':
     case 'iri':
     case 'uri-reference':
     case 'iri-reference':
-      return `https://www.${slugWord(faker)}.fr/${faker.string.alphanumeric({ length: 8, casing: 'lower' })}`
+      return `https://www.${slugWord(faker)}.${tld}/${faker.string.alphanumeric({ length: 8, casing: 'lower' })}`
     case 'hostname':
     case 'idn-hostname':
-      return `www.${slugWord(faker)}.fr`
+      return `www.${slugWord(faker)}.${tld}`
     case 'uuid':
       return faker.string.uuid()
     case 'ipv4':

@@ -241,3 +241,52 @@ function ensureFreshBuild(compiled: string): void {
   }
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run npm run build`)
 }
+
+describe("the response's own example", () => {
+  const schema: JsonSchema = {
+    type: 'object',
+    required: ['region', 'size_slug', 'tags'],
+    properties: {
+      region: { type: 'string' },
+      size_slug: { type: 'string', maxLength: 12 },
+      tags: { type: 'array', items: { type: 'string' } },
+      count: { type: 'integer' },
+    },
+  }
+  const withExamples = (examples: unknown[]): Contract => {
+    const op = operation('droplet', schema, ['id'])
+    op.responses['200']!.examples = examples.map((value, i) => ({ name: `e${i}`, value }))
+    return {
+      file: 'x',
+      title: 'Droplets',
+      version: '1',
+      openapi: '3.0.3',
+      operations: [op],
+      document: {},
+    }
+  }
+
+  it('gives each field without an example of its own the value the example shows there', () => {
+    const c = withExamples([{ region: 'nyc3', size_slug: 's-1vcpu-1gb', tags: ['web'], count: 2 }])
+    const g = createDataGenerator(c, {
+      seed: 1,
+      documentBaseUrl: 'http://sandbox.test',
+      locale: 'en',
+    })
+    const body = g.generateBody(c.operations[0]!, { id: '42' }) as Record<string, unknown>
+    expect(body.region).toBe('nyc3')
+    expect(body.size_slug).toBe('s-1vcpu-1gb')
+    expect((body.tags as unknown[]).every((t) => t === 'web')).toBe(true)
+  })
+
+  it('ignores an example its schema refuses', () => {
+    const invalid = withExamples([{ region: 'nyc3', size_slug: 's-1vcpu-1gb', tags: 'web' }])
+    const g = createDataGenerator(invalid, {
+      seed: 1,
+      documentBaseUrl: 'http://sandbox.test',
+      locale: 'en',
+    })
+    const body = g.generateBody(invalid.operations[0]!, { id: '42' }) as Record<string, unknown>
+    expect(body.region).not.toBe('nyc3')
+  })
+})
