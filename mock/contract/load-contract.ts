@@ -121,8 +121,20 @@ const REMOTE_TIMEOUT_MS = 10_000
 /** Reads a document the contract points to: a file, or an http(s) URL. */
 async function readPart(location: string): Promise<unknown> {
   if (/^https?:\/\//i.test(location)) {
-    const res = await fetch(location, { signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS) })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    let res: Response
+    try {
+      res = await fetch(location, { signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS) })
+    } catch (cause) {
+      const inner = (cause as { cause?: { code?: string; errors?: { code?: string }[] } }).cause
+      const code = inner?.code ?? inner?.errors?.[0]?.code ?? (cause as Error).message
+      throw new Error(
+        `the network request failed (${code}): save that document beside the contract and point the $ref at the file`,
+      )
+    }
+    if (!res.ok)
+      throw new Error(
+        `HTTP ${res.status}: save that document beside the contract and point the $ref at the file`,
+      )
     return parseContractText(location, await res.text(), true)
   }
   let text: string

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAjv, createSchemaCompiler } from '../../mock/contract/json-schema.js'
@@ -113,6 +115,24 @@ describe('loading the contract corpus', () => {
     expect(gone.message).toMatch(
       /root\.yaml: at \/paths\/~1b: the document .*gone\.yaml cannot be read \(file not found\)/,
     )
+  })
+
+  it('says what failed and what to do when a remote $ref cannot be downloaded', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end())
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const { port } = server.address() as AddressInfo
+    try {
+      const dir = tempFiles({
+        'remote.yaml': `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /c: { $ref: 'http://127.0.0.1:${port}/paths.yaml#/c' }\n`,
+      })
+      const err = (await loadContract(join(dir, 'remote.yaml')).catch((e: unknown) => e)) as Error
+      expect(err.message).toContain('remote.yaml: at /paths/~1c: the document http://127.0.0.1:')
+      expect(err.message).toContain(
+        'cannot be read (HTTP 404: save that document beside the contract and point the $ref at the file)',
+      )
+    } finally {
+      server.close()
+    }
   })
 
   it('reports a loop of references to references instead of hanging', async () => {
