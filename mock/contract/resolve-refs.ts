@@ -224,7 +224,13 @@ export async function resolveRefs(file: string, root: Obj, load: DocumentLoader)
             continue
           }
         }
-        if (isObj(value) && typeof value.$ref === 'string' && (names || key !== 'properties')) {
+        // `properties: {$ref: '...'}` alone is a reference to a map of properties (a property named
+        // `$ref` would hold a schema, not a string); beside other properties, it is a property.
+        if (
+          isObj(value) &&
+          typeof value.$ref === 'string' &&
+          (names || key !== 'properties' || Object.keys(value).length === 1)
+        ) {
           resolveAt(obj, key, url, at, false)
           continue
         }

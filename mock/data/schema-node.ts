@@ -59,7 +59,12 @@ const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined
 
 /** The node of a schema, computed once per schema object. */
-export function nodeOf(schema: JsonSchema): SchemaNode {
+/** What a schema that is not an object (`true`, a stray string) allows: anything. */
+const ANY_SCHEMA: JsonSchema = {}
+
+export function nodeOf(given: JsonSchema): SchemaNode {
+  // A contract may hold a non-schema where a schema belongs: it constrains nothing, never a crash.
+  const schema = isObj(given) ? given : ANY_SCHEMA
   let node = nodes.get(schema)
   if (!node) {
     node = readNode(Array.isArray(schema.allOf) ? mergeAllOf(schema) : schema)

@@ -135,6 +135,17 @@ describe('loading the contract corpus', () => {
     }
   })
 
+  it('reads `properties: {$ref}` alone as a reference to a map of properties', async () => {
+    const dir = tempFiles({
+      'root.yaml':
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /lb:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { type: object, properties: { $ref: 'attributes.yaml#/tag' } }\n",
+      'attributes.yaml': 'tag:\n  tag: { type: string, example: web }\n',
+    })
+    const c = await loadContract(join(dir, 'root.yaml'))
+    const schema = c.operations[0]!.responses['200']!.schema as { properties: object }
+    expect(schema.properties).toEqual({ tag: { type: 'string', example: 'web' } })
+  })
+
   it('reports a loop of references to references instead of hanging', async () => {
     const dir = tempFiles({
       'loop.yaml':

@@ -330,4 +330,10 @@ describe('generateFromSchema: fallbacks that pass the schema', () => {
     generateValid({ type: 'string', format: 'ipv4', pattern: '^10\\.' }, 10)
     generateValid({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.001 }, 10, '3.1')
   })
+
+  it('reads a stray non-schema where a schema belongs as "anything", without a crash', () => {
+    const schema = { type: 'object', required: ['a'], properties: { a: 'stray' } } as JsonSchema
+    const ctx = createGenerationContext({ faker: random.forKey(1, 'stray'), seed: 1 })
+    expect(generateFromSchema(schema, ctx)).toHaveProperty('a')
+  })
 })

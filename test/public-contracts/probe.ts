@@ -88,6 +88,9 @@ const headersOf = (op: Operation): Record<string, string> => {
   const out: Record<string, string> = { accept: '*/*' }
   // Mocks that enforce the contract's security (Prism) need a credential of the declared kind.
   if (process.env.PROBE_AUTHORIZATION) out.authorization = process.env.PROBE_AUTHORIZATION
+  // Or an API key header, `Name: value` (X-Api-Key...).
+  const extra = /^([^:\s]+):\s*(.+)$/.exec(process.env.PROBE_HEADER ?? '')
+  if (extra) out[extra[1]!.toLowerCase()] = extra[2]!
   for (const p of op.parameters) if (p.in === 'header' && p.required) out[p.name] = sample(p)
   return out
 }
