@@ -131,6 +131,12 @@ export interface LockoutOptions {
   window: number
   /** Lockout duration, seconds. Default `900`. */
   duration: number
+  /**
+   * Failed client authentications one address may make in `window` (any client ids, made-up ones
+   * included) before its further attempts are refused without a secret check, unless they present
+   * credentials already verified: a flood of guesses costs no scrypt. `0`: no limit. Default `100`.
+   */
+  perAddress: number
 }
 
 export interface BanOptions {
@@ -257,7 +263,7 @@ export const DEFAULTS = {
     portalLifetime: 18 * MONTH, // s
     portalMaxLifetime: 36 * MONTH, // s
   },
-  lockout: { maxFailures: 5, window: 300, duration: 900 }, // s
+  lockout: { maxFailures: 5, window: 300, duration: 900, perAddress: 100 }, // count, s, s, count
   ban: { threshold: 10, duration: 43_200, holdFor: 60, maxHeld: 1000 }, // s, s, count
   journal: {
     enabled: true,

@@ -117,7 +117,7 @@ export async function createAuthService({
     secretLifetimeMs: tokens.secretLifetime * 1000,
     now: options.now,
   })
-  const lockout = createLockout(store, clock, options.lockout)
+  const lockout = createLockout(store, clock, options.lockout, options.now)
   const state = createTokenState(store, options.now)
   // The issuer is read at each signature: it follows the listening address unless configured.
   const claims = {

@@ -73,7 +73,12 @@ const invalidClient = (description: string): ClientAuthResult => ({
  * time; a rotation or revocation changes the stored hash, so the cache never outlives a secret.
  */
 export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAuthenticator {
-  const verified = new LRUCache<string, true>({ max: 1000, ttl: 300_000 })
+  // A secret in use stays verified while it is used (each use renews it); a rotation or a revocation
+  // changes the stored hash, so an entry never outlives its secret.
+  const verified = new LRUCache<string, true>({ max: 1000, ttl: 300_000, updateAgeOnGet: true })
+  /** True when one of `secrets` was verified against `hash` lately: no scrypt needed. */
+  const known = (secrets: string[], hash: string | null | undefined): boolean =>
+    !!hash && secrets.some((s) => verified.get(fingerprint(`${hash}\u0000${s}`)) === true)
   const matches = async (secret: string, hash: string): Promise<boolean> => {
     const key = fingerprint(`${hash}\u0000${secret}`)
     if (verified.get(key)) return true
@@ -135,6 +140,30 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
       }
     }
     const client = await d.clients.get(c.clientId)
+    const crowded = await d.lockout.addressRemaining(a.ip)
+    if (
+      crowded > 0 &&
+      !known(c.secrets, client?.secretHash) &&
+      !known(c.secrets, client?.previous?.hash)
+    ) {
+      // This address spent its budget of failures (a flood of guesses, made-up ids): only a
+      // credential verified before passes, and nothing else costs a secret check until it ends.
+      d.events.emit({
+        type: 'failure',
+        clientId: c.clientId,
+        ip: a.ip,
+        reason: 'address-limited',
+        endpoint: a.endpoint,
+        at: d.now(),
+      })
+      return {
+        ok: false,
+        status: 429,
+        error: 'invalid_client',
+        description: `too many failed authentications from this address; retry in ${crowded} s`,
+        retryAfter: crowded,
+      }
+    }
     if (!client) {
       // The same scrypt as a wrong secret costs: an unknown client id is not told apart by timing.
       await verifySecret(c.secrets[0] ?? '', await dummyHash())

@@ -1,5 +1,5 @@
 import type { LockoutOptions } from '../options.js'
-import type { Store } from '../store/store.js'
+import type { Store, WindowHit } from '../store/store.js'
 import type { SandboxClock } from '../clock/clock.js'
 import { fingerprint } from './secret-hash.js'
 
@@ -15,10 +15,16 @@ export interface Lockout {
   fail(clientId: string, ip: string): Promise<number>
   /** Lifts every lockout and failure count of a client id (admin unlock). */
   lift(clientId: string): Promise<void>
+  /**
+   * Seconds an address stays past its budget of failures (`lockout.perAddress` in `lockout.window`
+   * of real time, whatever the client ids); 0 when it is within it.
+   */
+  addressRemaining(ip: string): Promise<number>
 }
 
 const FAILURES = 'auth-failures'
 const LOCKS = 'auth-lockouts'
+const ADDRESS = 'auth-failures-by-address'
 const SEP = '\u0000'
 
 /** Client ids are attacker-chosen: long ones are hashed so a key stays small. */
@@ -26,7 +32,12 @@ const keyOf = (clientId: string, ip: string): string =>
   `${clientId.length > 128 ? fingerprint(clientId) : clientId}${SEP}${ip}`
 
 /** Builds the lockout on the store's global scope (unknown client ids have no scope of their own). */
-export function createLockout(store: Store, clock: SandboxClock, options: LockoutOptions): Lockout {
+export function createLockout(
+  store: Store,
+  clock: SandboxClock,
+  options: LockoutOptions,
+  realNow: () => number = Date.now,
+): Lockout {
   const scope = store.global
   const windowMs = options.window * 1000
   const durationMs = options.duration * 1000
@@ -42,6 +53,7 @@ export function createLockout(store: Store, clock: SandboxClock, options: Lockou
       return 0
     },
     fail: async (clientId, ip) => {
+      if (options.perAddress > 0) await scope.hit(ADDRESS, ip, windowMs, realNow())
       if (options.maxFailures === 0) return 0
       const key = keyOf(clientId, ip)
       const now = await clock.now(clientId)
@@ -51,6 +63,13 @@ export function createLockout(store: Store, clock: SandboxClock, options: Lockou
       // A fresh count after the lockout: five more failures to lock again.
       await scope.delete(FAILURES, key)
       return options.duration
+    },
+    addressRemaining: async (ip) => {
+      if (options.perAddress === 0) return 0
+      const w = await scope.get<WindowHit>(ADDRESS, ip)
+      if (!w || w.count < options.perAddress) return 0
+      const left = w.resetAt - realNow()
+      return left > 0 ? Math.ceil(left / 1000) : 0
     },
     lift: async (clientId) => {
       const prefix = `${keyOf(clientId, '')}`

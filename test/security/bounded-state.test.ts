@@ -18,7 +18,12 @@ describe('failed-login and lockout records', () => {
     const file = join(stateDir(), 'state.json')
     const store = await createMemoryStore({ file, now: () => t, sweepEvery: 10_000 })
     const clock = createSandboxClock(store, () => t)
-    const lockout = createLockout(store, clock, { maxFailures: 5, window: 300, duration: 900 })
+    const lockout = createLockout(
+      store,
+      clock,
+      { maxFailures: 5, window: 300, duration: 900, perAddress: 100 },
+      () => t,
+    )
     for (let i = 0; i < 5_000; i++) await lockout.fail(`made-up-${i}`, '203.0.113.7')
     await store.flush()
     const full = folderBytes(dirname(file))
@@ -34,7 +39,12 @@ describe('failed-login and lockout records', () => {
     const t = Date.UTC(2026, 0, 5, 9)
     const store = await createMemoryStore({ now: () => t })
     const clock = createSandboxClock(store, () => t)
-    const lockout = createLockout(store, clock, { maxFailures: 2, window: 300, duration: 900 })
+    const lockout = createLockout(
+      store,
+      clock,
+      { maxFailures: 2, window: 300, duration: 900, perAddress: 100 },
+      () => t,
+    )
     await lockout.fail('c1', '198.51.100.1')
     expect(await lockout.fail('c1', '198.51.100.1')).toBe(900)
     expect(await lockout.remaining('c1', '198.51.100.1')).toBe(900)
