@@ -2,13 +2,16 @@
 // npm run soak: a bounded soak of sandbox-twin with its default file state. Steady mixed traffic at a
 // fixed rate (valid calls, bad tokens, distinct large headers, failed logins) for --duration seconds,
 // RSS sampled from /proc, then every answer the client received is looked for in the journal.
+// Valid calls come from 127.0.0.1, the hostile traffic from 127.0.0.2 (another address on the
+// loopback), over keep-alive connections (node:http: the load costs the machine less than fetch).
 // Loopback only. Opt-in: not part of npm test.
 //
 // Usage: npm run soak -- [--duration 600] [--rate 500] [--warmup 60]
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { Agent, request } from 'node:http'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,6 +63,33 @@ const url = await new Promise((ok, fail) => {
 const [, demoId, demoSecret] = /demo client:\s+(\S+)\s+secret: (\S+)/.exec(banner)
 const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
 
+const target = new URL(url)
+const agents = {
+  friend: new Agent({ keepAlive: true, maxSockets: 256 }),
+  hostile: new Agent({ keepAlive: true, maxSockets: 256, localAddress: '127.0.0.2' }),
+}
+/** One request over node:http; resolves the status once the body is read. */
+function send(agent, method, path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: target.hostname, port: target.port, method, path, headers, agent },
+      (res) => {
+        res.on('data', () => undefined)
+        res.on('end', () => resolve(res.statusCode))
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** CPU seconds the sandbox used so far (user + system), from /proc. */
+const cpuSeconds = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(f[11]) + Number(f[12])) / 100
+}
+
 const rss = () =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024
 
@@ -88,16 +118,18 @@ async function one(kind) {
   inflight++
   sent[kind]++
   try {
-    let res
+    let status
     if (kind === 'failedLogin') {
-      res = await fetch(`${url}/oauth/token`, {
-        method: 'POST',
-        headers: {
+      status = await send(
+        agents.hostile,
+        'POST',
+        '/oauth/token',
+        {
           authorization: basic(`made-up-${randomBytes(6).toString('hex')}`, 'Wrong-Secret-123!'),
           'content-type': 'application/x-www-form-urlencoded',
         },
-        body: 'grant_type=client_credentials',
-      })
+        'grant_type=client_credentials',
+      )
     } else {
       const bearer =
         kind === 'valid'
@@ -105,12 +137,13 @@ async function one(kind) {
           : kind === 'badToken'
             ? `eyJ${randomBytes(24).toString('base64url')}.e30.${randomBytes(8).toString('hex')}`
             : `eyJ${randomBytes(8).toString('hex')}${'A'.repeat(kind === 'oversized' ? 20_000 : 12_000)}.e30.x`
-      res = await fetch(`${url}${API}`, { headers: { authorization: `Bearer ${bearer}` } })
+      status = await send(kind === 'valid' ? agents.friend : agents.hostile, 'GET', API, {
+        authorization: `Bearer ${bearer}`,
+      })
     }
-    await res.arrayBuffer()
-    statuses[res.status] = (statuses[res.status] ?? 0) + 1
+    statuses[status] = (statuses[status] ?? 0) + 1
     if (kind === 'failedLogin') answered.authFailure++
-    else if (res.status === 431) answered.oversized431++
+    else if (status === 431) answered.oversized431++
     else answered.api++
   } catch {
     errors++
@@ -139,6 +172,8 @@ const pick = () => {
 }
 
 const samples = []
+const loadBefore = loadavg()
+const cpuBefore = cpuSeconds()
 const started = Date.now()
 const endAt = started + args.duration * 1000
 const sampler = setInterval(
@@ -174,6 +209,8 @@ clearInterval(refresher)
 while (inflight > 0) await new Promise((r) => setTimeout(r, 50))
 const elapsed = (Date.now() - started) / 1000
 const endRss = rss()
+const cpuUsed = cpuSeconds() - cpuBefore
+const loadAfter = loadavg()
 
 // Every answer received should have its entry: api calls (431s never reach the pipeline), failed logins.
 const res = await fetch(`${url}/__sandbox/journal?format=jsonl`, {
@@ -204,6 +241,13 @@ const report = {
   client_errors: errors,
   skipped_over_inflight_cap: skipped,
   tokens_issued: tokensIssued,
+  machine: {
+    cpus: (await import('node:os')).cpus().length,
+    load_before: loadBefore.map((l) => Math.round(l * 100) / 100),
+    load_after: loadAfter.map((l) => Math.round(l * 100) / 100),
+  },
+  sandbox_cpu_s: Math.round(cpuUsed),
+  sandbox_cpu_share: Math.round((cpuUsed / elapsed) * 100) / 100,
   rss_mb: { after_warmup: Math.round(base), end: Math.round(last), peak: Math.round(peak) },
   rss_growth_after_warmup_pct: Math.round(((last - base) / base) * 1000) / 10,
   journal: { api: journalApi, auth_failure: journalFail, token: counts.token ?? 0 },
