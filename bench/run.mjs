@@ -201,6 +201,14 @@ const COMPARISONS = [
       b: 'sandbox-traffic-file',
       bar: 0.85,
     },
+    {
+      // API reads on the durable file store (changes fsynced before they are acknowledged, counters
+      // appended lazily) against a store that persists nothing: the durable store's cost on reads.
+      label: 'durable file store / memory store (reads, no journal)',
+      a: 'sandbox-traffic-file',
+      b: 'sandbox-traffic',
+      bar: 0.9,
+    },
     { label: 'redis store / embedded store', a: 'sandbox-redis', b: 'sandbox-full' },
   ].map((c) => ({ ...c, paired: true })),
 ]
