@@ -67,6 +67,7 @@ const target = new URL(url)
 const agents = {
   friend: new Agent({ keepAlive: true, maxSockets: 256 }),
   hostile: new Agent({ keepAlive: true, maxSockets: 256, localAddress: '127.0.0.2' }),
+  single: new Agent({ keepAlive: false, localAddress: '127.0.0.2' }),
 }
 /** One request over node:http; resolves the status once the body is read. */
 function send(agent, method, path, headers, body) {
@@ -137,9 +138,11 @@ async function one(kind) {
           : kind === 'badToken'
             ? `eyJ${randomBytes(24).toString('base64url')}.e30.${randomBytes(8).toString('hex')}`
             : `eyJ${randomBytes(8).toString('hex')}${'A'.repeat(kind === 'oversized' ? 20_000 : 12_000)}.e30.x`
-      status = await send(kind === 'valid' ? agents.friend : agents.hostile, 'GET', API, {
-        authorization: `Bearer ${bearer}`,
-      })
+      // An oversized request gets 431 and its connection closed: it goes on a connection of its own,
+      // so that no other request is queued on a socket the server is closing.
+      const agent =
+        kind === 'valid' ? agents.friend : kind === 'oversized' ? agents.single : agents.hostile
+      status = await send(agent, 'GET', API, { authorization: `Bearer ${bearer}` })
     }
     statuses[status] = (statuses[status] ?? 0) + 1
     if (kind === 'failedLogin') answered.authFailure++
