@@ -112,6 +112,8 @@ const sent = { valid: 0, badToken: 0, largeHeader: 0, oversized: 0, failedLogin:
 const answered = { api: 0, authFailure: 0, oversized431: 0 }
 const statuses = {}
 let errors = 0
+/** Client-side errors by code (a connection reset or closed under a request, mostly). */
+const errorKinds = {}
 let skipped = 0
 let inflight = 0
 
@@ -148,8 +150,10 @@ async function one(kind) {
     if (kind === 'failedLogin') answered.authFailure++
     else if (status === 431) answered.oversized431++
     else answered.api++
-  } catch {
+  } catch (err) {
     errors++
+    const code = `${kind}:${err?.code ?? err?.message ?? 'error'}`
+    errorKinds[code] = (errorKinds[code] ?? 0) + 1
   } finally {
     inflight--
   }
@@ -242,6 +246,7 @@ const report = {
   answered,
   statuses,
   client_errors: errors,
+  client_error_kinds: errorKinds,
   skipped_over_inflight_cap: skipped,
   tokens_issued: tokensIssued,
   machine: {
