@@ -17,6 +17,14 @@ import type { SandboxClock } from './clock/clock.js'
 import type { TrafficService } from './traffic/traffic-service.js'
 import type { PublicBase } from './http/public-base.js'
 
+/** Which API a context serves. */
+export interface ApiIdentity {
+  /** `info.x-sandbox-api`, the given name, or the contract's file name. */
+  readonly name: string
+  /** Path prefix its operations are served under; `''` when none. */
+  readonly prefix: string
+}
+
 /**
  * The services a sandbox is made of, built once by `createSandbox` and shared by every stage and
  * admin route. Nothing here changes during a request except the store's contents.
@@ -25,6 +33,14 @@ export interface SandboxContext {
   readonly options: ResolvedOptions
   /** The base URL advertised (token `iss`, metadata): the listening address unless `publicUrl` is set. */
   readonly publicBase: PublicBase
+  /** This context's API: its name and mount prefix (`''`: none). */
+  readonly api: ApiIdentity
+  /**
+   * Every API the sandbox serves, the main one first, each as its own context (contract, errors,
+   * data, resources, call-backs, rate table): one element with a single contract. Stages run on the
+   * context of the operation's API; the admin surface, the console and the report go through all.
+   */
+  readonly apis: readonly SandboxContext[]
   readonly contract: Contract
   readonly store: Store
   readonly clock: SandboxClock

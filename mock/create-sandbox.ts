@@ -32,6 +32,12 @@ import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
 import { createDispatcher, type SandboxListener } from './http/dispatch.js'
 import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
+import { apiSpecs } from './apis/api-options.js'
+import { dispatchByApi } from './apis/dispatch.js'
+import { combineRouters, mountContract } from './apis/mount.js'
+import { SANDBOX_ERRORS, SandboxConfigError } from './errors.js'
+import { qualifyGroups } from './traffic/rate-table.js'
+import type { TrafficService } from './traffic/traffic-service.js'
 
 /** True when the `state` option names a file (the embedded store persisted), not memory or Redis. */
 const isStateFile = (state: string | undefined): state is string =>
@@ -73,16 +79,77 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(
     tokenFile ? { ...options, adminToken: await keptAdminToken(tokenFile) } : options,
   )
-  const contract = await loadContract(opts.contract)
-  const validate = createRequestValidator(contract, opts.log)
-  const cases = await loadCases(opts.fixtures, contract, {
-    validate,
-    check: opts.fixtureCheck,
-    warn: opts.log,
-  })
-  const rateTable = await loadRateTable(opts.rateLimits, contract, opts.log)
-  const scenarios = await loadScenarios(opts.scenarios, opts.log)
-  const fieldScopes = await loadFieldScopes(opts.fieldScopes, contract, opts.log)
+  const specs = await apiSpecs(opts)
+  const several = specs.length > 1
+  // Several contracts are mounted: each operation names its API; ids are unique within one API.
+  const loaded = await Promise.all(
+    specs.map(async (spec) => {
+      const raw = await loadContract(spec.contract)
+      const name = spec.name ?? apiName(raw)
+      return { spec, name, contract: several ? mountContract(raw, name, spec.prefix) : raw }
+    }),
+  )
+  for (const [i, a] of loaded.entries()) {
+    const twin = loaded.findIndex((b) => b.name === a.name)
+    if (twin !== i)
+      throw new SandboxConfigError(
+        SANDBOX_ERRORS.BAD_OPTION,
+        `two APIs are named "${a.name}" (${loaded[twin]!.spec.contract} and ${a.spec.contract}); give one of them another name (apis[].name, or "name" in the --apis file).`,
+      )
+  }
+  const route = combineRouters(
+    loaded.map((a) => ({ ...a, route: createRouter(a.contract.operations) })),
+  )
+  // Everything read from files is checked before the store is opened (and locked).
+  const checked = []
+  for (const { spec, contract } of loaded) {
+    const validate = createRequestValidator(contract, opts.log)
+    const cases = await loadCases(spec.fixtures, contract, {
+      validate,
+      check: opts.fixtureCheck,
+      warn: opts.log,
+    })
+    checked.push({ validate, cases })
+  }
+  // One fictitious world: what any API's fixture cases say about a SIREN or an RNA holds in every
+  // generated answer of every API.
+  const facts = factsFromCases(checked.flatMap(({ cases }) => [...cases.values()].flat()))
+  const parts = []
+  for (const [i, { spec, name, contract }] of loaded.entries()) {
+    const { validate, cases } = checked[i]!
+    const table = await loadRateTable(spec.rateLimits, contract, opts.log)
+    const fieldScopes = await loadFieldScopes(
+      spec.fieldScopes ?? '',
+      contract,
+      spec.fieldScopes ? opts.log : () => undefined,
+    )
+    const resources = await createResourceService(
+      contract,
+      opts.processing,
+      opts.log,
+      opts.processing === DEFAULTS.processing,
+    )
+    const generator = createDataGenerator(contract, {
+      seed: opts.seed,
+      documentBaseUrl: opts.publicUrl,
+      ...(opts.locale ? { locale: opts.locale } : {}),
+      nullRate: opts.nullRate,
+      facts,
+    })
+    parts.push({
+      spec,
+      name,
+      contract,
+      validate,
+      cases,
+      table: table && i > 0 ? qualifyGroups(table, name) : table,
+      fieldScopes,
+      resources,
+      generator,
+    })
+  }
+  const scenarioList = await loadScenarios(opts.scenarios, opts.log)
+  const magic = await loadMagicIdentifiers(opts.magicIdentifiers)
   const store = await openStore(opts.state, opts.now, opts.log, opts.redisWait * 1000)
   const clock = createSandboxClock(store, opts.now)
   const journal = await openJournal(opts, undefined, clock, clientSince(store))
@@ -97,57 +164,85 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         // Not remembered: only tokens of this run are lost after a restart on another port.
       }),
   )
-  const resources = await createResourceService(
-    contract,
-    opts.processing,
-    opts.log,
-    opts.processing === DEFAULTS.processing,
-  )
-  const generator = createDataGenerator(contract, {
-    seed: opts.seed,
-    documentBaseUrl: opts.publicUrl,
-    ...(opts.locale ? { locale: opts.locale } : {}),
-    nullRate: opts.nullRate,
-    // What the fixture cases say about a SIREN or an RNA holds in every generated answer too.
-    facts: factsFromCases([...cases.values()].flat()),
-  })
-  const ctx: SandboxContext = {
+  // One authorization server and client registry for every API; privileges per API.
+  const auth = await createAuthService({
     options: opts,
-    publicBase,
-    contract,
+    contract: loaded[0]!.contract,
     store,
     clock,
-    route: createRouter(contract.operations),
-    errors: createErrorBodies(contract, opts.locale ? { locale: opts.locale } : {}),
-    validate,
-    data: {
-      cases,
-      magic: await loadMagicIdentifiers(opts.magicIdentifiers),
-      generator,
-    },
-    auth: await createAuthService({ options: opts, contract, store, clock, base: publicBase }),
-    traffic: createTrafficService(opts, store, clock, rateTable),
-    scenarios: createScenarioService(scenarios, store, clock),
-    journal,
-    fieldScopes,
-    interruptions: createInterruptions(store, opts.now),
-    resources,
-    callbacks: createCallbackService({
-      api: apiName(contract),
+    base: publicBase,
+    ...(several
+      ? {
+          apis: loaded.map((a) => ({
+            name: a.name,
+            contract: a.contract,
+            ...(a.spec.privileges ? { privileges: a.spec.privileges } : {}),
+            ...(a.spec.fieldScopes ? { fieldScopes: a.spec.fieldScopes } : {}),
+          })),
+        }
+      : {}),
+  })
+  const scenarios = createScenarioService(scenarioList, store, clock)
+  const interruptions = createInterruptions(store, opts.now)
+  const tables = parts.map((p) => p.table)
+  let mainTraffic: TrafficService | undefined
+  const apis: SandboxContext[] = []
+  for (const [i, part] of parts.entries()) {
+    const { spec, name, contract, validate, cases, fieldScopes, resources, generator } = part
+    const traffic = createTrafficService(
+      opts,
+      store,
+      clock,
+      tables[i],
+      mainTraffic && {
+        bans: mainTraffic.bans,
+        holder: mainTraffic.holder,
+        tables: () => tables,
+      },
+    )
+    mainTraffic ??= traffic
+    apis.push({
+      options: opts,
+      publicBase,
+      api: { name, prefix: several ? spec.prefix : '' },
+      apis,
       contract,
       store,
       clock,
+      route,
+      errors: createErrorBodies(contract, opts.locale ? { locale: opts.locale } : {}),
+      validate,
+      data: { cases, magic, generator },
+      auth,
+      traffic,
+      scenarios,
       journal,
+      fieldScopes,
+      interruptions,
       resources,
-      generator,
-      options: opts.callbacks,
-      realNow: opts.now,
-      log: opts.log,
-    }),
+      callbacks: createCallbackService({
+        api: name,
+        contract,
+        store,
+        clock,
+        journal,
+        resources,
+        generator,
+        options: opts.callbacks,
+        realNow: opts.now,
+        log: opts.log,
+      }),
+    })
   }
-  ctx.callbacks.start()
+  const ctx = apis[0]!
+  for (const api of apis) api.callbacks.start()
   journalAuthEvents(ctx.auth.events, journal, clock, opts.log)
-  const handle = createApiHandler(ctx, assemblePipeline(ctx))
+  const handle = createApiHandler(
+    ctx,
+    several
+      ? dispatchByApi(apis.map((a) => ({ name: a.api.name, pipeline: assemblePipeline(a) })))
+      : assemblePipeline(ctx),
+  )
 
   const app = express()
   app.disable('x-powered-by')
@@ -190,7 +285,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
             s.closeAllConnections()
           })
         }
-        await ctx.callbacks.stop()
+        for (const api of apis) await api.callbacks.stop()
         // After the server: connections it cut record their entries first.
         await journal.close()
         await store.close()

@@ -17,10 +17,36 @@ function findPackageRoot(from: string): string {
   return dir
 }
 
+/** A contract served beside the main one, behind the same authorization server (docs/several-apis.md). */
+export interface ApiOptions {
+  /** OpenAPI 3.0/3.1 (or Swagger 2.0) contract file. */
+  contract: string
+  /** Name in the journal, the admin surface and the report. Default: `info.x-sandbox-api`, else the file name. */
+  name?: string
+  /** Path prefix its operations are served under (`/douane`). Default: none, the contract's paths as written. */
+  prefix?: string
+  /** Privilege mapping file for its operations. Default: none (the contract's own privileges). */
+  privileges?: string
+  /** Its rate-limit table file, or `'off'`. Default: the sandbox's `rateLimits` (its groups counted apart). */
+  rateLimits?: string
+  /** Field-to-scope mapping file. Default: none (the contract's own `x-sandbox-scopes`). */
+  fieldScopes?: string
+  /** Folder of fixture cases for its operations. Default: none. */
+  fixtures?: string
+}
+
 /** Options of {@link createSandbox}. Every field is optional; defaults are in {@link DEFAULTS}. */
 export interface SandboxOptions {
   /** OpenAPI 3.0/3.1 contract file, YAML or JSON. Default: the bundled API-Entreprise-shaped twin. */
   contract?: string
+  /**
+   * More APIs served beside `contract`, behind the same authorization server (docs/several-apis.md):
+   * contract files, {@link ApiOptions} (prefix, privileges, rate table...), or the path of a YAML file
+   * listing them. Default: none.
+   */
+  apis?: string | readonly (string | ApiOptions)[]
+  /** Path prefix the main contract is served under when there are several APIs. Default: none. */
+  prefix?: string
   /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases` with the bundled contract, none with another. */
   fixtures?: string
   /**
@@ -190,6 +216,8 @@ export interface ConsoleOptions {
 
 export interface ResolvedOptions {
   contract: string
+  apis: string | readonly (string | ApiOptions)[]
+  prefix: string
   fixtures: string
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios: string[]
@@ -337,6 +365,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
   const resolved: ResolvedOptions = {
     contract: resolve(options.contract ?? DEFAULTS.contract),
+    apis: typeof options.apis === 'string' ? resolve(options.apis) : (options.apis ?? []),
+    prefix: options.prefix ?? '',
     // The bundled cases are written for the bundled contract: another contract starts with none.
     fixtures: resolve(
       options.fixtures ??

@@ -34,6 +34,12 @@ export interface Pipeline {
 }
 
 /**
+ * How many of the first request stages are the same for every API (connection and route): with
+ * several APIs they run once, then the stages of the routed operation's API (`apis/dispatch.ts`).
+ */
+export const SHARED_STAGES = 2
+
+/**
  * The request path, in one screen: connection (ban) → route (contract) → authenticate → planned
  * interruption (503) → validate →
  * rate limit → scenario → stateful resources (writes, and reads of what was written) → resolve data (fixture case, magic identifier, generator), then filter by

@@ -1,4 +1,4 @@
-import type { Router } from 'express'
+import type { Request, Response, Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { resolveCaller } from './caller.js'
@@ -27,25 +27,47 @@ const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9.-]{0,25
  * The admin names the client with `client_id`; a client acts on itself with its own credentials.
  */
 export function registerCallbackRoutes(router: Router, ctx: SandboxContext): void {
-  const api = ctx.callbacks.api
-  const view = async (clientId: string): Promise<Record<string, unknown>> => {
+  // With several APIs, `api` (query or body) names the account's API; by default the first that
+  // calls back.
+  const fallback = ctx.apis.find((a) => a.callbacks.callsBack) ?? ctx
+  const apiFor = (req: Request, res: Response): SandboxContext | undefined => {
+    const given = (req.query.api ??
+      (req.body as Record<string, unknown> | undefined)?.api) as unknown
+    if (given === undefined) return fallback
+    const found = ctx.apis.find((a) => a.callbacks.api === given)
+    if (found) return found
+    sendProblem(
+      res,
+      400,
+      SANDBOX_ERRORS.INVALID_REQUEST,
+      `"api" names no API of this sandbox; give one of ${ctx.apis.map((a) => a.callbacks.api).join(', ')}.`,
+    )
+    return undefined
+  }
+  const view = async (on: SandboxContext, clientId: string): Promise<Record<string, unknown>> => {
+    const api = on.callbacks.api
     const client = await ctx.auth.getClient(clientId)
     const now = await ctx.clock.now(clientId)
     const account = await accountRepo(ctx.store.scope(clientId)).get(api)
     return {
       client_id: clientId,
-      ...accountView(api, account, ctx.callbacks.entitled(client?.privileges ?? []), now),
+      ...accountView(api, account, on.callbacks.entitled(client?.privileges ?? []), now),
     }
   }
 
   router.get('/callback-account', async (req, res) => {
     const caller = await resolveCaller(ctx, req, res, { client: true })
-    if (caller) res.json(await view(caller.clientId!))
+    if (!caller) return
+    const on = apiFor(req, res)
+    if (on) res.json(await view(on, caller.clientId!))
   })
 
   router.put('/callback-account', async (req, res) => {
     const caller = await resolveCaller(ctx, req, res, { client: true })
     if (!caller) return
+    const on = apiFor(req, res)
+    if (!on) return
+    const api = on.callbacks.api
     const body = (req.body ?? {}) as Record<string, unknown>
     const { url, token } = body
     if (url === undefined && token === undefined)
@@ -81,20 +103,22 @@ export function registerCallbackRoutes(router: Router, ctx: SandboxContext): voi
     if (typeof token === 'string')
       account.tokens = register(account.tokens, token, now, TOKEN_DELAY_MS)
     await repo.put(api, account)
-    res.json(await view(clientId))
+    res.json(await view(on, clientId))
   })
 
   router.delete('/callback-account', async (req, res) => {
     const caller = await resolveCaller(ctx, req, res, { client: true })
     if (!caller) return
-    await accountRepo(ctx.store.scope(caller.clientId!)).clear(api)
-    res.json(await view(caller.clientId!))
+    const on = apiFor(req, res)
+    if (!on) return
+    await accountRepo(ctx.store.scope(caller.clientId!)).clear(on.callbacks.api)
+    res.json(await view(on, caller.clientId!))
   })
 
   router.post('/callbacks/run', async (req, res) => {
     const caller = await resolveCaller(ctx, req, res, { client: false })
     if (!caller) return
-    await ctx.callbacks.runDue(caller.clientId)
+    for (const api of ctx.apis) await api.callbacks.runDue(caller.clientId)
     res.json({ ran: true, ...(caller.clientId ? { client_id: caller.clientId } : {}) })
   })
 

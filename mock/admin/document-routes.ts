@@ -10,7 +10,7 @@ import { sendProblem } from './problem.js'
  * always gives the same bytes.
  */
 export function registerDocumentRoutes(router: Router, ctx: SandboxContext): void {
-  const operations = new Set(ctx.contract.operations.map((o) => o.id))
+  const operations = new Set(ctx.apis.flatMap((a) => a.contract.operations.map((o) => o.id)))
   router.get('/documents/:opId/:file', (req, res) => {
     const opId = String(req.params.opId)
     const m = /^([A-Za-z0-9_-][A-Za-z0-9_.-]*)\.pdf$/.exec(String(req.params.file))

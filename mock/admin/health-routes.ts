@@ -15,6 +15,18 @@ export function registerHealthRoutes(router: Router, ctx: SandboxContext, starte
         version: ctx.contract.version,
         operations: ctx.contract.operations.length,
       },
+      // Several APIs: each with its name and mount prefix (the main one is `contract` above).
+      ...(ctx.apis.length > 1
+        ? {
+            apis: ctx.apis.map((a) => ({
+              name: a.api.name,
+              prefix: a.api.prefix,
+              title: a.contract.title,
+              version: a.contract.version,
+              operations: a.contract.operations.length,
+            })),
+          }
+        : {}),
       uptime: Math.round((ctx.options.now() - startedAt) / 1000),
     })
   })

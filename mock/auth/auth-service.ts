@@ -19,7 +19,12 @@ import {
 } from './client-registry.js'
 import { issueToken, type AccessClaims } from './issue-token.js'
 import { createLockout, type Lockout } from './lockout.js'
-import { knownPrivileges, loadPrivilegeMap, requiredPrivileges } from './privilege-map.js'
+import {
+  knownPrivileges,
+  loadPrivilegeMap,
+  requiredPrivileges,
+  type PrivilegeMap,
+} from './privilege-map.js'
 import { createKeySealer } from './sealed-key.js'
 import { openKeyRing, type KeyRing } from './signing-keys.js'
 import { createTokenState, type TokenState } from './token-state.js'
@@ -91,6 +96,16 @@ export interface AuthServiceDeps {
   clock: SandboxClock
   /** The advertised base URL: token `iss`. */
   base: PublicBase
+  /**
+   * Every API served when there are several (the main one first): each has its own privilege map
+   * and field scopes; one client registry and one token serve them all.
+   */
+  apis?: ReadonlyArray<{
+    name: string
+    contract: Contract
+    privileges?: string
+    fieldScopes?: string
+  }>
 }
 
 /** Id of the client made at start-up. */
@@ -103,10 +118,28 @@ export async function createAuthService({
   store,
   clock,
   base,
+  apis,
 }: AuthServiceDeps): Promise<AuthService> {
   const { tokens } = options
   const map = await loadPrivilegeMap(options.privileges, options.log)
   const privileges = await knownPrivileges(contract, map, options.fieldScopes)
+  // Several APIs: operation ids are unique within one API only, so each has its own map.
+  const maps = new Map<string, PrivilegeMap>()
+  for (const [i, api] of (apis ?? []).entries()) {
+    const own =
+      i === 0
+        ? map
+        : api.privileges
+          ? await loadPrivilegeMap(api.privileges, options.log)
+          : new Map()
+    maps.set(api.name, own)
+    if (i > 0)
+      for (const p of await knownPrivileges(api.contract, own, api.fieldScopes ?? ''))
+        if (!privileges.includes(p)) privileges.push(p)
+  }
+  privileges.sort()
+  const mapOf = (op: Operation): PrivilegeMap =>
+    (op.api !== undefined ? maps.get(op.api) : undefined) ?? map
   // A retired key keeps verifying until the longest token it signed has expired: a day for OAuth
   // tokens, the portal token's own lifetime for a key that signed one.
   const keys = await openKeyRing(store, tokens, options.now, createKeySealer(options.stateKey))
@@ -209,7 +242,7 @@ export async function createAuthService({
       skewS: tokens.clockSkew,
       portalMaxLifetimeS: tokens.portalMaxLifetime,
     }),
-    requiredPrivileges: (op) => requiredPrivileges(op, map),
+    requiredPrivileges: (op) => requiredPrivileges(op, mapOf(op)),
     revokeSecret: async (clientId, ip) => {
       if (!(await clients.revokeSecret(clientId))) return undefined
       const count = await state.revokeAll(clientId)

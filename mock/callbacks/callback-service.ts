@@ -55,6 +55,8 @@ export interface CallbackService {
   hostAllowed(url: string): Promise<boolean>
   /** The API accounts are kept under. */
   readonly api: string
+  /** True when an operation of this API declares call-backs. */
+  readonly callsBack: boolean
   /** True when a client holding these privileges is entitled to an API that calls back. */
   entitled(privileges: readonly string[]): boolean
   start(): void
@@ -177,6 +179,7 @@ export function createCallbackService(deps: CallbackDeps): CallbackService {
       method: 'POST',
       path,
       operation: item.operationId,
+      ...(ops.get(item.operationId)?.api !== undefined ? { api: item.api } : {}),
       latencyMs: 0,
       bytes: 0,
       clientClosed: false,
@@ -326,8 +329,9 @@ export function createCallbackService(deps: CallbackDeps): CallbackService {
   const runClient = async (clientId: string): Promise<void> => {
     const scope = store.scope(clientId)
     const now = await clock.now(clientId)
+    // Beside other APIs, each API's service sends its own call-backs only.
     const due = (await scope.entries<OutboxItem>(OUTBOX))
-      .filter(([, item]) => item.dueAt <= now)
+      .filter(([, item]) => item.dueAt <= now && item.api === deps.api)
       .sort((a, b) => a[1].dueAt - b[1].dueAt || (a[0] < b[0] ? -1 : 1))
     for (const [key, item] of due) {
       // One replica delivers each attempt.
@@ -348,6 +352,7 @@ export function createCallbackService(deps: CallbackDeps): CallbackService {
     setAllowedHosts: (hosts) => store.global.set(HOSTS, 'list', [...hosts]),
     hostAllowed,
     api: deps.api,
+    callsBack: specs.size > 0,
     entitled: (held) => privileges.size === 0 || held.some((p) => privileges.has(p)),
     start() {
       if (options.pollMs <= 0 || specs.size === 0 || timer) return

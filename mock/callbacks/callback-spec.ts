@@ -1,4 +1,5 @@
 import type { Contract, JsonSchema, Operation } from '../contract/types.js'
+import { contractPath } from '../apis/mount.js'
 
 /** One call-back an operation declares (OpenAPI 3 `callbacks`). */
 export interface CallbackSpec {
@@ -16,7 +17,8 @@ export function readCallbacks(contract: Contract): Map<string, CallbackSpec[]> {
   const out = new Map<string, CallbackSpec[]>()
   const paths = (contract.document.paths ?? {}) as Record<string, Record<string, unknown>>
   for (const op of contract.operations) {
-    const declared = (paths[op.path]?.[op.method] as { callbacks?: unknown } | undefined)?.callbacks
+    const declared = (paths[contractPath(op)]?.[op.method] as { callbacks?: unknown } | undefined)
+      ?.callbacks
     if (!declared || typeof declared !== 'object') continue
     const specs: CallbackSpec[] = []
     for (const [name, item] of Object.entries(declared as Record<string, unknown>)) {

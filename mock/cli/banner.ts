@@ -125,7 +125,10 @@ export function printBanner(sandbox: Sandbox, url: string): void {
   const demo = sandbox.demoClient
   const lines = [
     `sandbox-twin listening on ${url}`,
-    `  contract:     ${ctx.contract.title} ${ctx.contract.version} (${plural(ctx.contract.operations.length, 'operation')}) from ${ctx.contract.file}`,
+    ...ctx.apis.map(
+      (a, i) =>
+        `  ${(i === 0 ? 'contract:' : 'beside:').padEnd(14)}${a.contract.title} ${a.contract.version} (${plural(a.contract.operations.length, 'operation')}) from ${a.contract.file}${ctx.apis.length > 1 ? `, as ${a.api.name}${a.api.prefix ? ` under ${a.api.prefix}` : ''}` : ''}`,
+    ),
     `  state:        ${redactUrl(ctx.options.state)}    seed: ${ctx.options.seed}`,
     `  admin token:  ${sandbox.adminToken}`,
     sandbox.adminTokenFile

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { createSandbox, type Sandbox } from '../create-sandbox.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { DEFAULTS, type SandboxOptions } from '../options.js'
+import { DEFAULTS, PACKAGE_ROOT, type SandboxOptions } from '../options.js'
 import { printBanner } from './banner.js'
 import { intFlag, numberFlag, shareFlag } from './flags.js'
 
@@ -10,7 +10,9 @@ import { intFlag, numberFlag, shareFlag } from './flags.js'
 export interface ServeFlags {
   port: number
   host: string
-  contract?: string
+  /** Every `--contract` given: the first is the main one, the others are served beside it. */
+  contract?: string[]
+  apis?: string
   fixtures?: string
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
@@ -32,6 +34,9 @@ export interface ServeFlags {
   consoleIdleTimeout: number
   exitWithParent?: boolean
 }
+
+/** The bundled Douane-EDI-shaped contract, served beside the default one by a bare `serve`. */
+export const BUNDLED_DOUANE = resolve(PACKAGE_ROOT, 'fixtures', 'douane-edi-contract.yaml')
 
 /** `sandbox-twin serve`: loads the contract and listens until SIGTERM or SIGINT. */
 export function registerServeCommand(program: Command): void {
@@ -55,7 +60,13 @@ export function registerServeCommand(program: Command): void {
     .addOption(
       new Option(
         '--contract <file>',
-        'OpenAPI 3.0/3.1 contract, YAML or JSON (default: the bundled API-Entreprise-shaped twin)',
+        'OpenAPI 3.0/3.1 contract, YAML or JSON; give it again to serve several APIs behind one authorization server (default for serve: the bundled API-Entreprise-shaped twin, with the Douane-shaped one beside it)',
+      ).argParser((file: string, before: string[] | undefined) => [...(before ?? []), file]),
+    )
+    .addOption(
+      new Option(
+        '--apis <file>',
+        'YAML file of the APIs served beside the main contract: contract, name, prefix, privileges, rate_limits, field_scopes, fixtures',
       ),
     )
     .addOption(
@@ -181,7 +192,11 @@ export function registerServeCommand(program: Command): void {
     )
     .action(async (flags: ServeFlags, command: Command) => {
       checkFlags(flags, command)
-      const sandbox = await createSandbox(toOptions(flags))
+      // Without a contract named, serve shows both bundled APIs behind one authorization server.
+      const sandbox = await createSandbox({
+        ...(flags.contract || flags.apis ? {} : { apis: [BUNDLED_DOUANE] }),
+        ...toOptions(flags),
+      })
       const { url } = await sandbox
         .listen(flags.port, flags.host)
         .catch(async (err: NodeJS.ErrnoException) => {
@@ -217,6 +232,11 @@ function checkFlags(flags: ServeFlags, command: Command): void {
       SANDBOX_ERRORS.BAD_OPTION,
       `${named('adminToken', 'admin-token', 'SANDBOX_ADMIN_TOKEN')} must be at least 16 characters long (got ${flags.adminToken.length}); leave it out to use a generated one.`,
     )
+  if (flags.apis && flags.contract && flags.contract.length > 1)
+    throw new SandboxConfigError(
+      SANDBOX_ERRORS.BAD_OPTION,
+      '--apis and a second --contract both name APIs to serve beside the main one: list them all in the --apis file.',
+    )
   if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl))
     throw new SandboxConfigError(
       SANDBOX_ERRORS.BAD_OPTION,
@@ -227,7 +247,12 @@ function checkFlags(flags: ServeFlags, command: Command): void {
 /** Sandbox options from the serve flags (`run` takes the same). */
 export function toOptions(flags: ServeFlags): SandboxOptions {
   return {
-    ...(flags.contract ? { contract: resolve(flags.contract) } : {}),
+    ...(flags.contract?.[0] ? { contract: resolve(flags.contract[0]) } : {}),
+    ...(flags.apis
+      ? { apis: resolve(flags.apis) }
+      : flags.contract && flags.contract.length > 1
+        ? { apis: flags.contract.slice(1).map((f) => resolve(f)) }
+        : {}),
     ...(flags.fixtures ? { fixtures: resolve(flags.fixtures) } : {}),
     fixtureCheck: flags.fixtureCheck,
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),

@@ -67,6 +67,13 @@ export interface Operation {
   privileges: readonly string[]
   /** Every `x-*` extension on the operation object. */
   extensions: Record<string, unknown>
+  /**
+   * Name of the API the operation belongs to, when the sandbox serves several contracts (operation
+   * ids are unique within one API only); absent with a single contract.
+   */
+  api?: string
+  /** Prefix the API is mounted under, already part of `path` (`/douane`); absent when none. */
+  mount?: string
 }
 
 export interface Contract {

@@ -60,6 +60,7 @@ export function exchangeEntry(
   }
   if (op) {
     entry.operation = op.id
+    if (op.api !== undefined) entry.api = op.api
     // The privileges authentication enforced (the contract's, else the privilege map's).
     const required = notes.privileges ?? op.privileges
     if (required.length > 0) entry.privileges = required

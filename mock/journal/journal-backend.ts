@@ -8,6 +8,8 @@ import type { JournalBatch } from './journal-batch.js'
 export interface JournalFilter {
   clientId?: string
   operation?: string
+  /** The API of the operation (a sandbox serving several). */
+  api?: string
   /** Statuses wanted: exact codes, classes (`4` for 4xx) or `'none'` (no status sent). Any of them. */
   status?: StatusMatch[]
   kind?: JournalEntry['kind']
@@ -62,6 +64,7 @@ export interface JournalBackend {
 export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.clientId !== undefined && entry.clientId !== filter.clientId) return false
   if (filter.operation !== undefined && entry.operation !== filter.operation) return false
+  if (filter.api !== undefined && entry.api !== filter.api) return false
   if (filter.kind !== undefined && entry.kind !== filter.kind) return false
   if (filter.status && !filter.status.some((s) => statusMatches(entry.status, s))) return false
   if (filter.from !== undefined || filter.to !== undefined) {

@@ -34,6 +34,8 @@ export interface JournalEntry {
   path: string
   /** Operation id, when the route matched one. */
   operation?: string
+  /** The API of the operation, when the sandbox serves several (operation ids are unique within one). */
+  api?: string
   /** Privileges the operation requires (from the contract). */
   privileges?: readonly string[]
   /** Rate-limit group of the operation. */

@@ -41,6 +41,7 @@ export const CSV_COLUMNS = [
   'fieldScopes',
   'origin',
   'notes',
+  'api',
 ] as const satisfies ReadonlyArray<keyof JournalEntry>
 
 /**

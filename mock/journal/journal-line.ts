@@ -43,6 +43,7 @@ const SCALARS: Record<Exclude<keyof JournalEntry, ListKey>, object> = {
   method: ours,
   path: str,
   operation: str,
+  api: str,
   rateGroup: str,
   ref: { type: 'object', additionalProperties: str },
   context: str,

@@ -22,6 +22,7 @@ const PARAMETERS = [
   'client',
   'client_id',
   'operation',
+  'api',
   'status',
   'kind',
   'from',
@@ -58,6 +59,8 @@ export function parseJournalQuery(
   if (client) filter.clientId = client
   const operation = text('operation')
   if (operation) filter.operation = operation
+  const api = text('api')
+  if (api) filter.api = api
   const kind = text('kind')
   if (kind) {
     if (!KINDS.has(kind))

@@ -31,6 +31,8 @@ export interface Report {
     }
   }
   contract: { title: string; version: string }
+  /** Every API judged, when the sandbox serves several (the main one first). */
+  apis?: Array<{ name: string; title: string; version: string }>
   /** Entries judged, by kind. */
   entries: { api: number; token: number; authFailure: number }
   /**
@@ -50,6 +52,8 @@ export interface Report {
 export interface ReportDeps {
   journal: Journal
   contract: Contract
+  /** Every API's contract when the sandbox serves several (the main one first). */
+  apis?: readonly Contract[]
   /** The sandbox's `delayFactor`. */
   delayFactor: number
   now: () => number
@@ -134,7 +138,7 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
     calls,
     tokens,
     callbacks,
-    contract: contractFacts(deps.contract),
+    contract: contractFacts(deps.apis ?? deps.contract),
     timeScale: deps.delayFactor,
   }
   const checks = CHECKS.filter((check) => check.applies?.(input.contract) ?? true).map((check) => ({
@@ -161,7 +165,11 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
         : totals.notExercised > 0
           ? 'incomplete'
           : 'pass'
-  const ops = new Map(deps.contract.operations.map((op) => [op.id, op]))
+  const ops = new Map(
+    (deps.apis ?? [deps.contract])
+      .flatMap((c) => c.operations)
+      .map((op) => [op.api === undefined ? op.id : `${op.api}/${op.id}`, op]),
+  )
   const iso = (ms: number | undefined): string | undefined =>
     ms === undefined ? undefined : new Date(ms).toISOString()
   return {
@@ -188,6 +196,15 @@ export async function buildReport(deps: ReportDeps, request: ReportRequest): Pro
         : {}),
     },
     contract: { title: deps.contract.title, version: deps.contract.version },
+    ...(deps.apis
+      ? {
+          apis: deps.apis.map((c) => ({
+            name: c.operations[0]?.api ?? '',
+            title: c.title,
+            version: c.version,
+          })),
+        }
+      : {}),
     entries: { api: api.length, token: tokens.length, authFailure },
     verdict,
     totals,

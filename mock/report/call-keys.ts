@@ -6,7 +6,9 @@ export function resourceOf(e: JournalEntry): string {
   const params = Object.keys(ref)
     .sort()
     .map((k) => `${k}=${ref[k]}`)
-  return `${e.operation ?? `${e.method} ${e.path}`}?${params.join('&')}`
+  const op =
+    e.operation !== undefined && e.api !== undefined ? `${e.api}/${e.operation}` : e.operation
+  return `${op ?? `${e.method} ${e.path}`}?${params.join('&')}`
 }
 
 /** The rate-limit group of a call, else its operation (a 429's scope). */

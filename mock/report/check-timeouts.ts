@@ -31,7 +31,9 @@ export const timeoutsCheck: Check = {
     const passes: Evidence[] = []
     for (const { entry } of calls) {
       if (!entry.stalled) continue
-      const kind = contract.isDocument(entry.operation, entry.rateGroup) ? 'document' : 'json'
+      const kind = contract.isDocument(entry.operation, entry.rateGroup, entry.api)
+        ? 'document'
+        : 'json'
       const limit = timeoutLimit(TIMEOUTS[kind])
       if (entry.clientClosed) {
         const waited = entry.clientClosedAfterMs ?? entry.latencyMs

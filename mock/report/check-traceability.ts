@@ -35,10 +35,10 @@ export const traceabilityCheck: Check = {
     let checked = 0
     let first: JournalEntry | undefined
     for (const { entry } of calls) {
-      if (!entry.operation || !contract.traceable(entry.operation)) continue
+      if (!entry.operation || !contract.traceable(entry.operation, entry.api)) continue
       checked++
       first ??= entry
-      const faults = traceabilityFaults(entry, contract.objectMaxLength(entry.operation))
+      const faults = traceabilityFaults(entry, contract.objectMaxLength(entry.operation, entry.api))
       if (faults.length > 0) failures.push(cite(entry, faults.join('; ')))
     }
     return decide({

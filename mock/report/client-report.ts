@@ -33,6 +33,7 @@ export async function clientReport(
     {
       journal: ctx.journal,
       contract: ctx.contract,
+      ...(ctx.apis.length > 1 ? { apis: ctx.apis.map((a) => a.contract) } : {}),
       delayFactor: ctx.options.delayFactor,
       now: ctx.options.now,
     },

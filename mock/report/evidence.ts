@@ -9,6 +9,7 @@ export function cite(entry: JournalEntry, note: string): Evidence {
     method: entry.method,
     path: entry.path,
     ...(entry.operation !== undefined ? { operation: entry.operation } : {}),
+    ...(entry.api !== undefined ? { api: entry.api } : {}),
     ...(entry.status !== undefined ? { status: entry.status } : {}),
     ...(entry.code !== undefined ? { code: entry.code } : {}),
     ...(entry.jti !== undefined ? { jti: entry.jti } : {}),

@@ -64,7 +64,9 @@ export function minimise(
   for (const { entry: e } of calls) {
     if (!e.operation) continue
     for (const s of e.scopes ?? []) carried.add(s)
-    let use = byOp.get(e.operation)
+    // Beside other APIs, an operation is named with its API: ids are unique within one API only.
+    const key = e.api === undefined ? e.operation : `${e.api}/${e.operation}`
+    let use = byOp.get(key)
     if (!use) {
       use = {
         calls: 0,
@@ -76,7 +78,7 @@ export function minimise(
         withheldBy: new Set(),
         scopes: new Set(),
       }
-      byOp.set(e.operation, use)
+      byOp.set(key, use)
     }
     use.calls++
     for (const p of e.privileges ?? []) use.privileges.add(p)

@@ -11,6 +11,8 @@ export interface Evidence {
   method: string
   path: string
   operation?: string
+  /** The operation's API, when the sandbox serves several. */
+  api?: string
   status?: number
   code?: string
   jti?: string
@@ -47,11 +49,11 @@ export interface Call {
 /** Facts about the contract a check needs. */
 export interface ContractFacts {
   /** True when the operation declares the traceability parameters. */
-  traceable(operationId: string): boolean
+  traceable(operationId: string, api?: string): boolean
   /** Longest `object` the operation accepts (its `maxLength`, else 50). */
-  objectMaxLength(operationId: string): number
+  objectMaxLength(operationId: string, api?: string): number
   /** True for document operations (PDF, ZIP, `document_url`): 12 s timeout instead of 5 s. */
-  isDocument(operationId: string | undefined, rateGroup: string | undefined): boolean
+  isDocument(operationId: string | undefined, rateGroup: string | undefined, api?: string): boolean
   /** True when an operation of the contract declares call-backs (absent: false). */
   callsBack?: boolean
 }

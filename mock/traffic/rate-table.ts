@@ -123,6 +123,16 @@ export function compileRateTable(
   }
 }
 
+/**
+ * The table of an API served beside the main one: the same rules, but its groups count apart (their
+ * counters are named `<api>/<group>`), so that two APIs' `json` groups never share a period.
+ */
+export function qualifyGroups(table: RateTable, api: string): RateTable {
+  const groups = new Map<string, RateGroup>()
+  for (const [key, g] of table.groups) groups.set(key, { ...g, name: `${api}/${g.name}` })
+  return { ...table, groups }
+}
+
 export const isRateTableFault = (v: RateTable | RateTableFault): v is RateTableFault =>
   'pointer' in v
 

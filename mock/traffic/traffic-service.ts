@@ -95,18 +95,29 @@ export interface TrafficService {
 const OWN = 'traffic'
 type StoredTable = { hash: string; input: unknown }
 
-/** Builds the traffic service. `table` is the loaded sandbox table (`undefined`: off). */
+/**
+ * Builds the traffic service. `table` is the loaded sandbox table (`undefined`: off). With several
+ * APIs, each has its own service over its own table; `shared` gives them the main one's bans and held
+ * connections, and every API's table, whose periods a lift resets together.
+ */
 export function createTrafficService(
   options: ResolvedOptions,
   store: Store,
   clock: SandboxClock,
   table: RateTable | undefined,
+  shared?: {
+    bans: BanBook
+    holder: ConnectionHolder
+    tables: () => ReadonlyArray<RateTable | undefined>
+  },
 ): TrafficService {
-  const bans = createBanBook(store)
-  const holder = createConnectionHolder({
-    holdForMs: options.ban.holdFor * 1000,
-    maxHeld: options.ban.maxHeld,
-  })
+  const bans = shared?.bans ?? createBanBook(store)
+  const holder =
+    shared?.holder ??
+    createConnectionHolder({
+      holdForMs: options.ban.holdFor * 1000,
+      maxHeld: options.ban.maxHeld,
+    })
   const compiled = new Map<string, RateTable | undefined>()
   const compile = (input: unknown, source: string): RateTable | RateTableFault | undefined =>
     input === 'off' ? undefined : compileRateTable(input, source, table)
@@ -181,7 +192,10 @@ export function createTrafficService(
       const lifted = await bans.lift(clientId, ip)
       const scope = store.scope(clientId)
       for (const one of ips) await scope.delete('rate-ip', one)
-      for (const group of (await tableOf(clientId))?.groups.keys() ?? []) {
+      const names = new Set<string>()
+      for (const t of [await tableOf(clientId), ...(shared?.tables() ?? [])])
+        for (const g of t?.groups.values() ?? []) names.add(g.name)
+      for (const group of names) {
         await scope.delete('rate', group)
         await scope.delete(OWN, `throttle:${group}`)
         await scope.delete(OWN, `throttle-by:${group}`)

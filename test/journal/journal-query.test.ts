@@ -6,7 +6,7 @@ describe('journal query string', () => {
     const parsed = parseJournalQuery({ statut: '429' })
     expect(parsed).toEqual({
       error:
-        'unknown parameter statut; the journal takes client, client_id, operation, status, kind, from, to, limit, cursor, format',
+        'unknown parameter statut; the journal takes client, client_id, operation, api, status, kind, from, to, limit, cursor, format',
     })
   })
 

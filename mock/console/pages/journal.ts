@@ -85,7 +85,9 @@ function journalBody(
   entries: JournalEntry[],
   withClient: boolean,
 ): Html {
-  const ops = app.ctx.contract.operations.map((op): [string, string] => [op.id, op.id]).sort()
+  const ops = [...new Set(app.ctx.apis.flatMap((a) => a.contract.operations.map((op) => op.id)))]
+    .sort()
+    .map((id): [string, string] => [id, id])
   const liveUrl = `${action}/entries?${new URLSearchParams(view.query).toString()}`
   return html`<form method="get" action="${action}" class="console-filter fr-mb-3w">
       ${withClient && field({ name: 'client', label: t.client, value: view.query.client ?? '' })}

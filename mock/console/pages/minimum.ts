@@ -27,6 +27,7 @@ export function registerMinimumPages(router: Router, app: ConsoleApp): void {
         {
           journal: ctx.journal,
           contract: ctx.contract,
+          ...(ctx.apis.length > 1 ? { apis: ctx.apis.map((a) => a.contract) } : {}),
           delayFactor: ctx.options.delayFactor,
           now: ctx.options.now,
         },
@@ -69,7 +70,10 @@ export function registerMinimumPages(router: Router, app: ConsoleApp): void {
             </div>
             ${!sameAsNow && m.smallest.length > 0 && html`<form method="post" action="/console/minimum/apply" class="fr-mb-5w">${csrfField(p)}<button class="fr-btn" type="submit">${t.applySmallest}</button></form>`}
             ${m.operations.map((o) => {
-              const scoped = ctx.fieldScopes.get(o.operation)
+              // Beside other APIs, the operation is named `<api>/<id>`.
+              const cut = ctx.apis.length > 1 ? o.operation.indexOf('/') : -1
+              const on = ctx.apis.find((a) => a.api.name === o.operation.slice(0, cut)) ?? ctx
+              const scoped = on.fieldScopes.get(o.operation.slice(cut + 1))
               const byScope = new Map<string, string[]>()
               if (scoped)
                 for (const [path, scopes] of listScopedFields(scoped))

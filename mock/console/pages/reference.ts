@@ -1,3 +1,4 @@
+import { operationKey } from '../../apis/mount.js'
 import type { Router } from 'express'
 import type { Operation, JsonSchema } from '../../contract/types.js'
 import type { SandboxContext } from '../../context.js'
@@ -46,7 +47,7 @@ export function schemaSummary(schema: JsonSchema | undefined): string {
 }
 
 const searchText = (ctx: SandboxContext, op: Operation): string =>
-  [op.id, op.method, op.path, op.summary ?? '', ...ctx.auth.requiredPrivileges(op)]
+  [op.id, op.api ?? '', op.method, op.path, op.summary ?? '', ...ctx.auth.requiredPrivileges(op)]
     .join(' ')
     .toLowerCase()
 
@@ -56,32 +57,34 @@ export const privilegeText = (ctx: SandboxContext, t: Strings, op: Operation): s
   return list.length ? list.join(' | ') : t.privilegeAny
 }
 
-export const opHref = (op: Operation): string => `/console/reference/${encodeURIComponent(op.id)}`
+export const opHref = (op: Operation): string =>
+  `/console/reference/${encodeURIComponent(operationKey(op))}`
 
 /** The contract's reference: every operation, searchable, each on its own page. */
 export function registerReferencePages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
-  const ops = [...ctx.contract.operations].sort(
-    (a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method),
-  )
-  const byId = new Map(ops.map((op) => [op.id, op]))
+  // Every API's operations, when the sandbox serves several.
+  const ops = ctx.apis
+    .flatMap((a) => a.contract.operations)
+    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+  const byId = new Map(ops.map((op) => [operationKey(op), op]))
   // The search text of every operation, made when the reference is first shown.
-  let texts: Map<string, string> | undefined
+  let texts: Map<Operation, string> | undefined
   const haystack = {
-    get: (id: string): string | undefined =>
-      (texts ??= new Map(ops.map((op) => [op.id, searchText(ctx, op)]))).get(id),
+    get: (op: Operation): string | undefined =>
+      (texts ??= new Map(ops.map((o) => [o, searchText(ctx, o)]))).get(op),
   }
+  const title = ctx.apis.map((a) => a.contract.title).join(' + ')
+  const version = ctx.apis.map((a) => a.contract.version).join(' + ')
 
   router.get('/reference', (req, res) => {
     const t = stringsOf(req)
     const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : ''
     const words = q.split(/\s+/).filter(Boolean)
-    const shown = ops.filter((op) => words.every((w) => haystack.get(op.id)!.includes(w)))
+    const shown = ops.filter((op) => words.every((w) => haystack.get(op)!.includes(w)))
     const body = titled(
       t.referenceTitle,
-      html`<p>
-          ${fill(t.referenceIntro, { count: ops.length, title: ctx.contract.title, version: ctx.contract.version })}
-        </p>
+      html`<p>${fill(t.referenceIntro, { count: ops.length, title, version })}</p>
         <form
           method="get"
           action="/console/reference"
@@ -122,7 +125,7 @@ export function registerReferencePages(router: Router, app: ConsoleApp): void {
               ${ops.map(
                 (op) =>
                   html`<tr
-                    data-search="${haystack.get(op.id)!}"
+                    data-search="${haystack.get(op)!}"
                     ${shown.includes(op) ? '' : html` hidden`}
                   >
                     <td><code>${op.method.toUpperCase()}</code></td>
@@ -163,7 +166,11 @@ export function registerReferencePages(router: Router, app: ConsoleApp): void {
           <dt class="fr-text--bold">${t.deprecated}</dt>
           <dd>${op.deprecated ? t.yes : t.no}</dd>
         </dl>
-        <p><a class="fr-btn" href="/console/try/${encodeURIComponent(op.id)}">${t.tryIt}</a></p>
+        <p>
+          <a class="fr-btn" href="/console/try/${encodeURIComponent(operationKey(op))}"
+            >${t.tryIt}</a
+          >
+        </p>
         <h2>${t.parameters}</h2>
         ${parameterTable(t, op)}
         ${

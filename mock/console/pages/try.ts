@@ -1,3 +1,4 @@
+import { operationKey } from '../../apis/mount.js'
 import type { Request, Response, Router } from 'express'
 import type { Operation, ParameterSpec } from '../../contract/types.js'
 import { UnknownScenarioError } from '../../scenarios/scenario-service.js'
@@ -138,7 +139,9 @@ async function runTry(
 /** Try-it: one form per operation, and the arming of scenarios for the reuser's next calls. */
 export function registerTryPages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
-  const byId = new Map(ctx.contract.operations.map((op) => [op.id, op]))
+  const byId = new Map(
+    ctx.apis.flatMap((a) => a.contract.operations).map((op) => [operationKey(op), op]),
+  )
   const scenarioOptions = (none: string): Array<[string, string]> => [
     ['', none],
     ...ctx.scenarios.describe().map((s): [string, string] => [s.name, s.name]),
@@ -165,7 +168,11 @@ export function registerTryPages(router: Router, app: ConsoleApp): void {
       title,
       html`<p>${t.tryIntro} <a href="${opHref(op)}">${t.navReference}</a></p>
         ${lacks && html`<div class="fr-alert fr-alert--warning fr-mb-3w"><p>${fill(t.tryNeedsPrivilege, { privileges: privilegeText(ctx, t, op) })}</p></div>`}
-        <form method="post" action="/console/try/${encodeURIComponent(op.id)}" class="fr-col-md-8">
+        <form
+          method="post"
+          action="/console/try/${encodeURIComponent(operationKey(op))}"
+          class="fr-col-md-8"
+        >
           ${csrfField(p)}
           ${op.parameters
             .filter((x) => x.in !== 'cookie' && !RESERVED.has(x.name.toLowerCase()))
@@ -189,7 +196,7 @@ export function registerTryPages(router: Router, app: ConsoleApp): void {
         </p>
         <form
           method="post"
-          action="/console/try/${encodeURIComponent(op.id)}/arm"
+          action="/console/try/${encodeURIComponent(operationKey(op))}/arm"
           class="console-filter"
         >
           ${csrfField(p)} ${select('scenario', t.scenario, scenarioOptions('—').slice(1))}
