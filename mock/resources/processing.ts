@@ -29,12 +29,25 @@ export interface Transition {
   to: Outcome[]
 }
 
+/**
+ * A resource whose sent body has these values always takes these outcomes: a declaration that is
+ * always rejected, or always accepted, to test a client's handling of either without drawing.
+ */
+export interface ProcessingCase {
+  /** Dotted paths of the sent body → the value they must equal (strings compared as written). */
+  when: Record<string, string | number | boolean>
+  /** At every transition that offers one of these statuses, it is taken. */
+  outcome: string[]
+}
+
 /** How a created resource is processed on its client's sandbox clock. */
 export interface ProcessingSpec {
   /** Status property (defaults to the one found in the schema). */
   field?: string
   initial?: string
   transitions: Transition[]
+  /** Bodies whose life is fixed, first match wins. */
+  cases?: ProcessingCase[]
 }
 
 /** A status a resource reaches, at a sandbox time. */
@@ -79,8 +92,8 @@ function checkProcessing(src: YamlSource | YamlSyntaxError, file: string): Proce
   const v = src.value as Record<string, unknown> | null
   if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('', 'expected a mapping')
   for (const key of Object.keys(v))
-    if (!['field', 'initial', 'transitions'].includes(key))
-      fail(`/${key}`, `unknown key "${key}" (expected field, initial, transitions)`)
+    if (!['field', 'initial', 'transitions', 'cases'].includes(key))
+      fail(`/${key}`, `unknown key "${key}" (expected field, initial, transitions, cases)`)
   if (v.field !== undefined && typeof v.field !== 'string') fail('/field', 'field must be a name')
   if (v.initial !== undefined && typeof v.initial !== 'string')
     fail('/initial', 'initial must be a status')
@@ -113,11 +126,58 @@ function checkProcessing(src: YamlSource | YamlSyntaxError, file: string): Proce
     if (Math.abs(sum - 1) > 1e-9) fail(`${at}/to`, `the probabilities add up to ${sum}, not 1`)
     return { from: tr.from as string, afterMs: afterMs!, to }
   })
+  const reachable = new Set(transitions.flatMap((t) => t.to.map((o) => o.status)))
+  if (v.cases !== undefined && !Array.isArray(v.cases))
+    fail('/cases', 'cases must be a list of {when, outcome}')
+  const cases = ((v.cases as unknown[] | undefined) ?? []).map((c, i): ProcessingCase => {
+    const at = `/cases/${i}`
+    const cc = c as Record<string, unknown> | null
+    if (!cc || typeof cc !== 'object' || Array.isArray(cc))
+      return fail(at, 'expected {when, outcome}')
+    for (const key of Object.keys(cc))
+      if (key !== 'when' && key !== 'outcome')
+        fail(`${at}/${key}`, `unknown key "${key}" (expected when, outcome)`)
+    const when = cc.when as Record<string, unknown> | null
+    if (!when || typeof when !== 'object' || Array.isArray(when) || Object.keys(when).length === 0)
+      fail(`${at}/when`, 'when must map body fields (dotted paths) to the values they equal')
+    for (const [k, value] of Object.entries(when!))
+      if (!['string', 'number', 'boolean'].includes(typeof value))
+        fail(`${at}/when/${k}`, 'a value to match must be a string, a number or a boolean')
+    const outcome = typeof cc.outcome === 'string' ? [cc.outcome] : cc.outcome
+    if (!Array.isArray(outcome) || outcome.length === 0)
+      return fail(`${at}/outcome`, 'outcome must be a status or a list of statuses')
+    for (const [j, s] of outcome.entries())
+      if (typeof s !== 'string' || !reachable.has(s))
+        fail(
+          `${at}/outcome/${j}`,
+          `"${String(s)}" is no outcome of a transition (${[...reachable].join(', ')})`,
+        )
+    return { when: when as ProcessingCase['when'], outcome: outcome as string[] }
+  })
   return {
     ...(v.field ? { field: v.field as string } : {}),
     ...(v.initial ? { initial: v.initial as string } : {}),
     transitions,
+    ...(cases.length > 0 ? { cases } : {}),
   }
+}
+
+/** The statuses a sent body's life is fixed to by the first case it matches; `undefined`: drawn. */
+export function forcedOutcomes(
+  spec: ProcessingSpec,
+  sent: unknown,
+): ReadonlySet<string> | undefined {
+  const valueAt = (path: string): unknown =>
+    path
+      .split('.')
+      .reduce<unknown>(
+        (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+        sent,
+      )
+  const hit = spec.cases?.find((c) =>
+    Object.entries(c.when).every(([path, want]) => valueAt(path) === want),
+  )
+  return hit && new Set(hit.outcome)
 }
 
 /**
@@ -152,6 +212,7 @@ export function planTimeline(
   createdAt: number,
   seed: number,
   resourceId: string,
+  forced?: ReadonlySet<string>,
 ): TimelineStep[] {
   const steps: TimelineStep[] = [{ status: initial, at: createdAt }]
   let current = initial
@@ -161,7 +222,10 @@ export function planTimeline(
     if (!t) break
     const draw = deriveSeed(seed, 'processing', resourceId, String(n)) / 0x100000000
     let acc = 0
-    const outcome = t.to.find((o) => (acc += o.probability) > draw) ?? t.to[t.to.length - 1]!
+    const outcome =
+      (forced && t.to.find((o) => forced.has(o.status))) ??
+      t.to.find((o) => (acc += o.probability) > draw) ??
+      t.to[t.to.length - 1]!
     at += t.afterMs
     current = outcome.status
     steps.push({ status: current, at, ...(outcome.set ? { set: outcome.set } : {}) })

@@ -6,7 +6,7 @@ import { matchCase } from '../cases/load-cases.js'
 import { sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
 import { claimKey, fingerprintOf, type SavedAnswer } from './idempotency.js'
 import { cursorAt, fillPageFacts, findItems, pageWindow, pagingStyle } from './paging.js'
-import { planTimeline } from './processing.js'
+import { forcedOutcomes, planTimeline } from './processing.js'
 import {
   dateTimeFields,
   propertyNames,
@@ -218,7 +218,17 @@ async function create(
       updatedAt: now,
       version: 1,
       ...(spec && initial !== undefined && model.statusField
-        ? { timeline: planTimeline(spec, initial, now, ctx.options.seed, id), statusFields }
+        ? {
+            timeline: planTimeline(
+              spec,
+              initial,
+              now,
+              ctx.options.seed,
+              id,
+              forcedOutcomes(spec, sent),
+            ),
+            statusFields,
+          }
         : {}),
     }
     if (!(await repo.add(record))) continue
