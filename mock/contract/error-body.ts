@@ -129,12 +129,16 @@ export function createErrorBodies(
     // An example about another parameter or code would mislead: only a spec naming neither takes the first.
     return spec.code || spec.parameter ? undefined : candidates[0]
   }
+  // The status the contract's operations declare for a refused request: 422 unless only 400 is.
+  const refusal = anyOp.has('400') && !anyOp.has('422') ? 400 : 422
   return (op, requested, spec = {}) => {
     // A refused request gets the status the operation declares for it: 400 or 422, whichever it lists.
     let status = requested
     if (spec.validation && op && (status === 400 || status === 422)) {
       const other = status === 400 ? 422 : 400
       if (!op.responses[String(status)] && op.responses[String(other)]) status = other
+      // Declaring neither, it answers as the contract's other operations do.
+      else if (!op.responses['400'] && !op.responses['422']) status = refusal
     }
     const key = String(status)
     const own = (op?.responses[key]?.examples ?? []).map((e) => e.value).filter((v) => itemOf(v))

@@ -64,6 +64,9 @@ describe('a contract of the API Entreprise family that declares 400 for bad para
       expect(res.body).toMatchObject({
         errors: [{ code: expect.any(String), title: 'Entité non traitable' }],
       })
+      // An operation that declares neither 400 nor 422 answers as the contract's others do.
+      const silent = await request(sandbox.app).get('/api/v2/composition?numero=12')
+      expect(silent.status).toBe(400)
     } finally {
       await sandbox.close()
     }
