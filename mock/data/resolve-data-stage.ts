@@ -76,7 +76,14 @@ function documentBase(ctx: SandboxContext, ex: Exchange): string | undefined {
   return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : undefined
 }
 
-/** The operation's first declared 2XX status (`'200'` when none is declared). */
+const statusOf = new WeakMap<Operation, string>()
+
+/** The operation's first declared 2XX status (`'200'` when none is declared), found once per operation. */
 function successStatus(op: Operation): string {
-  return Object.keys(op.responses).find((s) => /^2\d\d$/.test(s)) ?? '200'
+  let status = statusOf.get(op)
+  if (status === undefined) {
+    status = Object.keys(op.responses).find((s) => /^2\d\d$/.test(s)) ?? '200'
+    statusOf.set(op, status)
+  }
+  return status
 }

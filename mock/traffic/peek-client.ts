@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { LRUCache } from 'lru-cache'
 
@@ -14,7 +14,7 @@ export function peekClientId(req: IncomingMessage): string | undefined {
   if (!header) return undefined
   // A client sends the same header on every call until its token changes: decode it once. The
   // cache is keyed by a digest, never the header: anyone can send 10,000 distinct 16 KiB headers.
-  const key = createHash('sha256').update(header).digest('base64url')
+  const key = hash('sha256', header, 'base64url')
   const known = peeked.get(key)
   if (known !== undefined) return known || undefined
   const decoded = decodeClientId(header)
