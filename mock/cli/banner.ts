@@ -4,6 +4,7 @@ import type { RequestParts, ValidationFailure } from '../contract/validate-reque
 import { createGenerationContext, generateFromSchema } from '../data/generate-from-schema.js'
 import { createSeededFaker } from '../data/seeded.js'
 import type { Sandbox } from '../create-sandbox.js'
+import { preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
 import { redactUrl } from '../store/redact-url.js'
 
 /** Values for a first call's parameters: a known coherent company, then the contract's own examples. */
@@ -110,11 +111,44 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /** A shell word in single quotes. */
 const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`
 
+/** Bump when the way a first call is drawn changes. */
+const FIRST_CALL_VERSION = '1'
+
+/**
+ * {@link sampleCall}, kept in the start-up cache: it depends only on the operation's path and
+ * parameters and on the seed, and drawing it (validators, generated values) would hold up the first
+ * requests a freshly started sandbox receives.
+ */
+async function firstCall(
+  op: Operation,
+  validate: Parameters<typeof sampleCall>[1],
+  seed: number,
+): Promise<{ path: string; headers: Record<string, string> }> {
+  let key: string | undefined
+  try {
+    key = preparedKey(
+      'first-call',
+      FIRST_CALL_VERSION,
+      String(seed),
+      op.path,
+      JSON.stringify(op.parameters),
+    )
+  } catch {
+    key = undefined // a parameter schema with a cycle: drawn each time
+  }
+  const cached =
+    key === undefined ? undefined : await readPrepared<ReturnType<typeof sampleCall>>(key)
+  if (cached) return cached
+  const call = sampleCall(op, validate, seed)
+  if (key !== undefined) void writePrepared(key, call)
+  return call
+}
+
 /** Prints what a user needs to start: URL, admin token, the demo client, and the curl lines of a first call. */
-export function printBanner(sandbox: Sandbox, url: string): void {
+export async function printBanner(sandbox: Sandbox, url: string): Promise<void> {
   const ctx = sandbox.context
   const op = firstCallOperation(ctx.contract.operations)
-  const call = op && sampleCall(op, ctx.validate, ctx.options.seed)
+  const call = op && (await firstCall(op, ctx.validate, ctx.options.seed))
   const curl = (auth: string): string =>
     `  curl -s${auth}${Object.entries(call!.headers)
       .map(([k, v]) => ` -H ${quote(`${k}: ${v}`)}`)

@@ -214,9 +214,9 @@ export function registerServeCommand(program: Command): void {
             `cannot listen on ${flags.host}:${flags.port}: it ${why}. Choose another with --port or --host.`,
           )
         })
-      printBanner(sandbox, url)
       const stop = closeOnSignals(sandbox)
       if (flags.exitWithParent) exitWithParent(stop)
+      await printBanner(sandbox, url)
     })
 }
 
