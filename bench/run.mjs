@@ -4,7 +4,7 @@
 //
 // Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--slices 6] [--slice 2]
 //                        [--cycles 4] [--cycle 3] [--rate 2000] [--pace 10] [--ready 5]
-//                        [--only name,name]
+//                        [--baseline <built checkout>] [--only name,name]
 // First section ("share", the headline): bare node:http answering the sandbox's bytes, the plain mock
 // and all features on, all up at once, loaded in turn with wrk (autocannon when wrk is missing) for
 // `--runs` rounds of `--cycles` cycles of `--cycle` seconds; the all-features variant then gets a
@@ -47,11 +47,17 @@ function parseArgs(list) {
     pace: 10,
     ready: 5,
     only: undefined,
+    baseline: undefined,
   }
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i].replace(/^--/, '')
     if (!(key in out)) throw new Error(`bench: unknown flag ${list[i]}`)
-    out[key] = key === 'only' ? list[i + 1].split(',') : Number(list[i + 1])
+    out[key] =
+      key === 'only'
+        ? list[i + 1].split(',')
+        : key === 'baseline'
+          ? resolve(list[i + 1])
+          : Number(list[i + 1])
   }
   return out
 }
@@ -81,6 +87,18 @@ async function runShareSection() {
       paced: true,
     },
   ]
+  // Another build of the project (a checkout of an earlier commit, built), measured in the same run:
+  // before and after under the same conditions.
+  if (args.baseline) {
+    const before = Object.fromEntries(scenarios(args.baseline).map((s) => [s.name, s]))
+    for (const v of [...variants])
+      variants.push({
+        ...before[v.name],
+        name: `${v.name}-baseline`,
+        label: `${v.label.split(' (')[0]}, baseline build`,
+        paced: v.paced,
+      })
+  }
   const log = (line) => process.stderr.write(`bench: ${line}\n`)
   const shares = await measureShares({
     root,
@@ -99,7 +117,7 @@ async function runShareSection() {
   for (const v of variants)
     ready.push({
       label: v.label,
-      probe: v.name === 'sandbox-noauth' ? 'first API answer' : 'health',
+      probe: v.name.startsWith('sandbox-noauth') ? 'first API answer' : 'health',
       ...(await measureReady({ root, contract, variant: v, times: args.ready, log })),
     })
   const pct = (x) => `${(x * 100).toFixed(0)} %`
