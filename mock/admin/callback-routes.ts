@@ -2,13 +2,8 @@ import type { Request, Response, Router } from 'express'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { resolveCaller } from './caller.js'
-import {
-  accountRepo,
-  accountView,
-  register,
-  TOKEN_DELAY_MS,
-  URL_DELAY_MS,
-} from '../callbacks/account.js'
+import { accountRepo, accountView } from '../callbacks/account.js'
+import { updateCallbackAccount } from '../callbacks/account-update.js'
 import { requireAdmin } from './admin-auth.js'
 import { sendProblem } from './problem.js'
 
@@ -67,42 +62,14 @@ export function registerCallbackRoutes(router: Router, ctx: SandboxContext): voi
     if (!caller) return
     const on = apiFor(req, res)
     if (!on) return
-    const api = on.callbacks.api
     const body = (req.body ?? {}) as Record<string, unknown>
-    const { url, token } = body
-    if (url === undefined && token === undefined)
-      return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, 'Give "url", "token" or both.')
-    if (url !== undefined) {
-      if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url) || url.length > 2048)
-        return sendProblem(
-          res,
-          400,
-          SANDBOX_ERRORS.INVALID_REQUEST,
-          '"url" must be an http(s) URL (the common address of your call-back endpoints), at most 2048 characters.',
-        )
-      if (!(await ctx.callbacks.hostAllowed(url)))
-        return sendProblem(
-          res,
-          400,
-          SANDBOX_ERRORS.INVALID_REQUEST,
-          `Call-backs may not go to this host. Allowed hosts: ${(await ctx.callbacks.allowedHosts()).join(', ')}. The sandbox's administrator opens others with PUT /__sandbox/callback-hosts.`,
-        )
-    }
-    if (token !== undefined && (typeof token !== 'string' || !/^[\x21-\x7e]{8,512}$/.test(token)))
-      return sendProblem(
-        res,
-        400,
-        SANDBOX_ERRORS.INVALID_REQUEST,
-        '"token" must be 8 to 512 printable characters without spaces (it is sent as Authorization: Bearer <token>).',
-      )
     const clientId = caller.clientId!
-    const repo = accountRepo(ctx.store.scope(clientId))
-    const now = await ctx.clock.now(clientId)
-    const account = await repo.get(api)
-    if (typeof url === 'string') account.urls = register(account.urls, url, now, URL_DELAY_MS)
-    if (typeof token === 'string')
-      account.tokens = register(account.tokens, token, now, TOKEN_DELAY_MS)
-    await repo.put(api, account)
+    const fault = await updateCallbackAccount(
+      { store: ctx.store, clock: ctx.clock, callbacks: on.callbacks },
+      clientId,
+      { url: body.url, token: body.token },
+    )
+    if (fault) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, fault.detail)
     res.json(await view(on, clientId))
   })
 

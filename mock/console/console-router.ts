@@ -6,6 +6,7 @@ import { assetsRouter } from './assets.js'
 import { html } from './html.js'
 import { registerAccessPages } from './pages/access.js'
 import { registerAccountPages } from './pages/account.js'
+import { registerCallbackPages } from './pages/callbacks.js'
 import { registerClientPages, registerInvitePages, registerTrafficPages } from './pages/admin.js'
 import { registerCertificationPages } from './pages/certification.js'
 import { registerJournalPages } from './pages/journal.js'
@@ -63,6 +64,7 @@ export function createConsoleRouter(ctx: SandboxContext): Router {
   })
   registerAccessPages(router, app)
   registerAccountPages(router, app)
+  registerCallbackPages(router, app)
   registerInvitePages(router, app)
   registerClientPages(router, app)
   registerTrafficPages(router, app)

@@ -335,6 +335,31 @@ const fr = {
   client: 'Client',
   actions: 'Actions',
   count: 'Nombre',
+  navCallbacks: 'Rappels',
+  callbacksTitle: 'Rappels (call-backs) du compte API',
+  callbacksIntro:
+    "Les API qui rappellent votre système (dépôt de déclarations…) le font à l'URL et avec le jeton enregistrés ici, comme sur le portail de la Douane. Le compte est jaune tant que l'URL ou le jeton manque. Une nouvelle URL s'applique 4 heures plus tard, un nouveau jeton 15 minutes plus tard (sur l'horloge de votre bac à sable) ; l'ancienne valeur reste en vigueur d'ici là.",
+  callbacksNone: 'Aucune API de ce bac à sable ne rappelle ses clients.',
+  callbackRed: 'Rouge : non habilité à cette API',
+  callbackYellow: "Jaune : habilité, mais l'URL ou le jeton de rappel manque",
+  callbackGreen: 'Vert : URL et jeton de rappel enregistrés',
+  callbackUrl: 'URL de rappel',
+  callbackUrlHint:
+    'Adresse http(s) commune de vos points de réception, par exemple http://127.0.0.1:9000.',
+  callbackToken: 'Jeton de rappel',
+  callbackTokenHint:
+    'Présenté par le bac à sable dans Authorization: Bearer ; 8 à 512 caractères imprimables sans espace. Jamais réaffiché.',
+  callbackNotSet: 'Non renseigné',
+  callbackTokenSet: 'Renseigné (jamais affiché)',
+  callbackPendingUrl: 'Puis {url} à partir du {date}',
+  callbackPendingToken: 'Un nouveau jeton s’applique à partir du {date}',
+  callbackSave: 'Enregistrer',
+  callbackUnknownApi: "Cette API n'existe pas dans ce bac à sable.",
+  callbackUrlInvalid: "L'URL doit commencer par http:// ou https:// (2048 caractères au plus).",
+  callbackHostRefused:
+    "Les rappels ne peuvent pas aller vers cet hôte. Hôtes autorisés : {hosts}. L'opérateur du bac à sable peut en ouvrir d'autres.",
+  callbackTokenInvalid: 'Le jeton doit compter 8 à 512 caractères imprimables, sans espace.',
+  callbackNothing: "Renseignez l'URL, le jeton ou les deux.",
 } as const
 
 type Catalogue = { [K in keyof typeof fr]: string }
@@ -655,6 +680,31 @@ const en: Catalogue = {
   client: 'Client',
   actions: 'Actions',
   count: 'Count',
+  navCallbacks: 'Call-backs',
+  callbacksTitle: 'API account call-backs',
+  callbacksIntro:
+    'APIs that call your system back (declaration deposit…) do so at the URL and with the token registered here, as on the Douane’s portal. The account is yellow while the URL or the token is missing. A new URL applies 4 hours later, a new token 15 minutes later (on your sandbox clock); the previous value stays in force until then.',
+  callbacksNone: 'No API of this sandbox calls its clients back.',
+  callbackRed: 'Red: not entitled to this API',
+  callbackYellow: 'Yellow: entitled, but the call-back URL or token is missing',
+  callbackGreen: 'Green: call-back URL and token registered',
+  callbackUrl: 'Call-back URL',
+  callbackUrlHint:
+    'Common http(s) address of your receiving endpoints, e.g. http://127.0.0.1:9000.',
+  callbackToken: 'Call-back token',
+  callbackTokenHint:
+    'Presented by the sandbox in Authorization: Bearer; 8 to 512 printable characters without spaces. Never shown again.',
+  callbackNotSet: 'Not set',
+  callbackTokenSet: 'Set (never shown)',
+  callbackPendingUrl: 'Then {url} from {date}',
+  callbackPendingToken: 'A new token applies from {date}',
+  callbackSave: 'Save',
+  callbackUnknownApi: 'This API does not exist in this sandbox.',
+  callbackUrlInvalid: 'The URL must start with http:// or https:// (at most 2048 characters).',
+  callbackHostRefused:
+    'Call-backs may not go to this host. Allowed hosts: {hosts}. The sandbox’s operator can open others.',
+  callbackTokenInvalid: 'The token must be 8 to 512 printable characters, without spaces.',
+  callbackNothing: 'Give the URL, the token or both.',
 }
 
 export type Strings = Catalogue

@@ -109,6 +109,11 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
           }
         </dl>
 
+        ${
+          ctx.apis.some((a) => a.callbacks.callsBack) &&
+          html`<p id="callbacks-link"><a href="/console/callbacks">${t.callbacksTitle}</a></p>`
+        }
+
         <h2 id="token">${t.tokenTitle}</h2>
         <p>${fill(t.tokenIntro, { lifetime: client.tokenLifetime })}</p>
         <p id="token-current">
