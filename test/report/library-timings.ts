@@ -1,59 +1,90 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { JournalEntry } from '../../mock/journal/journal-entry.js'
+
 /**
- * How real client libraries behave in the situations the verdict judges, as timings (ms) and events:
- * the libraries are not dependencies of the project, their behaviour is. Each figure is what the
- * library does with its documented defaults (or the configuration named), including the timer jitter
- * seen in runs against the sandbox: Node timers fire a few ms late, undici checks its timeouts on a
- * 0.5 to 1 s tick, got and axios-retry add random noise to their backoff.
+ * How real client libraries behave in the situations the verdict judges, read from their recorded
+ * runs against the sandbox (test/report/fixtures/library-runs.json, made by
+ * scripts/record-library-runs.mjs: each library with its documented defaults, or the one option
+ * named). The libraries are not dependencies of the project; their behaviour is.
  */
+export interface Recording {
+  name: string
+  library: string
+  version: string
+  configuration: string
+  situation: string
+  /** How the library's call ended (`done`, or what it threw). */
+  result: string
+  entries: JournalEntry[]
+}
 
-/** Waits between retries after failures that asked for nothing (504s, resets), ms. */
+export const RECORDINGS: Recording[] = (
+  JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/library-runs.json'), 'utf8')) as {
+    recordings: Recording[]
+  }
+).recordings
+
+/** A recording by name; fails loudly when the fixture lacks it (re-record). */
+export function recording(name: string): Recording {
+  const found = RECORDINGS.find((r) => r.name === name)
+  if (!found) throw new Error(`no recording "${name}" in fixtures/library-runs.json: re-record it`)
+  return found
+}
+
+const apiCalls = (r: Recording): JournalEntry[] => r.entries.filter((e) => e.kind === 'api')
+
+/** Waits between a recording's successive API calls, ms (on the sandbox clock, as judged). */
+export const gapsOf = (r: Recording): number[] => {
+  const t = apiCalls(r).map((e) => Date.parse(e.sandboxAt))
+  return t.slice(1).map((x, i) => x - t[i]!)
+}
+
+/** Waits between retries after failures that asked for nothing (504s), ms, as recorded. */
 export const OWN_BACKOFF = {
-  /** got: `((2 ** (attempt - 1)) * 1000) + noise`, noise up to 100 ms; 2 retries on GET. */
-  got: [1047, 2081],
-  /** ky: `0.3 * 2 ** (attempt - 1) * 1000`; 2 retries. */
-  ky: [300, 600],
-  /** axios-retry with `exponentialDelay`: `2 ** retry * 100` plus up to 20 % noise; 3 retries. */
-  'axios-retry': [213, 436, 871],
-  /** undici RetryAgent: `minTimeout 500 * timeoutFactor 2 ** (n - 1)`, 5 retries. */
-  'undici RetryAgent': [502, 1003, 2004, 4002, 8003],
-  /** p-retry: `minTimeout 1000 * factor 2 ** (n - 1)`, no randomisation (5 of its 10 retries shown). */
-  'p-retry': [1001, 2002, 4001, 8002, 16003],
-} as const
+  got: gapsOf(recording('got defaults after 504s')),
+  ky: gapsOf(recording('ky defaults after 504s')),
+  'axios-retry': gapsOf(recording('axios-retry exponentialDelay after 504s')),
+  'undici RetryAgent': gapsOf(recording('undici RetryAgent defaults after 504s')),
+  'p-retry': gapsOf(recording('p-retry retries 5 after 504s')),
+}
 
-/** Waits after answers that asked for one (Retry-After, retry_in), honoured exactly: jitter only. */
-export const ASKED_WAITS = {
-  /** got honouring a 503's `Retry-After: 30` twice (timer jitter of a few ms). */
-  'got, Retry-After 30 twice': { asked: 30, waits: [30004, 30010] },
-  /** The same, the first timer firing later than the second (a loaded machine). */
-  'got, Retry-After 30, late first timer': { asked: 30, waits: [30154, 30004] },
-  /** undici RetryAgent with `retryAfter: true`: waits what was asked, rounded to its tick. */
-  'undici RetryAgent, Retry-After 2': { asked: 2, waits: [2001, 2003] },
-  /** ky honours Retry-After on 413, 429 and 503. */
-  'ky, Retry-After 2': { asked: 2, waits: [2002] },
-} as const
+/**
+ * Waits after answers that asked for one (Retry-After), honoured: the recorded runs (Retry-After 2),
+ * and two runs reported from the field with a 503's `Retry-After: 30` (got, Node timers firing a few
+ * ms late, the first one later than the second on a loaded machine).
+ */
+export const ASKED_WAITS: Record<string, { asked: number; waits: readonly number[] }> = {
+  'got, Retry-After 2 twice (recorded)': {
+    asked: 2,
+    waits: gapsOf(recording('got defaults, 503 Retry-After')),
+  },
+  'ky, Retry-After 2 twice (recorded)': {
+    asked: 2,
+    waits: gapsOf(recording('ky defaults, 503 Retry-After')),
+  },
+  'axios-retry, Retry-After 2 twice (recorded)': {
+    asked: 2,
+    waits: gapsOf(recording('axios-retry exponentialDelay, 503 Retry-After')),
+  },
+  'undici RetryAgent, Retry-After 2 twice (recorded)': {
+    asked: 2,
+    waits: gapsOf(recording('undici RetryAgent defaults, 503 Retry-After')),
+  },
+  'got, Retry-After 30 twice (reported)': { asked: 30, waits: [30004, 30010] },
+  'got, Retry-After 30, late first timer (reported)': { asked: 30, waits: [30154, 30004] },
+}
 
-/** When each library closes a call the sandbox holds without answering, ms after it was sent. */
+/** When each library closed a call the sandbox held without answering, ms after it arrived. */
+const closes = (name: string): number[] =>
+  apiCalls(recording(name)).map((e) => e.clientClosedAfterMs ?? e.latencyMs)
+
 export const CLOSES_HELD_CALL = {
   /** undici `headersTimeout: 5000`: its timers have a 0.5 to 1 s resolution. */
-  'undici headersTimeout 5000': [5512, 5698, 5704],
-  /** got `timeout: { request: 5000 }`. */
-  'got timeout.request 5000': [5003, 5006],
-  /** axios `timeout: 5000`. */
-  'axios timeout 5000': [5002],
-  /** ky `timeout: 5000` (its default is 10 s). */
-  'ky timeout 5000': [5004],
+  'undici headersTimeout 5000': closes('undici headersTimeout 5000'),
+  'got timeout.request 5000': closes('got timeout.request 5000'),
+  'axios timeout 5000': closes('axios timeout 5000'),
+  'ky timeout 5000': closes('ky timeout 5000'),
   /** ky with its default `timeout: 10000`: too long for a JSON operation. */
-  'ky default timeout': [10006],
-} as const
-
-/** Token handling, as token libraries do it. */
-export const TOKEN_HANDLING = {
-  /** simple-oauth2: `token.expired(60)` renews a minute before expiry. */
-  'simple-oauth2 expired(60)': 'renews-before-expiry',
-  /** openid-client `client_credentials` without a cache: a token per call. */
-  'openid-client, no cache': 'token-per-call',
-  /** A hand-written cache that trusts its own clock and presents the token until it is refused. */
-  'cache until refused': 'until-refused',
-  /** A cache that ignores the 401 and keeps its expired token (the fault the check exists for). */
-  'cache ignoring 401': 'keeps-expired',
-} as const
+  'ky default timeout': closes('ky default timeout'),
+}
