@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
 import { clientView, type SandboxClient } from '../auth/client-registry.js'
 import { accountStatusNow } from './client-status.js'
-import { parseClientInput } from '../auth/client-input.js'
+import { clientAdmin } from '../auth/client-admin.js'
 import type { SandboxContext } from '../context.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { requireAdmin } from './admin-auth.js'
@@ -27,7 +26,7 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
   const admin = requireAdmin(ctx.options.adminToken)
   const view = async (client: SandboxClient) =>
     clientView(client, await accountStatusNow(ctx, client))
-  const inputOptions = { tokens: ctx.options.tokens, known: ctx.auth.privileges }
+  const clients = clientAdmin(ctx)
   /** Answers 400 when a client's own `rate_limits` (a partial table, `"off"`, or `null`) is invalid. */
   const badRateLimits = (res: Response, rateLimits: unknown): boolean => {
     const fault =
@@ -43,32 +42,18 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
 
   router.post('/clients', admin, async (req, res) => {
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
-    const parsed = parseClientInput(body, 'create', inputOptions)
-    if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
     if (badRateLimits(res, rateLimits)) return
-    const { clientId = `cli_${randomBytes(8).toString('hex')}`, secret, settings } = parsed.input
-    const made = await ctx.auth.clients.create(
-      clientId,
-      { ...ctx.auth.defaultSettings(), ...settings },
-      secret,
-    )
-    if (!made)
+    const made = await clients.create(body, { by: 'admin', ip: ip(req) })
+    if (!made.ok)
       return sendProblem(
         res,
-        409,
-        SANDBOX_ERRORS.CONFLICT,
-        `Client id ${clientId} is taken: choose another, or omit client_id.`,
+        made.status,
+        made.status === 409 ? SANDBOX_ERRORS.CONFLICT : SANDBOX_ERRORS.INVALID_REQUEST,
+        made.detail,
       )
+    const { clientId } = made.client
     // A client may carry its own rate-limit table (checked above), or "off".
     if (rateLimits !== undefined) await ctx.traffic.setClientTable(clientId, rateLimits)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId,
-      action: 'created',
-      by: 'admin',
-      ip: ip(req),
-      at: ctx.options.now(),
-    })
     res.setHeader('cache-control', 'no-store')
     res.setHeader('location', `/__sandbox/clients/${encodeURIComponent(clientId)}`)
     // The only time the secret is shown: it is stored as a hash.
@@ -88,48 +73,24 @@ export function registerClientRoutes(router: Router, ctx: SandboxContext): void 
   router.patch('/clients/:id', admin, async (req, res) => {
     const id = String(req.params.id)
     const { rate_limits: rateLimits, ...body } = (req.body ?? {}) as Record<string, unknown>
-    const parsed = parseClientInput(body, 'update', inputOptions)
-    if (!parsed.ok) return sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, parsed.detail)
     if (badRateLimits(res, rateLimits)) return
-    const client = await ctx.auth.clients.update(id, parsed.input.settings)
-    if (!client) return noSuchClient(res, id)
+    const changed = await clients.update(id, body, { by: 'admin', ip: ip(req) })
+    if (!changed.ok)
+      return changed.status === 404
+        ? noSuchClient(res, id)
+        : sendProblem(res, 400, SANDBOX_ERRORS.INVALID_REQUEST, changed.detail)
     if (rateLimits !== undefined) await ctx.traffic.setClientTable(id, rateLimits)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId: id,
-      action: 'updated',
-      by: 'admin',
-      ip: ip(req),
-      at: ctx.options.now(),
-    })
-    res.json(await view(client))
+    res.json(await view(changed.client))
   })
 
   router.delete('/clients/:id', admin, async (req, res) => {
     const id = String(req.params.id)
-    if (!(await ctx.auth.clients.remove(id))) return noSuchClient(res, id)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId: id,
-      action: 'deleted',
-      by: 'admin',
-      ip: ip(req),
-      at: ctx.options.now(),
-    })
+    if (!(await clients.remove(id, { by: 'admin', ip: ip(req) }))) return noSuchClient(res, id)
     res.status(204).end()
   })
 
   router.post('/clients/:id/unlock', admin, async (req, res) => {
-    const id = String(req.params.id)
-    await ctx.auth.lockout.lift(id)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId: id,
-      action: 'unlocked',
-      by: 'admin',
-      ip: ip(req),
-      at: ctx.options.now(),
-    })
+    await clients.unlock(String(req.params.id), { by: 'admin', ip: ip(req) })
     res.status(204).end()
   })
 }

@@ -1,6 +1,6 @@
 import type { Router } from 'express'
 import type { SandboxContext } from '../context.js'
-import { withdrawAttestationKey } from '../certification/attestation.js'
+import { withdrawKey } from '../auth/withdraw-key.js'
 import { SANDBOX_ERRORS } from '../errors.js'
 import { requireAdmin } from './admin-auth.js'
 import { sendProblem } from './problem.js'
@@ -21,21 +21,15 @@ export function registerKeyRoutes(router: Router, ctx: SandboxContext): void {
   })
   router.delete('/keys/:kid', admin, async (req, res): Promise<void> => {
     const kid = String(req.params.kid)
-    const { keys } = ctx.auth
-    if (kid.startsWith('attestation-')) {
-      const replacement = await withdrawAttestationKey(ctx.store, keys.sealer, kid)
-      if (replacement) {
-        ctx.options.log(`keys: admin withdrew attestation key ${kid} (new ${replacement})`)
-        res.json({ withdrawn: kid, active: replacement })
-        return
-      }
-    } else {
-      const done = await keys.withdraw(kid)
-      if (done) {
-        ctx.options.log(`keys: admin withdrew signing key ${kid}; its tokens are refused`)
-        res.json(done)
-        return
-      }
+    const done = await withdrawKey(ctx, kid)
+    if (done) {
+      ctx.options.log(
+        done.kind === 'attestation'
+          ? `keys: admin withdrew attestation key ${kid} (new ${done.active})`
+          : `keys: admin withdrew signing key ${kid}; its tokens are refused`,
+      )
+      res.json({ withdrawn: done.withdrawn, active: done.active })
+      return
     }
     sendProblem(
       res,

@@ -324,7 +324,15 @@ const fr = {
   keyRotated:
     'Nouvelle clé active : {kid} (l’ancienne, {retired}, vérifie jusqu’à l’expiration de ses jetons).',
   keysIntro:
-    'Les clés publiques sont publiées dans /.well-known/jwks.json. Une rotation signe avec une nouvelle clé ; l’ancienne continue de vérifier les jetons émis.',
+    'Les clés publiques sont publiées dans /.well-known/jwks.json. Une rotation signe avec une nouvelle clé ; l’ancienne continue de vérifier les jetons émis. Une clé compromise se retire : elle quitte le JWKS à l’instant et ses jetons sont refusés.',
+  keyActive: 'active',
+  keyAttestation: 'attestations',
+  keyRetired: 'retirée de la signature',
+  keyWithdraw: 'Retirer',
+  keyWithdrawLabel: 'Retirer la clé {kid}',
+  keyWithdrawn:
+    'Clé {kid} retirée : elle ne vérifie plus rien. Clé qui signe désormais : {active}.',
+  keyUnknown: 'Aucune clé {kid} dans ce bac à sable.',
   interruptionCreate: 'Annoncer une interruption',
   interruptionCreated: 'Interruption annoncée.',
   interruptionDelete: 'Annuler',
@@ -669,7 +677,14 @@ const en: Catalogue = {
   keyRotate: 'Rotate the signing key',
   keyRotated: 'New active key: {kid} (the old one, {retired}, verifies until its tokens expire).',
   keysIntro:
-    'Public keys are published at /.well-known/jwks.json. A rotation signs with a new key; the old one keeps verifying the tokens it signed.',
+    'Public keys are published at /.well-known/jwks.json. A rotation signs with a new key; the old one keeps verifying the tokens it signed. A leaked key is withdrawn: it leaves the JWKS at once and its tokens are refused.',
+  keyActive: 'active',
+  keyAttestation: 'attestations',
+  keyRetired: 'no longer signing',
+  keyWithdraw: 'Withdraw',
+  keyWithdrawLabel: 'Withdraw key {kid}',
+  keyWithdrawn: 'Key {kid} withdrawn: it no longer verifies anything. Key now signing: {active}.',
+  keyUnknown: 'No key {kid} in this sandbox.',
   interruptionCreate: 'Announce an interruption',
   interruptionCreated: 'Interruption announced.',
   interruptionDelete: 'Cancel',

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose'
 import { PLAN } from '../../mock/certification/plan.js'
 import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
 import { openBrowser, type Browser } from './browser.js'
@@ -262,6 +262,27 @@ describe('the operator in the console, in a real browser', () => {
     await page.goto(`${url}/console/admin/interruptions`)
     await page.click('#interruptions button:text-is("Annuler")')
     expect(await page.textContent('#interruptions')).toContain('Aucune interruption prévue')
+  })
+
+  it('withdraws a leaked signing key: it leaves the JWKS and its tokens are refused', async () => {
+    const token = await mintFor('acme-app')
+    const { kid } = decodeProtectedHeader(token)
+    const call = () =>
+      fetch(
+        `${url}/v3/insee/sirene/unites_legales/904120870?context=test&recipient=13002526500013&object=t`,
+        { headers: { authorization: `Bearer ${token}` } },
+      )
+    expect((await call()).status).toBe(200)
+    await page.goto(`${url}/console/admin/keys`)
+    await page.click(`button[aria-label="Retirer la clé ${kid}"]`)
+    expect(await page.textContent('.fr-alert--success')).toContain(`Clé ${kid} retirée`)
+    expect(await page.textContent('#keys')).not.toContain(kid!)
+    const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as JSONWebKeySet
+    expect(jwks.keys.map((k) => k.kid)).not.toContain(kid)
+    expect((await call()).status).toBe(401)
+    // A new token is signed by the key that replaced it.
+    const fresh = await mintFor('acme-app')
+    expect(decodeProtectedHeader(fresh).kid).not.toBe(kid)
   })
 })
 

@@ -1,3 +1,4 @@
+import { clientAdmin } from '../../auth/client-admin.js'
 import type { Request, Response, Router } from 'express'
 import { clientIpOf } from '../../http/client-ip.js'
 import { parseDuration } from '../../clock/clock.js'
@@ -311,15 +312,11 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
         { alerts: [['error', fill(t.errPrivilege, { name: unknown })]] },
         400,
       )
-    await ctx.auth.clients.update(clientId, { privileges: [...new Set(wanted)] })
-    ctx.auth.events.emit({
-      type: 'client',
+    await clientAdmin(ctx).update(
       clientId,
-      action: 'updated',
-      by: 'client',
-      ip: clientIpOf(req, app.ctx.options.trustProxy),
-      at: ctx.options.now(),
-    })
+      { privileges: wanted },
+      { by: 'client', ip: clientIpOf(req, app.ctx.options.trustProxy) },
+    )
     await accountPage(req, res, { alerts: [['success', t.privilegesUpdated]] })
   })
 }

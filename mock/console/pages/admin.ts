@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
-import { parseClientInput } from '../../auth/client-input.js'
+import { clientAdmin } from '../../auth/client-admin.js'
+import { withdrawKey } from '../../auth/withdraw-key.js'
 import { clientIpOf } from '../../http/client-ip.js'
 import { accountColour, isEmail } from '../accounts.js'
 import {
@@ -149,6 +149,7 @@ export function registerInvitePages(router: Router, app: ConsoleApp): void {
 /** Clients: list and search, create, edit privileges and limits, delete, unlock. */
 export function registerClientPages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
+  const clients = clientAdmin(ctx)
   const noticeMs = ctx.options.tokens.secretExpiryNoticeDays * 86_400_000
 
   const listPage = async (
@@ -235,35 +236,29 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
   router.post('/admin/clients', async (req, res) => {
     if (!requireAdminSession(req, res)) return
     const t = stringsOf(req)
-    const clientId = formText(req.body, 'client_id') || `cli_${randomBytes(8).toString('hex')}`
     const email = formText(req.body, 'email')
-    const body = {
-      client_id: clientId,
-      label: formText(req.body, 'label'),
-      siret: formText(req.body, 'siret').replace(/\s+/g, ''),
-      privileges: formList(req.body, 'privileges'),
-    }
-    const parsed = parseClientInput(body, 'create', {
-      tokens: ctx.options.tokens,
-      known: ctx.auth.privileges,
-    })
-    if (!parsed.ok) return listPage(req, res, undefined, [['error', parsed.detail]], 400)
     if (email && !isEmail(email)) return listPage(req, res, undefined, [['error', t.errEmail]], 400)
-    const made = await ctx.auth.clients.create(clientId, {
-      ...ctx.auth.defaultSettings(),
-      ...parsed.input.settings,
-    })
-    if (!made) return listPage(req, res, undefined, [['error', t.errClientIdTaken]], 409)
+    const given = formText(req.body, 'client_id')
+    const made = await clients.create(
+      {
+        ...(given ? { client_id: given } : {}),
+        label: formText(req.body, 'label'),
+        siret: formText(req.body, 'siret').replace(/\s+/g, ''),
+        privileges: formList(req.body, 'privileges'),
+      },
+      { by: 'admin', ip: clientIpOf(req, app.ctx.options.trustProxy) },
+    )
+    if (!made.ok)
+      return listPage(
+        req,
+        res,
+        undefined,
+        [['error', made.status === 409 ? t.errClientIdTaken : made.detail]],
+        made.status,
+      )
+    const clientId = made.client.clientId
     if (email)
       await app.accounts.set(clientId, { email, via: 'admin', createdAt: ctx.options.now() })
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId,
-      action: 'created',
-      by: 'admin',
-      ip: clientIpOf(req, app.ctx.options.trustProxy),
-      at: ctx.options.now(),
-    })
     res.setHeader('cache-control', 'no-store')
     await listPage(
       req,
@@ -334,45 +329,29 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
   router.post('/admin/clients/:id/edit', async (req, res) => {
     if (!requireAdminSession(req, res)) return
     const t = stringsOf(req)
-    const id = String(req.params.id)
-    const lifetime = Number(formText(req.body, 'token_lifetime'))
-    const parsed = parseClientInput(
+    const changed = await clients.update(
+      String(req.params.id),
       {
         label: formText(req.body, 'label'),
         siret: formText(req.body, 'siret').replace(/\s+/g, ''),
         privileges: formList(req.body, 'privileges'),
-        token_lifetime: lifetime,
+        token_lifetime: Number(formText(req.body, 'token_lifetime')),
         single_use: formText(req.body, 'single_use') === 'on',
         basic_auth: formText(req.body, 'basic_auth') === 'on',
       },
-      'update',
-      { tokens: ctx.options.tokens, known: ctx.auth.privileges },
+      { by: 'admin', ip: clientIpOf(req, app.ctx.options.trustProxy) },
     )
-    if (!parsed.ok) return clientPage(req, res, [['error', parsed.detail]], 400)
-    if (!(await ctx.auth.clients.update(id, parsed.input.settings))) return clientPage(req, res)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId: id,
-      action: 'updated',
-      by: 'admin',
-      ip: clientIpOf(req, app.ctx.options.trustProxy),
-      at: ctx.options.now(),
-    })
+    if (!changed.ok)
+      return changed.status === 404
+        ? clientPage(req, res)
+        : clientPage(req, res, [['error', changed.detail]], 400)
     await clientPage(req, res, [['success', t.adminSaved]])
   })
 
   router.post('/admin/clients/:id/unlock', async (req, res) => {
     if (!requireAdminSession(req, res)) return
     const id = String(req.params.id)
-    await ctx.auth.lockout.lift(id)
-    ctx.auth.events.emit({
-      type: 'client',
-      clientId: id,
-      action: 'unlocked',
-      by: 'admin',
-      ip: clientIpOf(req, app.ctx.options.trustProxy),
-      at: ctx.options.now(),
-    })
+    await clients.unlock(id, { by: 'admin', ip: clientIpOf(req, app.ctx.options.trustProxy) })
     await clientPage(req, res, [['success', fill(stringsOf(req).adminUnlocked, { id })]])
   })
 
@@ -382,23 +361,17 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
     const id = String(req.params.id)
     if (formText(req.body, 'confirm') !== 'on')
       return clientPage(req, res, [['error', t.adminDeleteConfirm]], 400)
-    if (await ctx.auth.clients.remove(id)) {
+    if (
+      await clients.remove(id, { by: 'admin', ip: clientIpOf(req, app.ctx.options.trustProxy) })
+    ) {
       await app.accounts.remove(id)
       await app.sessions.closeClient(id)
-      ctx.auth.events.emit({
-        type: 'client',
-        clientId: id,
-        action: 'deleted',
-        by: 'admin',
-        ip: clientIpOf(req, app.ctx.options.trustProxy),
-        at: ctx.options.now(),
-      })
     }
     await listPage(req, res, undefined, [['success', fill(t.adminDeleted, { id })]])
   })
 }
 
-/** Bans (list, lift) and signing keys (rotate). */
+/** Bans (list, lift) and signing keys (rotate, withdraw). */
 export function registerTrafficPages(router: Router, app: ConsoleApp): void {
   const { ctx } = app
 
@@ -498,6 +471,7 @@ export function registerTrafficPages(router: Router, app: ConsoleApp): void {
                 <th scope="col">kid</th>
                 <th scope="col">alg</th>
                 <th scope="col">${t.status}</th>
+                <th scope="col">${t.actions}</th>
               </tr>
             </thead>
             <tbody>
@@ -507,7 +481,25 @@ export function registerTrafficPages(router: Router, app: ConsoleApp): void {
                     <td><code>${k.kid}</code></td>
                     <td>${k.alg}</td>
                     <td>
-                      ${k.kid === active ? html`<span class="fr-badge fr-badge--sm fr-badge--success">active</span>` : 'retired'}
+                      ${
+                        k.kid === active || k.kid.startsWith('attestation-')
+                          ? html`<span class="fr-badge fr-badge--sm fr-badge--success"
+                              >${k.kid === active ? t.keyActive : t.keyAttestation}</span
+                            >`
+                          : t.keyRetired
+                      }
+                    </td>
+                    <td>
+                      <form method="post" action="/console/admin/keys/withdraw">
+                        ${csrfField(p)}<input type="hidden" name="kid" value="${k.kid}" />
+                        <button
+                          class="fr-btn fr-btn--sm fr-btn--tertiary"
+                          type="submit"
+                          aria-label="${fill(t.keyWithdrawLabel, { kid: k.kid })}"
+                        >
+                          ${t.keyWithdraw}
+                        </button>
+                      </form>
                     </td>
                   </tr>`,
               )}
@@ -526,5 +518,20 @@ export function registerTrafficPages(router: Router, app: ConsoleApp): void {
     const { kid, retired } = await ctx.auth.keys.rotate()
     ctx.options.log(`keys: operator rotated the signing key from the console (new ${kid})`)
     await keysPage(req, res, [['success', fill(stringsOf(req).keyRotated, { kid, retired })]])
+  })
+  // A leaked key: withdrawn at once, its tokens (or attestations) no longer verify.
+  router.post('/admin/keys/withdraw', async (req, res) => {
+    if (!requireAdminSession(req, res)) return
+    const t = stringsOf(req)
+    const kid = formText(req.body, 'kid')
+    const done = kid ? await withdrawKey(ctx, kid) : undefined
+    if (!done) {
+      res.status(404)
+      return keysPage(req, res, [['error', fill(t.keyUnknown, { kid })]])
+    }
+    ctx.options.log(
+      `keys: operator withdrew ${done.kind} key ${kid} from the console (new ${done.active})`,
+    )
+    await keysPage(req, res, [['success', fill(t.keyWithdrawn, { kid, active: done.active })]])
   })
 }

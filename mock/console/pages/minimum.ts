@@ -1,3 +1,4 @@
+import { clientAdmin } from '../../auth/client-admin.js'
 import type { Router } from 'express'
 import { clientIpOf } from '../../http/client-ip.js'
 import { buildReport } from '../../report/build-report.js'
@@ -135,15 +136,11 @@ export function registerMinimumPages(router: Router, app: ConsoleApp): void {
     if (!clientId) return
     const m = await minimise(clientId)
     if (m.smallest.length > 0) {
-      await ctx.auth.clients.update(clientId, { privileges: m.smallest })
-      ctx.auth.events.emit({
-        type: 'client',
+      await clientAdmin(ctx).update(
         clientId,
-        action: 'updated',
-        by: 'client',
-        ip: clientIpOf(req, app.ctx.options.trustProxy),
-        at: ctx.options.now(),
-      })
+        { privileges: m.smallest },
+        { by: 'client', ip: clientIpOf(req, app.ctx.options.trustProxy) },
+      )
     }
     res.redirect(303, '/console/account#privileges')
   })
