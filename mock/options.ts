@@ -214,43 +214,44 @@ export interface ConsoleOptions {
   idleTimeout: number
 }
 
+/** Options after defaults are applied and checked: deep-frozen, never changed during a request. */
 export interface ResolvedOptions {
-  contract: string
-  apis: string | readonly (string | ApiOptions)[]
-  prefix: string
-  fixtures: string
-  fixtureCheck: 'summary' | 'warn' | 'error'
-  scenarios: string[]
-  seed: number
+  readonly contract: string
+  readonly apis: string | readonly (string | Readonly<ApiOptions>)[]
+  readonly prefix: string
+  readonly fixtures: string
+  readonly fixtureCheck: 'summary' | 'warn' | 'error'
+  readonly scenarios: readonly string[]
+  readonly seed: number
   /** Unset: the contract's own language. */
-  locale?: 'fr' | 'en'
-  nullRate: number
-  state: string
-  adminToken: string
-  stateKey?: string
-  auth: boolean
-  publicUrl: string
+  readonly locale?: 'fr' | 'en'
+  readonly nullRate: number
+  readonly state: string
+  readonly adminToken: string
+  readonly stateKey?: string
+  readonly auth: boolean
+  readonly publicUrl: string
   /** True when no `publicUrl` was given: document links then follow each request's `Host`. */
-  publicUrlFromHost: boolean
-  rateLimits: string
-  privileges: string
-  fieldScopes: string
-  magicIdentifiers: string
-  processing: string
-  tokens: TokenOptions
-  lockout: LockoutOptions
-  ban: BanOptions
-  journal: JournalOptions
-  console: ConsoleOptions
-  callbacks: CallbackOptions
-  enforceSunset: boolean
-  delayFactor: number
-  demoClient: boolean
-  trustProxy: boolean
-  maxHeaderBytes: number
-  redisWait: number
-  now: () => number
-  log: (line: string) => void
+  readonly publicUrlFromHost: boolean
+  readonly rateLimits: string
+  readonly privileges: string
+  readonly fieldScopes: string
+  readonly magicIdentifiers: string
+  readonly processing: string
+  readonly tokens: Readonly<TokenOptions>
+  readonly lockout: Readonly<LockoutOptions>
+  readonly ban: Readonly<BanOptions>
+  readonly journal: Readonly<JournalOptions>
+  readonly console: Readonly<ConsoleOptions>
+  readonly callbacks: Readonly<CallbackOptions>
+  readonly enforceSunset: boolean
+  readonly delayFactor: number
+  readonly demoClient: boolean
+  readonly trustProxy: boolean
+  readonly maxHeaderBytes: number
+  readonly redisWait: number
+  readonly now: () => number
+  readonly log: (line: string) => void
 }
 
 const bundled = (...parts: string[]): string => resolve(PACKAGE_ROOT, ...parts)
@@ -261,8 +262,12 @@ export const DEFAULT_NO_FIXTURES = bundled('fixtures', 'cases', '.none')
 /** A month, seconds: a twelfth of a Julian year, so that `18mo` is the same span everywhere. */
 export const MONTH = 2_629_800
 
-/** Every default in one place. */
-export const DEFAULTS = {
+/**
+ * Every default and every tunable in one place, with its unit; frozen. The options a user may set are
+ * documented on {@link SandboxOptions}; `tuning` holds the sizes and delays of caches, writers and
+ * connections that are not options.
+ */
+export const DEFAULTS = deepFreeze({
   contract: bundled('fixtures', 'default-contract.yaml'),
   fixtures: bundled('fixtures', 'cases'),
   fixtureCheck: 'summary',
@@ -271,7 +276,7 @@ export const DEFAULTS = {
   nullRate: 0,
   state: 'memory',
   auth: true,
-  publicUrl: 'http://127.0.0.1:8080',
+  publicUrl: 'http://127.0.0.1:8080', // the CLI's host and port
   rateLimits: bundled('fixtures', 'rate-limits.yaml'),
   privileges: bundled('fixtures', 'privileges.yaml'),
   fieldScopes: bundled('fixtures', 'field-scopes.yaml'),
@@ -310,42 +315,116 @@ export const DEFAULTS = {
   delayFactor: 1,
   demoClient: true,
   console: { signup: 'invite', idleTimeout: 1800 }, // s
-  maxHeaderBytes: 16 * 1024, // request line and headers
+  enforceSunset: false,
+  trustProxy: false,
+  maxHeaderBytes: 16 * 1024, // bytes: request line and headers
   redisWait: 30, // s
-} as const satisfies Record<string, unknown>
+  /** Where `sandbox-twin serve` listens, and the state file it keeps (the programmatic default is memory). */
+  cli: { host: '127.0.0.1', port: 8080, state: '.sandbox/state.json' },
+  tuning: {
+    maxBodyBytes: 1024 * 1024, // bytes: a JSON request body, API and admin surface (larger: 413)
+    verifiedTokens: 10_000, // entries: access tokens whose signature was checked
+    refusedTokens: 10_000, // entries: refused tokens, each remembered refusedTokenMs
+    refusedTokenMs: 60_000, // ms
+    generatedBodies: 5000, // entries: generated answers kept serialised
+    companies: 10_000, // entries: legal units and establishments drawn, each
+    journalFlushMs: 50, // ms: the journal writer hands its batch to the backend after this
+    journalPageEntries: 1000, // entries read per round-trip from a Redis journal
+    storeWriteDelayMs: 1000, // ms: counters reach the state file's log within this
+    storeCompactBytes: 4 * 1024 * 1024, // bytes of log after which the state file is compacted
+    storeCompactEveryMs: 10_000, // ms: least time between two compactions
+    storeSweepEveryMs: 30_000, // ms: between two removals of expired entries
+    redisConnectTimeoutMs: 2000, // ms: a TCP connection to Redis
+    redisCommandTimeoutMs: 2000, // ms: one Redis command's reply
+    redisReadyTimeoutMs: 500, // ms: the PING of a readiness check
+    redisStartupProbeMs: 250, // ms: between two readiness checks while start-up waits for Redis
+    redisKeyTtlMs: 30 * 86_400_000, // ms (30 days): TTL of a Redis key written without one, renewed by use
+    redisStreamEntries: 100_000, // entries: a Redis stream's length, approximately, unless its owner says
+    remoteContractTimeoutMs: 10_000, // ms: fetching a contract part named by an http(s) URL
+  },
+} as const)
 
 function fail(message: string): never {
   throw new SandboxConfigError(SANDBOX_ERRORS.BAD_OPTION, message)
 }
 
-function positive(name: string, value: number, integer = true): number {
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+/** A frozen copy of plain objects and arrays, all the way down; functions and class instances as they are. */
+function deepFreeze<T>(value: T): T {
+  if (Array.isArray(value)) return Object.freeze(value.map(deepFreeze)) as T
+  if (value === null || typeof value !== 'object') return value
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[k] = deepFreeze(v)
+  return Object.freeze(out) as T
+}
+
+function positive(name: string, value: unknown, integer = true): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
     fail(`option ${name} must be a ${integer ? 'whole ' : ''}number >= 0, got ${String(value)}`)
   }
   return value
 }
 
-function merge<T extends object>(name: string, defaults: T, given: Partial<T> | undefined): T {
-  const out = { ...defaults, ...(given ?? {}) }
-  for (const [key, value] of Object.entries(out)) {
-    if (typeof value === 'number') positive(`${name}.${key}`, value)
+function atLeastOne(name: string, value: number): void {
+  if (value < 1) fail(`option ${name} must be at least 1, got ${value}`)
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(`option ${name} must be true or false, got ${String(value)}`)
+  return value
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    fail(`option ${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${String(value)}`)
+  }
+  return value as T
+}
+
+function text(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`option ${name} must be a non-empty string, got ${String(value)}`)
+  }
+  return value
+}
+
+/**
+ * A group of options (`tokens`, `ban`...) over its defaults: a key the group does not have is refused
+ * (a misspelt option would otherwise be ignored), numbers are whole and >= 0 unless `fractional`.
+ */
+function merge<T extends object>(
+  name: string,
+  defaults: T,
+  given: Partial<T> | undefined,
+  fractional: readonly string[] = [],
+): T {
+  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given)))
+    fail(`option ${name} must be an object of settings, got ${String(given)}`)
+  const out = { ...defaults }
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (!(key in defaults)) {
+      fail(`option ${name}.${key} is unknown; known: ${Object.keys(defaults).join(', ')}`)
+    }
+    if (value === undefined) continue
+    const fallback = (defaults as Record<string, unknown>)[key]
+    if (typeof fallback === 'number') positive(`${name}.${key}`, value, !fractional.includes(key))
+    else if (typeof fallback === 'boolean') flag(`${name}.${key}`, value, false)
+    else if (typeof fallback === 'string') text(`${name}.${key}`, value, '')
+    ;(out as Record<string, unknown>)[key] = value
   }
   return out
 }
 
-function resolveConsole(given: Partial<ConsoleOptions> | undefined): ConsoleOptions {
-  const out = merge('console', DEFAULTS.console as ConsoleOptions, given)
-  if (!['open', 'invite', 'off'].includes(out.signup))
-    fail(`option console.signup must be open, invite or off, got ${String(out.signup)}`)
-  if (out.idleTimeout < 60) fail('option console.idleTimeout must be at least 60 seconds')
-  return out
-}
-
-/** Applies defaults, checks every option once, and freezes the result. */
-export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
-  const seed = options.seed ?? DEFAULTS.seed
-  if (!Number.isSafeInteger(seed)) fail(`option seed must be a whole number, got ${String(seed)}`)
-  const tokens = merge('tokens', DEFAULTS.tokens as TokenOptions, options.tokens)
+function resolveTokens(given: Partial<TokenOptions> | undefined): TokenOptions {
+  const tokens = merge('tokens', DEFAULTS.tokens as TokenOptions, given)
+  oneOf('tokens.algorithm', tokens.algorithm, ['ES256', 'RS256', 'EdDSA'] as const)
   if (tokens.portalLifetime > tokens.portalMaxLifetime || tokens.portalLifetime < 1) {
     fail(
       `option tokens.portalLifetime (${tokens.portalLifetime} s) must be from 1 s to tokens.portalMaxLifetime (${tokens.portalMaxLifetime} s)`,
@@ -356,75 +435,132 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       `option tokens.lifetime (${tokens.lifetime} s) is below tokens.minLifetime (${tokens.minLifetime} s)`,
     )
   }
-  const fixtureCheck = options.fixtureCheck ?? DEFAULTS.fixtureCheck
-  if (fixtureCheck !== 'summary' && fixtureCheck !== 'warn' && fixtureCheck !== 'error') {
-    fail(`option fixtureCheck must be 'summary', 'warn' or 'error', got ${String(fixtureCheck)}`)
+  if (tokens.lifetime > tokens.maxLifetime) {
+    fail(
+      `option tokens.lifetime (${tokens.lifetime} s) is above tokens.maxLifetime (${tokens.maxLifetime} s)`,
+    )
   }
-  const publicUrl = (options.publicUrl ?? DEFAULTS.publicUrl).replace(/\/+$/, '')
+  return tokens
+}
+
+function resolveJournal(given: Partial<JournalOptions> | undefined): JournalOptions {
+  const journal = merge('journal', DEFAULTS.journal as JournalOptions, given)
+  for (const name of ['bufferEntries', 'memoryEntries', 'memoryBytes', 'rotateBytes'] as const)
+    atLeastOne(`journal.${name}`, journal[name])
+  return journal
+}
+
+function resolveCallbacks(given: Partial<CallbackOptions> | undefined): CallbackOptions {
+  const callbacks = merge('callbacks', DEFAULTS.callbacks as unknown as CallbackOptions, given)
+  const hosts: unknown = callbacks.allowedHosts
+  if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h.trim() === ''))
+    fail('option callbacks.allowedHosts must be a list of host names, e.g. ["127.0.0.1"]')
+  return callbacks
+}
+
+function resolveConsole(given: Partial<ConsoleOptions> | undefined): ConsoleOptions {
+  const out = merge('console', DEFAULTS.console as ConsoleOptions, given)
+  oneOf('console.signup', out.signup, ['open', 'invite', 'off'] as const)
+  if (out.idleTimeout < 60) fail('option console.idleTimeout must be at least 60 seconds')
+  return out
+}
+
+function fn<T>(name: string, value: T | undefined, fallback: T): T {
+  if (value === undefined) return fallback
+  if (typeof value !== 'function') fail(`option ${name} must be a function, got ${String(value)}`)
+  return value
+}
+
+/** Applies defaults, checks every option once, and deep-freezes the result. */
+export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
+  const seed = options.seed ?? DEFAULTS.seed
+  if (!Number.isSafeInteger(seed)) fail(`option seed must be a whole number, got ${String(seed)}`)
+  const fixtureCheck = oneOf('fixtureCheck', options.fixtureCheck ?? DEFAULTS.fixtureCheck, [
+    'summary',
+    'warn',
+    'error',
+  ] as const)
+  const publicUrl = text('publicUrl', options.publicUrl, DEFAULTS.publicUrl).replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]+/.test(publicUrl))
     fail(`option publicUrl must be an http(s) URL, got ${publicUrl}`)
+  const path = (name: string, value: unknown, fallback: string): string =>
+    resolve(text(name, value, fallback))
+  const contract = path('contract', options.contract, DEFAULTS.contract)
   const resolved: ResolvedOptions = {
-    contract: resolve(options.contract ?? DEFAULTS.contract),
-    apis: typeof options.apis === 'string' ? resolve(options.apis) : (options.apis ?? []),
-    prefix: options.prefix ?? '',
+    contract,
+    apis: resolveApis(options.apis),
+    prefix: options.prefix === undefined ? '' : text('prefix', options.prefix, ''),
     // The bundled cases are written for the bundled contract: another contract starts with none.
-    fixtures: resolve(
-      options.fixtures ??
-        (options.contract === undefined || resolve(options.contract) === DEFAULTS.contract
-          ? DEFAULTS.fixtures
-          : DEFAULT_NO_FIXTURES),
+    fixtures: path(
+      'fixtures',
+      options.fixtures,
+      contract === DEFAULTS.contract ? DEFAULTS.fixtures : DEFAULT_NO_FIXTURES,
     ),
     fixtureCheck,
     scenarios: [
       DEFAULTS.bundledScenarios,
-      ...(options.scenarios ? [resolve(options.scenarios)] : []),
+      ...(options.scenarios !== undefined ? [path('scenarios', options.scenarios, '')] : []),
     ],
     seed,
-    ...(options.locale !== undefined ? { locale: checkLocale(options.locale) } : {}),
-    nullRate: checkShare('nullRate', options.nullRate ?? DEFAULTS.nullRate),
-    state: options.state ?? DEFAULTS.state,
-    adminToken: options.adminToken ?? randomBytes(32).toString('hex'),
-    ...(options.stateKey !== undefined ? { stateKey: options.stateKey } : {}),
-    auth: options.auth ?? DEFAULTS.auth,
+    ...(options.locale !== undefined
+      ? { locale: oneOf('locale', options.locale, ['fr', 'en'] as const) }
+      : {}),
+    nullRate: share('nullRate', options.nullRate ?? DEFAULTS.nullRate),
+    state: text('state', options.state, DEFAULTS.state),
+    adminToken: text('adminToken', options.adminToken, randomBytes(32).toString('hex')),
+    ...(options.stateKey !== undefined ? { stateKey: checkStateKey(options.stateKey) } : {}),
+    auth: flag('auth', options.auth, DEFAULTS.auth),
     publicUrl,
     publicUrlFromHost: options.publicUrl === undefined,
     rateLimits:
-      options.rateLimits === 'off' ? 'off' : resolve(options.rateLimits ?? DEFAULTS.rateLimits),
-    privileges: resolve(options.privileges ?? DEFAULTS.privileges),
-    fieldScopes: resolve(options.fieldScopes ?? DEFAULTS.fieldScopes),
-    magicIdentifiers: resolve(options.magicIdentifiers ?? DEFAULTS.magicIdentifiers),
-    processing: resolve(options.processing ?? DEFAULTS.processing),
-    tokens,
+      options.rateLimits === 'off'
+        ? 'off'
+        : path('rateLimits', options.rateLimits, DEFAULTS.rateLimits),
+    privileges: path('privileges', options.privileges, DEFAULTS.privileges),
+    fieldScopes: path('fieldScopes', options.fieldScopes, DEFAULTS.fieldScopes),
+    magicIdentifiers: path('magicIdentifiers', options.magicIdentifiers, DEFAULTS.magicIdentifiers),
+    processing: path('processing', options.processing, DEFAULTS.processing),
+    tokens: resolveTokens(options.tokens),
     lockout: merge('lockout', DEFAULTS.lockout, options.lockout),
     ban: merge('ban', DEFAULTS.ban, options.ban),
-    journal: merge('journal', DEFAULTS.journal as JournalOptions, options.journal),
+    journal: resolveJournal(options.journal),
     console: resolveConsole(options.console),
-    callbacks: merge(
-      'callbacks',
-      DEFAULTS.callbacks as unknown as CallbackOptions,
-      options.callbacks,
-    ),
-    enforceSunset: options.enforceSunset ?? false,
+    callbacks: resolveCallbacks(options.callbacks),
+    enforceSunset: flag('enforceSunset', options.enforceSunset, DEFAULTS.enforceSunset),
     delayFactor: positive('delayFactor', options.delayFactor ?? DEFAULTS.delayFactor, false),
-    demoClient: options.demoClient ?? DEFAULTS.demoClient,
-    trustProxy: options.trustProxy ?? false,
+    demoClient: flag('demoClient', options.demoClient, DEFAULTS.demoClient),
+    trustProxy: flag('trustProxy', options.trustProxy, DEFAULTS.trustProxy),
     maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes),
     redisWait: positive('redisWait', options.redisWait ?? DEFAULTS.redisWait, false),
-    now: options.now ?? Date.now,
-    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    now: fn('now', options.now, Date.now),
+    log: fn('log', options.log, (line: string) => void process.stderr.write(`${line}\n`)),
   }
   if (resolved.adminToken.length < 16) fail('option adminToken must be at least 16 characters long')
-  return Object.freeze(resolved)
+  return deepFreeze(resolved)
 }
 
-function checkShare(name: string, value: unknown): number {
+/** The `apis` option's shape; its entries are checked with the files they name (`apis/api-options.ts`). */
+function resolveApis(apis: SandboxOptions['apis']): ResolvedOptions['apis'] {
+  if (apis === undefined) return []
+  if (typeof apis === 'string') return resolve(text('apis', apis, ''))
+  if (!Array.isArray(apis))
+    fail('option apis must be a file listing the APIs, or a list of contracts and API settings')
+  return apis
+}
+
+function share(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
     fail(`option ${name} must be a number from 0 to 1, got ${String(value)}`)
-  return value as number
+  return value
 }
 
-function checkLocale(locale: unknown): 'fr' | 'en' {
-  if (locale !== 'fr' && locale !== 'en')
-    fail(`option locale must be "fr" or "en", got ${String(locale)}`)
-  return locale as 'fr' | 'en'
+/** Shortest key that seals private signing keys at rest. */
+const MIN_STATE_KEY = 16
+
+function checkStateKey(value: unknown): string {
+  if (typeof value !== 'string' || value.length < MIN_STATE_KEY)
+    fail(
+      `SANDBOX_STATE_KEY (option stateKey) must be at least ${MIN_STATE_KEY} characters long (got ${typeof value === 'string' ? value.length : String(value)}); a random one: openssl rand -base64 32`,
+    )
+  return value
 }

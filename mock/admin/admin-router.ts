@@ -19,6 +19,7 @@ import { registerTrafficRoutes } from './traffic-routes.js'
 import { guardAdminToken } from './admin-auth.js'
 import { createAdminFailures } from './admin-failures.js'
 import { sendProblem } from './problem.js'
+import { DEFAULTS } from '../options.js'
 
 /**
  * The admin surface, everything under `/__sandbox/`. Each feature registers its routes here; each
@@ -36,7 +37,7 @@ export function createAdminRouter(ctx: SandboxContext, startedAt: number): Route
       ctx.options.trustProxy,
     ),
   )
-  router.use(express.json({ limit: '1mb' }))
+  router.use(express.json({ limit: DEFAULTS.tuning.maxBodyBytes }))
   registerHealthRoutes(router, ctx, startedAt)
   registerDocumentRoutes(router, ctx)
   registerClientRoutes(router, ctx)

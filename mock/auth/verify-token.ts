@@ -4,6 +4,7 @@ import { ACCESS_TOKEN_TYP, type AccessClaims } from './issue-token.js'
 import { fingerprint } from './secret-hash.js'
 import type { KeyRing } from './signing-keys.js'
 import { MAX_TIME_MS } from '../clock/clock.js'
+import { DEFAULTS } from '../options.js'
 
 /**
  * Why a token is refused before any state is read. Each one is reported in `WWW-Authenticate`'s
@@ -28,7 +29,7 @@ export interface TokenVerifierOptions {
   audience: string
   /** Real time, ms. */
   now: () => number
-  /** Verified tokens kept. Default `10000`. */
+  /** Verified tokens kept. Default `DEFAULTS.tuning.verifiedTokens`. */
   cacheEntries?: number
 }
 
@@ -55,9 +56,12 @@ export function createTokenVerifier(
   o: TokenVerifierOptions,
 ): (token: string) => Promise<Verification> {
   const good = new LRUCache<string, { claims: AccessClaims; kid: string }>({
-    max: o.cacheEntries ?? 10_000,
+    max: o.cacheEntries ?? DEFAULTS.tuning.verifiedTokens,
   })
-  const bad = new LRUCache<string, TokenDefect>({ max: 10_000, ttl: 60_000 })
+  const bad = new LRUCache<string, TokenDefect>({
+    max: DEFAULTS.tuning.refusedTokens,
+    ttl: DEFAULTS.tuning.refusedTokenMs,
+  })
 
   const check = async (token: string): Promise<Verification & { kid?: string }> => {
     let header: ReturnType<typeof decodeProtectedHeader>

@@ -8,6 +8,7 @@ import { intFlag } from './flags.js'
 import { toOptions, type ServeFlags } from './serve-command.js'
 import { createClient, type ClientFlags } from './clients-command.js'
 import { certificationStatus } from '../certification/certification-service.js'
+import { DEFAULTS } from '../options.js'
 
 /** Exit code when the command ran past its deadline and was stopped. */
 export const EXIT_DEADLINE = 124
@@ -51,7 +52,7 @@ export function registerRunCommand(program: Command): void {
   run
     .addOption(
       new Option('--state <memory|redis-url>', 'where state lives (default: memory)').default(
-        'memory',
+        DEFAULTS.state,
       ),
     )
     .option('--certify', 'run a certification: every incident played, each in its own window')
@@ -100,7 +101,7 @@ function addClientOptions(command: Command): void {
     .option('--single-use', "every token the client gets is single-use (the Douane's model)")
     .addOption(
       new Option('--token-lifetime <s>', 'access token lifetime, seconds').argParser(
-        intFlag('--token-lifetime', 10, 86_400),
+        intFlag('--token-lifetime', DEFAULTS.tokens.minLifetime, DEFAULTS.tokens.maxLifetime),
       ),
     )
 }

@@ -48,14 +48,14 @@ export function registerServeCommand(program: Command): void {
     .addOption(
       new Option('--port <n>', 'TCP port to listen on')
         .env('PORT')
-        .default(8080)
+        .default(DEFAULTS.cli.port)
         .argParser(intFlag('--port', 0, 65535)),
     )
     .addOption(
       new Option(
         '--host <address>',
         'address to listen on (the Docker image uses 0.0.0.0)',
-      ).default('127.0.0.1'),
+      ).default(DEFAULTS.cli.host),
     )
     .addOption(
       new Option(
@@ -81,7 +81,7 @@ export function registerServeCommand(program: Command): void {
         'fixture cases that contradict the contract: summary (one line), warn (one line each) or error (refuse a payload outside the schema)',
       )
         .choices(['summary', 'warn', 'error'])
-        .default('summary'),
+        .default(DEFAULTS.fixtureCheck),
     )
     .addOption(new Option('--scenarios <dir>', 'extra scenario files, added to the bundled ones'))
     .addOption(
@@ -107,7 +107,7 @@ export function registerServeCommand(program: Command): void {
         'where state lives: a lowdb file, memory, or redis://host:port/db',
       )
         .env('SANDBOX_STATE')
-        .default('.sandbox/state.json'),
+        .default(DEFAULTS.cli.state),
     )
     .addOption(
       new Option(
@@ -157,7 +157,7 @@ export function registerServeCommand(program: Command): void {
         '--delay-factor <x>',
         'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms',
       )
-        .default(1)
+        .default(DEFAULTS.delayFactor)
         .argParser(numberFlag('--delay-factor')),
     )
     .addOption(

@@ -7,6 +7,7 @@ import { RefError, resolveRefs } from './resolve-refs.js'
 import { convertSwagger2 } from './swagger2.js'
 import { readOperations } from './read-operations.js'
 import type { Contract } from './types.js'
+import { DEFAULTS } from '../options.js'
 
 function bad(file: string, message: string, cause?: unknown): SandboxConfigError {
   return new SandboxConfigError(SANDBOX_ERRORS.BAD_CONTRACT, `contract ${file}: ${message}`, {
@@ -116,14 +117,14 @@ export async function loadContract(file: string): Promise<Contract> {
   }
 }
 
-const REMOTE_TIMEOUT_MS = 10_000
-
 /** Reads a document the contract points to: a file, or an http(s) URL. */
 async function readPart(location: string): Promise<unknown> {
   if (/^https?:\/\//i.test(location)) {
     let res: Response
     try {
-      res = await fetch(location, { signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS) })
+      res = await fetch(location, {
+        signal: AbortSignal.timeout(DEFAULTS.tuning.remoteContractTimeoutMs),
+      })
     } catch (cause) {
       const inner = (cause as { cause?: { code?: string; errors?: { code?: string }[] } }).cause
       const code = inner?.code ?? inner?.errors?.[0]?.code ?? (cause as Error).message

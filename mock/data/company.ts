@@ -7,13 +7,14 @@ import { LRUCache } from 'lru-cache'
 import { drawCompany, drawEstablishment } from './draw-company.js'
 import type { Company, Establishment } from './company-model.js'
 import { createSeededFaker } from './seeded.js'
+import { DEFAULTS } from '../options.js'
 
 export type { Address } from './address.js'
 export type { Person } from './person.js'
 export type { Company, Establishment, Headcount } from './company-model.js'
 
-const companies = new LRUCache<string, Company>({ max: 10_000 })
-const establishments = new LRUCache<string, Establishment>({ max: 10_000 })
+const companies = new LRUCache<string, Company>({ max: DEFAULTS.tuning.companies })
+const establishments = new LRUCache<string, Establishment>({ max: DEFAULTS.tuning.companies })
 const random = createSeededFaker()
 
 /** The legal unit of a SIREN for a seed; the same object on every call while cached. */

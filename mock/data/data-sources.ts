@@ -7,6 +7,6 @@ export interface DataSources {
   cases: CaseTable
   magic: MagicTable
   generator: DataGenerator
-  /** Most generated bodies kept, serialised. Default `5000`. */
+  /** Most generated bodies kept, serialised. Default `DEFAULTS.tuning.generatedBodies`. */
   cacheEntries?: number
 }

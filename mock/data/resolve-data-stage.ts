@@ -7,6 +7,7 @@ import type { Exchange, Reply, Stage } from '../http/exchange.js'
 import { findMagic } from './magic-identifiers.js'
 import type { DataSources } from './data-sources.js'
 import { chooseMedia, notAcceptable } from './negotiate-media.js'
+import { DEFAULTS } from '../options.js'
 
 export type { DataSources } from './data-sources.js'
 
@@ -16,7 +17,9 @@ export type { DataSources } from './data-sources.js'
  * bodies are deterministic, so they are cached serialised.
  */
 export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
-  const cache = new LRUCache<string, string>({ max: sources.cacheEntries ?? 5000 })
+  const cache = new LRUCache<string, string>({
+    max: sources.cacheEntries ?? DEFAULTS.tuning.generatedBodies,
+  })
   // Answers in another media type than JSON (CSV, PDF, XML...), bounded in bytes.
   const other = new LRUCache<string, { raw: string | Buffer; contentType: string }>({
     max: 500,

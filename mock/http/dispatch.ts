@@ -3,6 +3,7 @@ import express from 'express'
 import type { RouteMatch } from '../contract/router.js'
 import { bodyErrorFrom } from './body-error.js'
 import type { BodyError } from './exchange.js'
+import { DEFAULTS } from '../options.js'
 
 /**
  * What `sandbox.app` is: a `node:http` request listener (`createServer(sandbox.app)`, supertest) that
@@ -14,8 +15,6 @@ export type SandboxListener = (
   next?: (err?: unknown) => void,
 ) => void
 
-/** The largest JSON body an API operation reads. */
-export const API_JSON_LIMIT = '1mb'
 const JSON_TYPES = ['application/json', 'application/*+json']
 
 /** Mount points express serves below themselves: the admin surface and the console. */
@@ -63,7 +62,7 @@ const announcesBody = (req: IncomingMessage): boolean =>
 /**
  * The sandbox's request listener: API requests go straight to the pipeline (`api`), without express's
  * middleware chain; the admin surface, the console and the OAuth endpoints go to `app` (express). A
- * JSON body is read only for an operation that declares one, within {@link API_JSON_LIMIT}; a body the
+ * JSON body is read only for an operation that declares one, within `DEFAULTS.tuning.maxBodyBytes`; a body the
  * parser refuses goes through the pipeline too, as `bodyError`, for the validate stage to answer.
  */
 export function createDispatcher(options: {
@@ -72,7 +71,7 @@ export function createDispatcher(options: {
   app: SandboxListener
 }): SandboxListener {
   const { api, route, app } = options
-  const json = express.json({ limit: API_JSON_LIMIT, type: JSON_TYPES })
+  const json = express.json({ limit: DEFAULTS.tuning.maxBodyBytes, type: JSON_TYPES })
   return (req, res, next) => {
     const url = req.url ?? '/'
     if (servedByExpress(url)) return next ? app(req, res, next) : app(req, res)

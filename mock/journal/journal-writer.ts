@@ -2,12 +2,13 @@ import type { JournalBackend } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
 import { JournalBatchBuilder } from './journal-batch.js'
 import { toJournalLine } from './journal-line.js'
+import { DEFAULTS } from '../options.js'
 
 /** Options of {@link createJournalWriter}. */
 export interface JournalWriterOptions {
   /** Entries buffered before a write starts at once. Past twice this while a write is still running, entries are dropped. */
   bufferEntries: number
-  /** Longest an entry waits in the buffer, ms. Default `50`. */
+  /** Longest an entry waits in the buffer, ms. Default `DEFAULTS.tuning.journalFlushMs`. */
   flushDelayMs?: number
   /** Operator log (drops and write failures). */
   log: (line: string) => void
@@ -44,7 +45,7 @@ export function createJournalWriter(
   backend: JournalBackend,
   options: JournalWriterOptions,
 ): JournalWriter {
-  const delay = options.flushDelayMs ?? 50
+  const delay = options.flushDelayMs ?? DEFAULTS.tuning.journalFlushMs
   const cap = options.bufferEntries * 2
   const counters = { recorded: 0, written: 0, dropped: 0 }
   const pending = new JournalBatchBuilder()

@@ -1,5 +1,4 @@
 import { dirname, join } from 'node:path'
-import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import type { SandboxClock } from '../clock/clock.js'
 import { createFileJournalBackend } from './file-backend.js'
@@ -24,14 +23,6 @@ export async function openJournal(
 ): Promise<Journal> {
   const { journal, state } = options
   if (!journal.enabled) return createDisabledJournal()
-  for (const name of ['bufferEntries', 'memoryEntries', 'memoryBytes', 'rotateBytes'] as const) {
-    if (journal[name] < 1) {
-      throw new SandboxConfigError(
-        SANDBOX_ERRORS.BAD_OPTION,
-        `option journal.${name} must be at least 1, got ${journal[name]}`,
-      )
-    }
-  }
   let backend: JournalBackend
   if (state === 'memory') {
     backend = createMemoryJournalBackend(journal.memoryEntries, journal.memoryBytes)

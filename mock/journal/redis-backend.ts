@@ -3,14 +3,15 @@ import { openRedisStream, type RedisStream } from '../store/redis-stream.js'
 import { lineText } from './journal-batch.js'
 import { matchesFilter, type JournalBackend, type JournalPage } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
+import { DEFAULTS } from '../options.js'
 
 /** Options of {@link createRedisJournalBackend}. */
 export interface RedisJournalOptions {
-  /** Entries the stream keeps, approximately (`MAXLEN ~`), across every client. Default `100_000`. */
+  /** Entries the stream keeps, approximately (`MAXLEN ~`), across every client. Default `DEFAULTS.journal.memoryEntries`. */
   maxEntries?: number
   /** Age past which entries are trimmed on append, by the Redis server's clock, ms. Default `0`: none. */
   maxAgeMs?: number
-  /** Entries read per round-trip while scanning. Default `1000`. */
+  /** Entries read per round-trip while scanning. Default `DEFAULTS.tuning.journalPageEntries`. */
   pageEntries?: number
   /** Close `store` when the backend closes (it opened its own connection). Default `false`. */
   ownsStore?: boolean
@@ -37,11 +38,11 @@ export function createRedisJournalBackend(
   options: RedisJournalOptions = {},
 ): JournalBackend {
   const stream: RedisStream<JournalEntry> = openRedisStream<JournalEntry>(store, JOURNAL_STREAM, {
-    maxLen: options.maxEntries ?? 100_000,
+    maxLen: options.maxEntries ?? DEFAULTS.journal.memoryEntries,
     maxAgeMs: options.maxAgeMs ?? 0,
     ...(options.maxAgeMs ? { ttlMs: Math.max(options.maxAgeMs, 60_000) } : {}),
   })
-  const chunk = options.pageEntries ?? 1000
+  const chunk = options.pageEntries ?? DEFAULTS.tuning.journalPageEntries
 
   /** Entries after `after` (exclusive; from the oldest when absent), up to `to` (inclusive). */
   async function* scan(after?: string, to?: string): AsyncGenerator<[string, JournalEntry]> {

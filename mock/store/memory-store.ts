@@ -13,6 +13,7 @@ import {
   syncFolder,
 } from './durable-file.js'
 import type { Store, StoreScope, WindowHit } from './store.js'
+import { DEFAULTS } from '../options.js'
 
 /** One stored value with its real-time expiry (ms since epoch), if any. */
 interface Entry {
@@ -33,15 +34,15 @@ type LogLine = { k: string; v: unknown; e?: number } | { k: string; d: 1 } | { p
 export interface MemoryStoreOptions {
   /** Snapshot file to persist to (logs and lock beside it); `undefined` keeps everything in memory only. */
   file?: string
-  /** Delay before counters (rate windows, failure counts) reach the log, ms. Default `1000`. */
+  /** Delay before counters (rate windows, failure counts) reach the log, ms. Default `DEFAULTS.tuning.storeWriteDelayMs`. */
   writeDelay?: number
-  /** Log size from which the state is compacted into a new snapshot, bytes. Default `4 MiB`. */
+  /** Log size from which the state is compacted into a new snapshot, bytes. Default `DEFAULTS.tuning.storeCompactBytes`. */
   compactBytes?: number
-  /** Least time between two compactions, ms: snapshot writes are bounded in rate. Default `10000`. */
+  /** Least time between two compactions, ms: snapshot writes are bounded in rate. Default `DEFAULTS.tuning.storeCompactEveryMs`. */
   compactEvery?: number
   /** Real-time source, ms. Default `Date.now`. */
   now?: () => number
-  /** Interval between two removals of expired entries, ms. Default `30000`. */
+  /** Interval between two removals of expired entries, ms. Default `DEFAULTS.tuning.storeSweepEveryMs`. */
   sweepEvery?: number
   /** Where a failed background write is reported. Default: stderr. */
   log?: (line: string) => void
@@ -70,7 +71,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
   const sweeper = setInterval(() => {
     const t = now()
     for (const [k, e] of data) if (e.exp !== undefined && e.exp <= t) data.delete(k)
-  }, options.sweepEvery ?? 30_000)
+  }, options.sweepEvery ?? DEFAULTS.tuning.storeSweepEveryMs)
   sweeper.unref()
 
   // The writer: one at a time, lines in the order the changes were made.
@@ -115,8 +116,8 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
             for (const w of acks) w.reject(err)
           }
           if (
-            logBytes >= (options.compactBytes ?? 4 * 1024 * 1024) &&
-            now() - lastCompaction >= (options.compactEvery ?? 10_000)
+            logBytes >= (options.compactBytes ?? DEFAULTS.tuning.storeCompactBytes) &&
+            now() - lastCompaction >= (options.compactEvery ?? DEFAULTS.tuning.storeCompactEveryMs)
           )
             await compact()
         }
@@ -143,7 +144,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
       lazyTimer = setTimeout(() => {
         lazyTimer = undefined
         void pump()
-      }, options.writeDelay ?? 1000)
+      }, options.writeDelay ?? DEFAULTS.tuning.storeWriteDelayMs)
       lazyTimer.unref()
     }
   }

@@ -2,9 +2,7 @@ import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { createMemoryStore } from './memory-store.js'
 import { redactUrl } from './redact-url.js'
 import type { Store } from './store.js'
-
-/** Pause between two readiness probes while start-up waits for Redis, ms. */
-const STARTUP_PROBE_MS = 250
+import { DEFAULTS } from '../options.js'
 
 /**
  * Opens the store named by the `state` option: `'memory'`, a lowdb file path, or `redis://...` /
@@ -19,7 +17,7 @@ export async function openStore(
   state: string,
   now: () => number,
   log?: (line: string) => void,
-  waitMs = 30_000,
+  waitMs = DEFAULTS.redisWait * 1000,
 ): Promise<Store> {
   if (state === 'memory') return createMemoryStore({ now })
   if (!/^rediss?:\/\//.test(state))
@@ -40,7 +38,7 @@ export async function openStore(
           `Redis at ${redactUrl(state)} did not answer within ${Math.round(waitMs / 1000)} s. Start it, check the URL, or wait longer with --redis-wait <seconds>.`,
         )
       }
-      await new Promise((resolve) => setTimeout(resolve, STARTUP_PROBE_MS))
+      await new Promise((resolve) => setTimeout(resolve, DEFAULTS.tuning.redisStartupProbeMs))
     }
   }
   return store

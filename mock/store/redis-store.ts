@@ -7,6 +7,7 @@ import {
 } from './redis-connection.js'
 import { redisKeys, type RedisKeys } from './redis-keys.js'
 import type { Store, StoreScope, WindowHit } from './store.js'
+import { DEFAULTS } from '../options.js'
 
 export { StoreUnavailableError } from './store.js'
 export type { ScriptedRedis } from './redis-connection.js'
@@ -16,7 +17,7 @@ export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://...` (TLS). Required. */
   url: string
   /**
-   * TTL of a key written without one, ms. Default 30 days. Renewed by every write, and by a read once
+   * TTL of a key written without one, ms. Default `DEFAULTS.tuning.redisKeyTtlMs` (30 days). Renewed by every write, and by a read once
    * it has run down by `refreshMarginMs`: state in use never expires, abandoned state does.
    */
   defaultTtlMs?: number
@@ -24,11 +25,11 @@ export interface RedisStoreOptions {
   refreshMarginMs?: number
   /** Prepended to every key, to share one Redis database between sandboxes. Default `''`. */
   keyPrefix?: string
-  /** Longest wait for a TCP connection, and for the first one at start-up, ms. Default `2000`. */
+  /** Longest wait for a TCP connection, and for the first one at start-up, ms. Default `DEFAULTS.tuning.redisConnectTimeoutMs`. */
   connectTimeoutMs?: number
-  /** Longest wait for one command's reply, ms. Default `2000`. */
+  /** Longest wait for one command's reply, ms. Default `DEFAULTS.tuning.redisCommandTimeoutMs`. */
   commandTimeoutMs?: number
-  /** Longest wait for the PING of `ready()`, ms. Default `500`. */
+  /** Longest wait for the PING of `ready()`, ms. Default `DEFAULTS.tuning.redisReadyTimeoutMs`. */
   readyTimeoutMs?: number
   /** Where connection losses and recoveries are reported. Default: nowhere. */
   log?: (line: string) => void
@@ -66,15 +67,15 @@ export function isRedisStore(store: Store): store is RedisStore {
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
   checkRedisUrl(options.url)
   const log = options.log ?? (() => undefined)
-  const defaultTtlMs = options.defaultTtlMs ?? 30 * DAY
+  const defaultTtlMs = options.defaultTtlMs ?? DEFAULTS.tuning.redisKeyTtlMs
   const margin = options.refreshMarginMs ?? Math.min(DAY, Math.floor(defaultTtlMs / 10))
   const keyPrefix = options.keyPrefix ?? ''
-  const connectTimeoutMs = options.connectTimeoutMs ?? 2000
-  const readyTimeoutMs = options.readyTimeoutMs ?? 500
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.tuning.redisConnectTimeoutMs
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULTS.tuning.redisReadyTimeoutMs
   const redis = connectRedis({
     url: options.url,
     connectTimeoutMs,
-    commandTimeoutMs: options.commandTimeoutMs ?? 2000,
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULTS.tuning.redisCommandTimeoutMs,
     log,
   })
   // Not reachable yet: the connection logs it; the store opens not ready and serves once it is.

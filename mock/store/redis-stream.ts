@@ -1,10 +1,11 @@
 import type { RedisStore } from './redis-store.js'
+import { DEFAULTS } from '../options.js'
 
 /** Options of {@link openRedisStream}. */
 export interface RedisStreamOptions {
   /** Owner of the stream: a client's scope (removed by its `clear()`), or the global scope when absent. */
   clientId?: string
-  /** Length the stream is trimmed to, approximately (`MAXLEN ~`: whole blocks of ~100 entries). Default `100_000`; `0`: no limit. */
+  /** Length the stream is trimmed to, approximately (`MAXLEN ~`: whole blocks of ~100 entries). Default `DEFAULTS.tuning.redisStreamEntries`; `0`: no limit. */
   maxLen?: number
   /** Age past which entries are trimmed (`MINID ~`, by the Redis server's clock), ms. Default `0`: no limit. */
   maxAgeMs?: number
@@ -68,7 +69,7 @@ export function openRedisStream<T>(
     key,
     keys.ownerIndex,
     json,
-    options.maxLen ?? 100_000,
+    options.maxLen ?? DEFAULTS.tuning.redisStreamEntries,
     options.maxAgeMs ?? 0,
     options.ttlMs ?? store.defaultTtlMs,
   ]
