@@ -117,6 +117,10 @@ describe('resolveOptions', () => {
     expect(refusal({ publicUrl: 'ftp://x' })).toBe(
       'option publicUrl must be an http(s) URL, got ftp://x',
     )
+    expect(refusal({ nullRate: 2 })).toBe('option nullRate must be a number from 0 to 1, got 2')
+    expect(refusal({ stateKey: 'short' })).toMatch(
+      /stateKey\) must be at least 16 characters long \(got 5\)/,
+    )
     expect(refusal({ adminToken: 'short' })).toBe(
       'option adminToken must be at least 16 characters long',
     )
