@@ -79,7 +79,7 @@ describe('sandbox-twin CLI errors', () => {
     const r = await runCli(['serve', '--state', 'memory', '--fixtures', dir])
     expectUsageError(
       r,
-      /fixture .*typo\.yaml: key statut: unknown; a case has params, status, payload, title, description\./,
+      /fixture .*typo\.yaml: key statut: unknown; a case has params, status, payload, title, description, example, api_path\./,
     )
     expect(r.stderr).not.toMatch(/got undefined/)
   })
