@@ -6,6 +6,7 @@ import { matchCase } from '../cases/load-cases.js'
 import type { Exchange, Reply, Stage } from '../http/exchange.js'
 import { findMagic } from './magic-identifiers.js'
 import type { DataSources } from './data-sources.js'
+import { documentUrl } from './documents.js'
 import { chooseMedia, notAcceptable } from './negotiate-media.js'
 import { DEFAULTS } from '../options.js'
 
@@ -43,6 +44,13 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
     }
     const status = successStatus(op)
     const base = documentBase(ctx, ex)
+    if (/^3/.test(status)) {
+      // An operation that only redirects (a file served elsewhere): to a document the sandbox serves.
+      const id = Object.values(params).find((v) => /^[A-Za-z0-9_.-]+$/.test(v)) ?? 'document'
+      ex.headers.location = documentUrl(base ?? ctx.options.publicUrl, op.id, id)
+      ex.reply = { status: Number(status) }
+      return
+    }
     // The media type the client accepts among those the response declares; none: 406.
     const media = chooseMedia(op, status, ex.req.headers.accept)
     if (media === null) {
@@ -81,11 +89,18 @@ function documentBase(ctx: SandboxContext, ex: Exchange): string | undefined {
 
 const statusOf = new WeakMap<Operation, string>()
 
-/** The operation's first declared 2XX status (`'200'` when none is declared), found once per operation. */
+/**
+ * The operation's first declared 2XX status, else its first 3XX (`'200'` when it declares neither),
+ * found once per operation.
+ */
 function successStatus(op: Operation): string {
   let status = statusOf.get(op)
   if (status === undefined) {
-    status = Object.keys(op.responses).find((s) => /^2\d\d$/.test(s)) ?? '200'
+    const declared = Object.keys(op.responses)
+    status =
+      declared.find((s) => /^2\d\d$/.test(s)) ??
+      declared.find((s) => /^30[1-8]$/.test(s) && s !== '304' && s !== '305' && s !== '306') ??
+      '200'
     statusOf.set(op, status)
   }
   return status

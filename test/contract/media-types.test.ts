@@ -121,6 +121,20 @@ describe('answers in the media type the client accepts', () => {
   })
 })
 
+describe('an operation that only redirects', () => {
+  it('answers its 3XX with a Location the sandbox serves', async () => {
+    const res = await request(sandbox.app).get('/files/f42/content')
+    expect(res.status).toBe(302)
+    expect(res.headers.location).toMatch(/\/__sandbox\/documents\/fileContent\/f42\.pdf$/)
+    const doc = await request(sandbox.app)
+      .get(new URL(res.headers.location as string).pathname)
+      .buffer(true)
+      .parse(binary)
+    expect(doc.status).toBe(200)
+    expect((doc.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  })
+})
+
 describe('negotiation and CSV rules', () => {
   it('follows RFC 9110: most specific range, q=0 refuses, JSON first on a tie', () => {
     const offered = ['text/csv', 'application/json']
