@@ -40,10 +40,12 @@ export interface Pipeline {
 export const SHARED_STAGES = 2
 
 /**
- * The request path, in one screen: connection (ban) → route (contract) → authenticate → planned
- * interruption (503) → validate →
- * rate limit → scenario → stateful resources (writes, and reads of what was written) → resolve data (fixture case, magic identifier, generator), then filter by
- * scope → send. The journal watches every exchange from arrival to the socket's close.
+ * The request path, in one screen: banned connection held → route (contract) → authenticate →
+ * deprecation headers (410 after a sunset) → planned interruption (503) → validate → rate limit →
+ * `/privileges` → scenario → stateful resources (writes, and reads of what was written) → resolve
+ * data (fixture case, magic identifier, generator); then, on every reply, filter by scope → clock
+ * shift header → scenario finish (206, faults) → send. The journal watches every exchange from
+ * arrival to the socket's close.
  */
 export function assemblePipeline(ctx: SandboxContext): Pipeline {
   return {

@@ -48,6 +48,11 @@ export interface ResponseSpec {
   headers: string[]
 }
 
+/**
+ * One operation of a contract (a method on a path), reduced to what the stages need: its parameters,
+ * body and answers with their schemas and examples, the privileges it requires. Built once at load by
+ * `readOperations`; the router, the validator, the data generator and the verdict read it.
+ */
 export interface Operation {
   /** `operationId`, else `x-operationId` (anywhere the contract puts it), else derived from method and path. */
   id: string
@@ -76,6 +81,10 @@ export interface Operation {
   mount?: string
 }
 
+/**
+ * A loaded OpenAPI contract (3.0 or 3.1; Swagger 2.0 is converted on load): its operations, with
+ * every `$ref` resolved, and the document itself. Loaded once by `loadContract`, never changed.
+ */
 export interface Contract {
   /** Absolute path of the file it was loaded from. */
   file: string

@@ -29,6 +29,11 @@ export interface WindowHit {
   resetAt: number
 }
 
+/**
+ * The state of one owner: the sandbox itself (`store.global`) or one sandbox client
+ * (`store.scope(clientId)`), in namespaces of keys. Clearing a client's scope removes everything it owns.
+ * Values are JSON; read-then-write operations (`setIfAbsent`, `incr`, `hit`) are atomic.
+ */
 export interface StoreScope {
   get<T>(ns: string, key: string): Promise<T | undefined>
   /** Stores a value; with `ttlMs`, it disappears after that many real milliseconds. */
