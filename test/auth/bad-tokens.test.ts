@@ -25,7 +25,7 @@ import {
 
 const enc = (value: unknown): string => base64url.encode(JSON.stringify(value))
 
-describe('bad tokens and bad requests (issue 3, "Bad input")', () => {
+describe('bad tokens and bad requests', () => {
   let sandbox: Sandbox
   let client: MadeClient
   let good: string

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sandbox } from '../../mock/create-sandbox.js'
 import { ADMIN, authSandbox, basicAuth, getToken, makeClient, SIRET } from './helpers.js'
 
-describe('sandbox clients (issue 3, point 1)', () => {
+describe('sandbox clients', () => {
   let sandbox: Sandbox
   beforeAll(async () => {
     sandbox = await authSandbox()

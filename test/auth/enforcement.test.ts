@@ -16,7 +16,7 @@ import {
   type MadeClient,
 } from './helpers.js'
 
-describe('token enforcement on contract operations (issue 3, point 4)', () => {
+describe('token enforcement on contract operations', () => {
   let sandbox: Sandbox
   let client: MadeClient
   beforeAll(async () => {

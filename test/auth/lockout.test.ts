@@ -4,7 +4,7 @@ import type { AuthEvent } from '../../mock/auth/auth-events.js'
 import type { Sandbox } from '../../mock/create-sandbox.js'
 import { ADMIN, authSandbox, basicAuth, makeClient, type MadeClient } from './helpers.js'
 
-describe('lockout after repeated failed client authentications (issue 3, point 7)', () => {
+describe('lockout after repeated failed client authentications', () => {
   let sandbox: Sandbox
   const events: AuthEvent[] = []
   beforeAll(async () => {

@@ -5,7 +5,10 @@ import { authSandbox, basicAuth, getToken, makeClient } from './helpers.js'
 
 const DAY = 86_400_000
 
-describe('advance notice of a secret expiry (issue 3, point 6)', () => {
+/** An HTTP date (RFC 9110 IMF-fixdate), as `Date.prototype.toUTCString` writes it. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+describe('advance notice of a secret expiry', () => {
   let sandbox: Sandbox
   beforeAll(async () => {
     sandbox = await authSandbox()
@@ -43,7 +46,7 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
     const later = await request(sandbox.app)
       .get('/privileges')
       .set('authorization', `Bearer ${await getToken(sandbox.app, c)}`)
-    expect(later.headers['sandbox-secret-expires']).toBeDefined()
+    expect(later.headers['sandbox-secret-expires']).toMatch(HTTP_DATE)
   })
 
   it('stops announcing once the secret has been rotated', async () => {
@@ -67,16 +70,17 @@ describe('advance notice of a secret expiry (issue 3, point 6)', () => {
 
   it('takes its notice period from tokens.secretExpiryNoticeDays', async () => {
     const wide = await authSandbox({ tokens: { secretExpiryNoticeDays: 30 } })
+    const expiry = new Date(Math.floor((Date.now() + 20 * DAY) / 1000) * 1000)
     const c = await makeClient(wide.app, {
       privileges: ['open_data'],
-      secret_expires_at: new Date(Date.now() + 20 * DAY).toISOString(),
+      secret_expires_at: expiry.toISOString(),
     })
     const token = await request(wide.app)
       .post('/oauth/token')
       .set('authorization', basicAuth(c.clientId, c.clientSecret))
       .type('form')
       .send('grant_type=client_credentials')
-    expect(token.headers['sandbox-secret-expires']).toBeDefined()
+    expect(token.headers['sandbox-secret-expires']).toBe(expiry.toUTCString())
     await wide.close()
   })
 })

@@ -11,7 +11,7 @@ import {
   type MadeClient,
 } from './helpers.js'
 
-describe('revocation, introspection and secret rotation (issue 3, point 5)', () => {
+describe('revocation, introspection and secret rotation', () => {
   let sandbox: Sandbox
   let client: MadeClient
   let other: MadeClient

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sandbox } from '../../mock/create-sandbox.js'
 import { authSandbox, basicAuth, makeClient, type MadeClient } from './helpers.js'
 
-describe('POST /oauth/token (issue 3, point 2)', () => {
+describe('POST /oauth/token', () => {
   let sandbox: Sandbox
   let client: MadeClient
   beforeAll(async () => {
@@ -88,7 +88,8 @@ describe('POST /oauth/token (issue 3, point 2)', () => {
     expect(unknown.body.error).toBe('invalid_client')
     const none = await token().type('form').send('grant_type=client_credentials')
     expect(none.status).toBe(401)
-    expect(none.headers['www-authenticate']).toBeDefined()
+    expect(none.body.error).toBe('invalid_client')
+    expect(none.headers['www-authenticate']).toMatch(/^Basic realm="sandbox-twin"/)
   })
 
   it('answers invalid_request when two client authentication methods are used at once', async () => {

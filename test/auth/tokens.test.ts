@@ -14,7 +14,7 @@ import { ADMIN, authSandbox, getToken, makeClient, type MadeClient } from './hel
 const privileges = (app: Sandbox['app'], token: string) =>
   request(app).get('/privileges').set('authorization', `Bearer ${token}`)
 
-describe('access tokens (issue 3, point 3)', () => {
+describe('access tokens', () => {
   let sandbox: Sandbox
   let client: MadeClient
   beforeAll(async () => {

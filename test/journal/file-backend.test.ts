@@ -6,6 +6,7 @@ import type { JournalEntry } from '../../mock/journal/journal-entry.js'
 import { tempFiles } from '../helpers/temp-files.js'
 import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
+import { describeJournalBackendContract } from './backend-contract.js'
 
 const lines = (dir: string, name: string): JournalEntry[] =>
   readFileSync(join(dir, name), 'utf8')
@@ -109,4 +110,8 @@ describe('file journal backend', () => {
     expect(left.at(-1)).toBe('/new')
     await backend.close()
   })
+})
+
+describeJournalBackendContract('file', {
+  open: () => createFileJournalBackend({ dir: tempFiles({}), rotateBytes: 1 << 20 }),
 })

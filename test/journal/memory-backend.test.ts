@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryJournalBackend } from '../../mock/journal/memory-backend.js'
 import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
+import { describeJournalBackendContract } from './backend-contract.js'
 
 const T0 = Date.UTC(2025, 0, 6, 9)
 
@@ -97,4 +98,8 @@ describe('memory journal backend', () => {
     expect(all.entries[4000]!.path).toHaveLength(1_600_001)
     expect(all.entries[4001]!.path).toBe('/after')
   })
+})
+
+describeJournalBackendContract('memory', {
+  open: async () => createMemoryJournalBackend(1000),
 })

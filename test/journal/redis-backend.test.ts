@@ -8,6 +8,7 @@ import { createRedisStore, type RedisStore } from '../../mock/store/redis-store.
 import { startRedisServer, type RedisServer } from '../store/redis-server.js'
 import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
+import { describeJournalBackendContract } from './backend-contract.js'
 
 const T0 = Date.UTC(2025, 0, 6, 9)
 
@@ -138,4 +139,8 @@ describe('redis journal backend', () => {
     await backend.close()
     await expect(backend.append(batchOf([makeLine()]))).rejects.toThrow()
   })
+})
+
+describeJournalBackendContract('redis', {
+  open: async () => createRedisJournalBackend(store, { pageEntries: 3 }),
 })
