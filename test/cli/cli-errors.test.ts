@@ -147,7 +147,7 @@ describe('sandbox-twin CLI mapping errors', () => {
     )
     expect(err?.code).toBe('bad-mapping')
     expect(err?.message).toMatch(
-      /magic\.yaml: identifier 000002063 names scenario "no-such-scenario", which no scenario file defines\. Known: burst-429/,
+      /magic\.yaml: identifier 000002063 names scenario "no-such-scenario", which no scenario file defines\. Known: all-incidents, burst-429, /,
     )
   })
 })

@@ -193,10 +193,12 @@ describe('journal of the API pipeline', () => {
       privileges: ['unites_legales_etablissements_insee'],
     })
     const token = await h.token(acme)
+    const sentAt = performance.now()
     const error = await fetch(`${h.url}${UL}/418166096?${TRACE}`, {
       headers: { authorization: `Bearer ${token}`, prefer: 'scenario=hang-always' },
       signal: AbortSignal.timeout(150),
     }).catch((e: unknown) => e)
+    const abortedAfter = performance.now() - sentAt
     expect(error).toBeInstanceOf(Error)
     await expect
       .poll(async () => (await journal(h!, 'client=acme&kind=api')).entries.length)
@@ -209,8 +211,10 @@ describe('journal of the API pipeline', () => {
       scenario: 'hang-always',
     })
     expect(entry!.status).toBeUndefined()
-    expect(entry!.client_closed_after_ms).toBeGreaterThanOrEqual(140)
-    expect(entry!.client_closed_after_ms).toBeLessThan(2000)
+    // The server counts from the request's arrival to the close: within the client's own span,
+    // less what connecting took (a busy machine can take tens of milliseconds to connect).
+    expect(entry!.client_closed_after_ms).toBeGreaterThan(0)
+    expect(entry!.client_closed_after_ms).toBeLessThanOrEqual(Math.ceil(abortedAfter) + 100)
   })
 
   it('filters by client, operation, status and time, and pages with a cursor', async () => {
