@@ -120,3 +120,59 @@ export const median = (xs) => {
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
+
+/** The admin token every bench sandbox is started with. */
+export const ADMIN = 'bench-admin-token-0123456789abcdef'
+
+/**
+ * A real access token from a running sandbox: a client created by the admin API with `privileges`,
+ * then `POST /oauth/token` (client credentials). Tokens last an hour: longer than any section.
+ */
+export async function clientToken(base, privileges) {
+  const created = await fetch(`${base}/__sandbox/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'bench', privileges, token_lifetime: 3600 }),
+  })
+  if (!created.ok)
+    throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
+  const client = await created.json()
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    }),
+  })
+  if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`)
+  return (await res.json()).access_token
+}
+
+/**
+ * A Redis server for the Redis-store runs: a child of the bench (never daemonized, so it cannot
+ * outlive it), on loopback and a free port, no persistence. Resolves once it is ready, with its
+ * process (stop it with `stop`) and its URL.
+ */
+export async function startRedis() {
+  const probe = spawnSync('redis-server', ['--version'])
+  if (probe.error || probe.status !== 0)
+    throw new Error('redis-server is not installed (apt-get install -y redis-server)')
+  const port = await freePort()
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  process.once('exit', () => child.kill('SIGKILL'))
+  await new Promise((ready, fail) => {
+    let out = ''
+    child.stdout.on('data', (c) => {
+      out += c
+      if (out.includes('Ready to accept connections')) ready()
+    })
+    child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${out}`)))
+  })
+  return { child, url: `redis://127.0.0.1:${port}/0` }
+}

@@ -396,13 +396,14 @@ if (!args.only || args.only.includes('writes')) {
     connections: args.connections,
   })
   console.log(
-    `\nwrites on the Douane-shaped contract: POST a declaration then GET it, beside a GET of a stored one (${args.slices} alternating pairs of ${args.slice} s slices, medians)`,
+    `\nwrites on the Douane-shaped contract: POST a declaration then GET it, beside a GET of a stored one, and bare node:http answering the same bytes (${args.slices} cycles of four ${args.slice} s slices in turning order, medians)`,
   )
   for (const w of writes) {
     if (w.error) console.log(`  ${w.store.padEnd(18)}failed: ${w.error}`)
     else
       console.log(
-        `  ${w.store.padEnd(18)}read ${Math.round(w.readRps)} req/s (p99 ${w.readP99} ms); write ${Math.round(w.writeRps)} req/s = ${Math.round(w.writePairsPerSecond)} POST+GET pairs/s (p99 ${w.writeP99} ms); write/read ${w.ratio.toFixed(2)}${w.faults ? `  (${w.faults} errors or non-2xx)` : ''}`,
+        `  ${w.store.padEnd(18)}read ${Math.round(w.readRps)} req/s (p99 ${w.readP99} ms); write ${Math.round(w.writeRps)} req/s = ${Math.round(w.writePairsPerSecond)} POST+GET pairs/s (p99 ${w.writeP99} ms); write/read ${w.ratio.toFixed(2)}${w.faults ? `  (${w.faults} errors or non-2xx)` : ''}\n` +
+          `  ${''.padEnd(18)}node:http answering the same bytes in the same cycles: read ${Math.round(w.reference.readRps)} req/s, write ${Math.round(w.reference.writeRps)} req/s; share of node:http: read ${w.readShare.toFixed(2)}, write ${w.writeShare.toFixed(2)}`,
       )
   }
 }

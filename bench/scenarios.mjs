@@ -2,40 +2,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 // The servers and requests `bench/run.mjs` measures. Every sandbox variant serves the real contract
 // and answers the same request as Prism: a legal unit by SIREN with the traceability parameters.
-import { spawn, spawnSync } from 'node:child_process'
-import { createServer } from 'node:net'
+import { ADMIN, clientToken, startRedis, stop } from './lib.mjs'
 import { join, resolve } from 'node:path'
 
 const PATH =
   '/v3/insee/sirene/unites_legales/418166096?context=bench&recipient=13002526500013&object=bench'
-const ADMIN = 'bench-admin-token-0123456789abcdef'
 
 /** Gets a real access token from a running sandbox: a client created by the admin API, then /oauth/token. */
-async function token(base) {
-  const created = await fetch(`${base}/__sandbox/clients`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      label: 'bench',
-      privileges: ['unites_legales_etablissements_insee'],
-      token_lifetime: 3600,
-    }),
-  })
-  if (!created.ok)
-    throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
-  const client = await created.json()
-  const res = await fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-    }),
-  })
-  if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`)
-  return (await res.json()).access_token
-}
+const token = (base) => clientToken(base, ['unites_legales_etablissements_insee'])
 
 function sandbox(root, name, flags, { authenticated = false, before, after } = {}) {
   let bearer
@@ -90,47 +64,16 @@ function prism(root, name, dynamic) {
  * outlive it), on loopback and a free port, no persistence; ready when it says so, stopped afterwards.
  */
 function redis() {
-  let child
+  let server
   return {
     before: async () => {
-      const probe = spawnSync('redis-server', ['--version'])
-      if (probe.error || probe.status !== 0)
-        throw new Error('redis-server is not installed (apt-get install -y redis-server)')
-      const port = await freePort()
-      child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      )
-      process.once('exit', () => child?.kill('SIGKILL'))
-      await new Promise((ready, fail) => {
-        let out = ''
-        child.stdout.on('data', (c) => {
-          out += c
-          if (out.includes('Ready to accept connections')) ready()
-        })
-        child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${out}`)))
-      })
-      return { redisPort: port }
+      server = await startRedis()
+      return { redisPort: Number(new URL(server.url).port) }
     },
     after: async () => {
-      if (!child || child.exitCode !== null) return
-      const exited = new Promise((done) => child.once('exit', done))
-      child.kill('SIGTERM')
-      await exited
+      if (server) await stop(server.child)
     },
   }
-}
-
-/** A free loopback port. */
-function freePort() {
-  return new Promise((done, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => done(port))
-    })
-    s.once('error', fail)
-  })
 }
 
 /** A state file in a new temporary folder: each run starts from nothing. */

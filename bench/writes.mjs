@@ -3,15 +3,12 @@
 // Redis store. Each store gets one sandbox process; reads and writes are loaded in turn, in short
 // slices (read, write, write, read...), so that the machine's noise lands on both; the section reports
 // the medians of each slice kind and the write/read ratio of request rates.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { connect } from 'node:net'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import autocannon from 'autocannon'
-import { freePort, median, startServer, stop } from './lib.mjs'
+import { ADMIN, clientToken, freePort, median, startRedis, startServer, stop } from './lib.mjs'
 
-const ADMIN = 'bench-admin-token-0123456789abcdef'
 const PATH = '/edi/v1/declarations'
 const BODY = JSON.stringify({
   type_declaration: 'DEB',
@@ -21,31 +18,7 @@ const BODY = JSON.stringify({
   lignes: [{ nomenclature: '84713000', valeur_eur: 1250.5, pays_origine: 'CN' }],
 })
 
-async function bearer(base) {
-  const created = await fetch(`${base}/__sandbox/clients`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      label: 'bench',
-      privileges: ['declarations_edi'],
-      token_lifetime: 3600,
-    }),
-  })
-  if (!created.ok)
-    throw new Error(`client creation failed: ${created.status} ${await created.text()}`)
-  const client = await created.json()
-  const res = await fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-    }),
-  })
-  if (!res.ok) throw new Error(`token request failed: ${res.status}`)
-  return `Bearer ${(await res.json()).access_token}`
-}
+const bearer = async (base) => `Bearer ${await clientToken(base, ['declarations_edi'])}`
 
 function run(opts) {
   return new Promise((done, fail) =>
@@ -88,37 +61,6 @@ const write = (base, headers, load) =>
     ],
   })
 
-function startRedis(port, dir) {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  )
-  return new Promise((done, fail) => {
-    child.once('error', fail)
-    const probe = async () => {
-      const ok = await new Promise((r) => {
-        const s = connect(port, '127.0.0.1', () => (s.end(), r(true)))
-        s.once('error', () => r(false))
-      })
-      if (ok) done(child)
-      else setTimeout(probe, 50)
-    }
-    probe()
-  })
-}
-
 /** Measures one store: its sandbox up, then `slices` alternations of read and write slices. */
 async function measure(root, name, state, { slices, seconds, connections }) {
   const port = await freePort()
@@ -154,28 +96,66 @@ async function measure(root, name, state, { slices, seconds, connections }) {
       body: BODY,
     })
     const id = (await created.json()).id_declaration
-    const load = { duration: seconds, connections }
-    await read(base, headers, id, load) // warm-up
-    await write(base, headers, load)
-    const reads = []
-    const writes = []
-    for (let i = 0; i < slices; i++) {
-      const order = i % 2 === 0 ? ['r', 'w'] : ['w', 'r']
-      for (const k of order)
-        if (k === 'r') reads.push(await read(base, headers, id, load))
-        else writes.push(await write(base, headers, load))
-    }
-    const r = median(reads.map((x) => x.rps))
-    const w = median(writes.map((x) => x.rps))
-    return {
-      store: name,
-      readRps: r,
-      writeRps: w,
-      writePairsPerSecond: w / 2,
-      ratio: median(reads.map((x, i) => writes[i].rps / x.rps)),
-      readP99: median(reads.map((x) => x.p99)),
-      writeP99: median(writes.map((x) => x.p99)),
-      faults: [...reads, ...writes].reduce((n, x) => n + x.bad, 0),
+    // The reference: bare node:http answering every request (the POST as the GET) with the bytes and
+    // headers of the sandbox's answer to the GET, loaded in the same cycles as the sandbox.
+    const answer = await fetch(`${base}${PATH}/${id}`, { headers })
+    const bytes = Buffer.from(await answer.arrayBuffer())
+    const kept = {}
+    for (const [k, v] of answer.headers)
+      if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k))
+        kept[k] = v
+    const file = join(mkdtempSync(join(tmpdir(), 'sandbox-bench-writes-answer-')), 'answer.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ status: answer.status, headers: kept, body: bytes.toString('base64') }),
+    )
+    const refPort = await freePort()
+    const refBase = `http://127.0.0.1:${refPort}`
+    const ref = await startServer(
+      'node-http',
+      process.execPath,
+      [resolve(root, 'bench/bare-http.mjs'), String(refPort), file],
+      { url: `${refBase}${PATH}/${id}`, headers: {} },
+      {},
+      root,
+    )
+    try {
+      const load = { duration: seconds, connections }
+      await read(base, headers, id, load) // warm-up
+      await write(base, headers, load)
+      await read(refBase, headers, id, load)
+      const rows = { read: [], write: [], refRead: [], refWrite: [] }
+      for (let i = 0; i < slices; i++) {
+        // The order turns each cycle, so that the machine's noise lands on every kind.
+        const kinds = ['read', 'write', 'refRead', 'refWrite']
+        for (let k = 0; k < kinds.length; k++) {
+          const kind = kinds[(k + i) % kinds.length]
+          const on = kind.startsWith('ref') ? refBase : base
+          rows[kind].push(
+            kind.endsWith('ead')
+              ? await read(on, headers, id, load)
+              : await write(on, headers, load),
+          )
+        }
+      }
+      const rps = (xs) => median(xs.map((x) => x.rps))
+      const share = (xs, refs) => median(xs.map((x, i) => x.rps / refs[i].rps))
+      return {
+        store: name,
+        readRps: rps(rows.read),
+        writeRps: rps(rows.write),
+        writePairsPerSecond: rps(rows.write) / 2,
+        ratio: median(rows.read.map((x, i) => rows.write[i].rps / x.rps)),
+        readP99: median(rows.read.map((x) => x.p99)),
+        writeP99: median(rows.write.map((x) => x.p99)),
+        reference: { readRps: rps(rows.refRead), writeRps: rps(rows.refWrite) },
+        readShare: share(rows.read, rows.refRead),
+        writeShare: share(rows.write, rows.refWrite),
+        faults: [...rows.read, ...rows.write].reduce((n, x) => n + x.bad, 0),
+      }
+    } finally {
+      await stop(ref.child)
+      rmSync(dirname(file), { recursive: true, force: true })
     }
   } finally {
     await stop(server.child)
@@ -188,15 +168,14 @@ export async function measureWrites(root, options) {
   const out = []
   try {
     out.push(await measure(root, 'embedded (file)', join(dir, 'state.json'), options))
-    const port = await freePort()
     let redis
     try {
-      redis = await startRedis(port, dir)
-      out.push(await measure(root, 'redis', `redis://127.0.0.1:${port}/0`, options))
+      redis = await startRedis()
+      out.push(await measure(root, 'redis', redis.url, options))
     } catch (err) {
       out.push({ store: 'redis', error: String(err.message ?? err).split('\n')[0] })
     } finally {
-      if (redis) await stop(redis)
+      if (redis) await stop(redis.child)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
