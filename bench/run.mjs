@@ -49,15 +49,30 @@ function parseArgs(list) {
     only: undefined,
     baseline: undefined,
   }
+  const defaults = { ...out }
+  const usage = () => {
+    const flags = Object.entries(defaults).map(
+      ([k, v]) => `--${k}${v === undefined ? '' : ` (${v})`}`,
+    )
+    return `usage: npm run bench -- [flag value ...]; flags (defaults): ${flags.join(', ')}; --only takes section or variant names, comma-separated; --baseline a built checkout`
+  }
+  if (list.includes('--help') || list.includes('-h')) {
+    console.log(usage())
+    process.exit(0)
+  }
+  const fail = (message) => {
+    console.error(`bench: ${message}\n${usage()}`)
+    process.exit(2)
+  }
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i].replace(/^--/, '')
-    if (!(key in out)) throw new Error(`bench: unknown flag ${list[i]}`)
+    if (!list[i].startsWith('--') || !(key in out)) fail(`unknown flag ${list[i]}`)
+    const value = list[i + 1]
+    if (value === undefined || value.startsWith('--')) fail(`${list[i]} needs a value`)
     out[key] =
-      key === 'only'
-        ? list[i + 1].split(',')
-        : key === 'baseline'
-          ? resolve(list[i + 1])
-          : Number(list[i + 1])
+      key === 'only' ? value.split(',') : key === 'baseline' ? resolve(value) : Number(value)
+    if (typeof out[key] === 'number' && !(Number.isFinite(out[key]) && out[key] > 0))
+      fail(`${list[i]} takes a positive number, not ${value}`)
   }
   return out
 }
