@@ -7,15 +7,13 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadContract } from '../../mock/contract/load-contract.js'
-import type { Contract, Operation, ParameterSpec } from '../../mock/contract/types.js'
+import type { Contract } from '../../mock/contract/types.js'
 import { createDataGenerator } from '../../mock/data/generate-response.js'
-import { luhnComplete, siretFrom } from '../../mock/data/identifiers.js'
-import { deriveSeed } from '../../mock/data/seeded.js'
 import { at, createValidator, errorsOf } from './helpers.js'
+import { paramsFor } from './realism-measure.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const IDENTIFIERS_PER_OPERATION = 20
-const TRACEABILITY = new Set(['recipient', 'context', 'object'])
 
 /** The real contract: `SANDBOX_REAL_CONTRACT`, else `../shared/contracts/`; a missing file fails the suite. */
 function realContractPath(): string {
@@ -31,45 +29,6 @@ function realContractPath(): string {
     )
   }
   return sibling
-}
-
-/** The i-th set of path and query values for an operation: valid identifiers and valid other values. */
-function paramsFor(op: Operation, i: number): Record<string, string> {
-  const siren =
-    i === 0
-      ? '418166096'
-      : luhnComplete(String(10_000_000 + (deriveSeed(1, op.id, String(i)) % 89_999_999)))
-  const siret = i === 0 ? '41816609600051' : siretFrom(siren, String(i).padStart(4, '0'))
-  const rna = `W${String(deriveSeed(2, op.id, String(i)) % 1e9).padStart(9, '0')}`
-  const params: Record<string, string> = {}
-  for (const p of op.parameters) {
-    if ((p.in !== 'path' && p.in !== 'query') || TRACEABILITY.has(p.name)) continue
-    if (p.in === 'query' && !p.required && i % 2 === 0) continue
-    params[p.name] = valueFor(p, i, { siren, siret, rna })
-  }
-  return params
-}
-
-function valueFor(
-  p: ParameterSpec,
-  i: number,
-  ids: { siren: string; siret: string; rna: string },
-): string {
-  const name = p.name.toLowerCase()
-  const third = i % 3 === 2
-  if (name.includes('siret')) {
-    if (third && name.includes('rna')) return ids.rna
-    if (third && name.includes('eori')) return `FR${ids.siret}`
-    return ids.siret
-  }
-  if (name.includes('siren')) return third && name.includes('rna') ? ids.rna : ids.siren
-  if (name === 'year') return String(2018 + (i % 6))
-  if (name === 'month') return String(1 + (i % 12)).padStart(2, '0')
-  const schema = p.schema as { enum?: unknown[]; type?: string; maximum?: number }
-  if (schema.enum?.length) return String(schema.enum[i % schema.enum.length])
-  if (schema.type === 'integer' || schema.type === 'number')
-    return String(Math.min(i, schema.maximum ?? i))
-  return `valeur${i}`
 }
 
 describe('real contract (API Entreprise)', () => {
