@@ -28,7 +28,11 @@ export interface BanBook {
     now: () => number | Promise<number>,
   ): Promise<BanRecord | undefined>
   place(ban: BanRecord): Promise<BanRecord>
-  /** Running bans of one client, or of every client; `nowOf` gives each client's sandbox time. */
+  /**
+   * Running bans of one client, or of every client; `nowOf` gives each client's sandbox time. What
+   * it lists is durable: a ban is placed in memory before its line is synced, so the listing waits
+   * for the store's pending writes, and a ban seen here survives a kill.
+   */
   list(nowOf: (clientId: string) => Promise<number>, clientId?: string): Promise<BanRecord[]>
   /** Lifts a client's ban from one IP, or all its bans. Returns how many were lifted. */
   lift(clientId: string, ip?: string): Promise<number>
@@ -59,6 +63,7 @@ export function createBanBook(store: Store): BanBook {
       return ban
     },
     async list(nowOf, clientId) {
+      await store.flush()
       const keys = clientId
         ? (await store.scope(clientId).entries<BanRecord>(NS)).map(([ip]) => ({ clientId, ip }))
         : (await store.global.entries<{ clientId: string; ip: string }>(INDEX)).map(([, v]) => v)
