@@ -40,30 +40,37 @@ export interface Pipeline {
 export const SHARED_STAGES = 2
 
 /**
- * The request path, in one screen: banned connection held → route (contract) → authenticate →
- * deprecation headers (410 after a sunset) → planned interruption (503) → validate → rate limit →
- * `/privileges` → scenario → stateful resources (writes, and reads of what was written) → resolve
- * data (fixture case, magic identifier, generator); then, on every reply, filter by scope → clock
- * shift header → scenario finish (206, faults) → send. The journal watches every exchange from
- * arrival to the socket's close.
+ * The request path, in one screen; each stage bears the name of the function that makes it:
+ * `holdBanned` (a banned connection gets no answer) → `routeRequest` (the contract's operation) →
+ * `authenticate` → `markDeprecated` (deprecation headers, 410 after a sunset) → `answerInterruption`
+ * (a planned 503) → `validateRequest` → `limitRate` → `answerPrivileges` (`/privileges`) →
+ * `applyScenario` → `serveResources` (writes, and reads of what was written) → `resolveData` (fixture
+ * case, magic identifier, generator); then, on every reply, `filterByScope` → `markClockShift` (the
+ * clock shift header) → `finishScenario` (206, faults) → send. The journal watches every exchange
+ * from arrival to the socket's close.
  */
 export function assemblePipeline(ctx: SandboxContext): Pipeline {
   return {
     request: [
-      holdBanned(ctx),
-      routeRequest(ctx),
-      authenticate(ctx),
-      markDeprecated(ctx, findDeprecations(ctx.contract)),
-      answerInterruption(ctx),
-      validateRequest(ctx),
-      limitRate(ctx),
-      answerPrivileges(),
-      applyScenario(ctx),
-      serveResources(ctx, ctx.resources),
-      resolveData(ctx, ctx.data),
+      stage(holdBanned, ctx),
+      stage(routeRequest, ctx),
+      stage(authenticate, ctx),
+      stage(markDeprecated, ctx, findDeprecations(ctx.contract)),
+      stage(answerInterruption, ctx),
+      stage(validateRequest, ctx),
+      stage(limitRate, ctx),
+      stage(answerPrivileges),
+      stage(applyScenario, ctx),
+      stage(serveResources, ctx, ctx.resources),
+      stage(resolveData, ctx, ctx.data),
     ],
-    response: [filterByScope(ctx), markClockShift(), finishScenario(ctx)],
+    response: [stage(filterByScope, ctx), stage(markClockShift), stage(finishScenario, ctx)],
   }
+}
+
+/** The stage `factory` makes, named after it: a pipeline says by name what it runs, in order. */
+function stage<A extends unknown[]>(factory: (...args: A) => Stage, ...args: A): Stage {
+  return Object.defineProperty(factory(...args), 'name', { value: factory.name })
 }
 
 /**
