@@ -40,6 +40,7 @@ describe('Basic authentication on API calls', () => {
     const privileges = await request(sandbox.app)
       .get('/privileges')
       .set('authorization', basicAuth(allowed.clientId, allowed.clientSecret))
+    expect(privileges.status).toBe(200)
     expect(privileges.body).toEqual({ privileges: ['unites_legales_etablissements_insee'] })
   })
 
@@ -133,10 +134,15 @@ describe('no CORS', () => {
       .options('/oauth/token')
       .set('origin', 'https://front.example')
       .set('access-control-request-method', 'POST')
+    // The token endpoint takes POST only: a preflight is a method it refuses, and no grant comes with it.
+    expect(preflight.status).toBe(405)
+    expect(preflight.headers.allow).toBe('POST')
     expect(corsHeaders(preflight.headers)).toEqual([])
     const jwks = await request(sandbox.app)
       .get('/.well-known/jwks.json')
       .set('origin', 'https://front.example')
+    expect(jwks.status).toBe(200)
+    expect((jwks.body.keys as Array<{ kty: string }>).map((k) => k.kty)).toContain('EC')
     expect(corsHeaders(jwks.headers)).toEqual([])
   })
 })

@@ -37,7 +37,12 @@ describe('POST /oauth/token', () => {
       client_secret: client.clientSecret,
     })
     expect(res.status).toBe(200)
-    expect(res.body.token_type).toBe('Bearer')
+    expect(res.body).toEqual({
+      access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'open_data unites_legales_etablissements_insee',
+    })
   })
 
   it('narrows the token to a requested subset of the privileges', async () => {

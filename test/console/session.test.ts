@@ -22,7 +22,8 @@ async function makeClient(sb: Sandbox, id: string, siret = '73282932000074'): Pr
     { ...sb.context.auth.defaultSettings(), siret, privileges: ['open_data'] },
     SECRET,
   )
-  expect(made).toBeDefined()
+  expect(made?.client.clientId).toBe(id)
+  expect(made?.secret).toBe(SECRET)
 }
 
 describe('console sessions', () => {
@@ -138,7 +139,8 @@ describe('the secret in the console', () => {
       },
       SECRET,
     )
-    expect(made).toBeDefined()
+    expect(made?.client.clientId).toBe('acme')
+    expect(made?.secret).toBe(SECRET)
     const agent = new ConsoleAgent(url)
     await agent.signIn('acme', SECRET)
     const before = await (await agent.get('/console/account')).text()

@@ -86,7 +86,7 @@ describe('deprecated operations', () => {
       .set('authorization', `Bearer ${token}`)
     expect(gone.status).toBe(410)
     expect(JSON.stringify(gone.body)).toContain('/v4/things/{id}')
-    expect(gone.headers.sunset).toBeDefined()
+    expect(gone.headers.sunset).toBe('Fri, 01 Jan 2027 00:00:00 GMT')
     const report = await request(sandbox.app)
       .get(`/__sandbox/report?client=${client.clientId}`)
       .set('authorization', `Bearer ${ADMIN}`)

@@ -2,7 +2,7 @@ import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSandbox } from '../../mock/create-sandbox.js'
 import { runCli } from '../helpers/cli.js'
-import { JSON_PATH, startHarness, TRACE, type Harness } from '../traffic/harness.js'
+import { JSON_PATH, SIREN, startHarness, TRACE, type Harness } from '../traffic/harness.js'
 
 describe('no surprises for a production client', () => {
   let h: Harness
@@ -59,7 +59,7 @@ describe('no surprises for a production client', () => {
       .query(TRACE)
       .set('authorization', `Bearer ${await c.token()}`)
     expect(res.status).toBe(200)
-    expect(res.body.data).toBeDefined()
+    expect(res.body.data).toMatchObject({ siren: SIREN })
   })
 })
 

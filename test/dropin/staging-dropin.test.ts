@@ -64,7 +64,7 @@ describe('staging drops in', () => {
   const logs: string[] = []
   const dir = tempFiles(corpus())
   beforeAll(async () => {
-    expect(checkSiren(BAD_SIREN)).toBeDefined()
+    expect(checkSiren(BAD_SIREN)).toBe('checksum')
     sandbox = await createSandbox({
       contract: realContractPath(),
       fixtures: dir,

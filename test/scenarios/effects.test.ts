@@ -1,7 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import $RefParser from '@apidevtools/json-schema-ref-parser'
 import request from 'supertest'
+import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   JSON_PATH,
@@ -16,14 +18,42 @@ const FILES: Record<string, string> = {
   'test-conflict.yaml':
     'description: conflict\neffect: { type: conflict, for: 30s }\nwhen: { calls: 1 }\n',
   'test-451.yaml': 'description: non-diffusible\neffect: { type: non-diffusible }\n',
-  'test-status.yaml': 'description: any status\neffect: { type: status, status: 500 }\n',
+  'test-status-404.yaml': 'description: any status\neffect: { type: status, status: 404 }\n',
+  'test-status-502.yaml': 'description: any status\neffect: { type: status, status: 502 }\n',
   'test-only-v4.yaml':
     'description: only on v4\nmatch: { operations: [api_entreprise_v4_insee_unites_legales] }\neffect: { type: maintenance }\n',
+}
+
+/** The bundled contract, its `$ref`s resolved: where the expected bodies are read. */
+const CONTRACT = resolve(import.meta.dirname, '../../fixtures/default-contract.yaml')
+type Doc = {
+  paths: Record<
+    string,
+    {
+      get: {
+        responses: Record<
+          string,
+          { content: Record<string, { examples?: Record<string, { value: unknown }> }> }
+        >
+      }
+    }
+  >
+}
+
+/** The first example the contract gives for the answer of `GET template` with `status`. */
+function exampleOf(doc: Doc, template: string, status: number): unknown {
+  const examples =
+    doc.paths[template]?.get.responses[String(status)]?.content['application/json']?.examples
+  const first = examples && Object.values(examples)[0]
+  if (!first) throw new Error(`the contract has no example for ${status} on GET ${template}`)
+  return first.value
 }
 
 describe('scenario effects', () => {
   let h: Harness
   let c: TestClient
+  let doc: Doc
+  const TEMPLATE = '/v3/insee/sirene/unites_legales/{siren}'
   const get = async (path: string, prefer: string): Promise<request.Response> =>
     request(h.url)
       .get(path)
@@ -34,6 +64,7 @@ describe('scenario effects', () => {
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'effects-'))
     for (const [name, text] of Object.entries(FILES)) await writeFile(join(dir, name), text)
+    doc = (await $RefParser.dereference(parse(await readFile(CONTRACT, 'utf8')))) as Doc
     h = await startHarness({ scenarios: dir })
     c = await h.client()
   })
@@ -52,11 +83,17 @@ describe('scenario effects', () => {
   it('answers 451 with the contract body for a non-diffusible entity', async () => {
     const res = await get(JSON_PATH, 'scenario=test-451')
     expectStatus(res, 451)
-    expect(res.body.errors).toHaveLength(1)
+    expect(res.body).toEqual(exampleOf(doc, TEMPLATE, 451))
   })
 
-  it('answers any status from the contract examples', async () => {
-    expectStatus(await get(JSON_PATH, 'scenario=test-status'), 500)
+  it('answers any status with the body of the contract example for that status', async () => {
+    for (const status of [404, 502]) {
+      const res = await get(JSON_PATH, `scenario=test-status-${status}`)
+      expectStatus(res, status)
+      expect(res.body, `the ${status} example`).toEqual(exampleOf(doc, TEMPLATE, status))
+    }
+    // Two different bodies: each status has its own example, not one error for all.
+    expect(exampleOf(doc, TEMPLATE, 404)).not.toEqual(exampleOf(doc, TEMPLATE, 502))
   })
 
   it('applies only to the operations its match names', async () => {
