@@ -9,6 +9,12 @@ export interface StoreHarness {
   elapse(ms: number): Promise<void>
 }
 
+/**
+ * A TTL, ms: long enough that no real delay between two calls (a loaded machine, a slow Redis) runs it
+ * down by itself; `harness.elapse` moves the clock past it without waiting.
+ */
+const TTL = 60_000
+
 const sorted = <T>(pairs: Array<[string, T]>): Array<[string, T]> =>
   [...pairs].sort(([a], [b]) => a.localeCompare(b))
 
@@ -52,19 +58,19 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
 
     it('forgets a value once its ttl has passed, and keeps one set without ttl', async () => {
       const s = (await open()).scope('c1')
-      await s.set('ns', 'short', 1, 40)
+      await s.set('ns', 'short', 1, TTL)
       await s.set('ns', 'forever', 2)
-      await harness.elapse(80)
+      await harness.elapse(2 * TTL)
       expect(await s.get('ns', 'short')).toBeUndefined()
       expect(await s.get('ns', 'forever')).toBe(2)
     })
 
     it('stores with setIfAbsent only when the key is absent or expired', async () => {
       const s = (await open()).scope('c1')
-      expect(await s.setIfAbsent('jti', 'x', 'first', 40)).toBe(true)
-      expect(await s.setIfAbsent('jti', 'x', 'second', 40)).toBe(false)
+      expect(await s.setIfAbsent('jti', 'x', 'first', TTL)).toBe(true)
+      expect(await s.setIfAbsent('jti', 'x', 'second', TTL)).toBe(false)
       expect(await s.get('jti', 'x')).toBe('first')
-      await harness.elapse(80)
+      await harness.elapse(2 * TTL)
       expect(await s.setIfAbsent('jti', 'x', 'third')).toBe(true)
       expect(await s.get('jti', 'x')).toBe('third')
     })
@@ -90,14 +96,14 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       const store = await open()
       const s = store.scope('c1')
       await s.set('clients', 'a', { n: 1 })
-      await s.set('clients', 'b', { n: 2 }, 60_000)
+      await s.set('clients', 'b', { n: 2 }, 10 * TTL)
       await s.set('clients', 'gone', { n: 3 })
       await s.delete('clients', 'gone')
-      await s.set('clients', 'expired', { n: 4 }, 40)
+      await s.set('clients', 'expired', { n: 4 }, TTL)
       await s.set('other', 'c', { n: 5 })
       await store.scope('c2').set('clients', 'd', { n: 6 })
       await store.global.set('clients', 'e', { n: 7 })
-      await harness.elapse(80)
+      await harness.elapse(2 * TTL)
       expect(sorted(await s.entries('clients'))).toEqual([
         ['a', { n: 1 }],
         ['b', { n: 2 }],
@@ -118,11 +124,11 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
 
     it('keeps the ttl a counter got at creation, not at its last increment', async () => {
       const s = (await open()).scope('c1')
-      expect(await s.incr('n', 'k', 100)).toBe(1)
-      await harness.elapse(60)
-      expect(await s.incr('n', 'k', 100)).toBe(2)
-      await harness.elapse(60)
-      expect(await s.incr('n', 'k', 100)).toBe(1)
+      expect(await s.incr('n', 'k', TTL)).toBe(1)
+      await harness.elapse(0.6 * TTL)
+      expect(await s.incr('n', 'k', TTL)).toBe(2)
+      await harness.elapse(0.6 * TTL)
+      expect(await s.incr('n', 'k', TTL)).toBe(1)
     })
 
     it('continues a counter that was stored with set', async () => {
