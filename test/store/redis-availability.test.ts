@@ -23,10 +23,11 @@ afterAll(async () => {
 
 const lines: string[] = []
 let store: RedisStore | undefined
-const open = async (connectTimeoutMs = 2000): Promise<RedisStore> => {
+const open = async (connectTimeoutMs = 2000, commandTimeoutMs = 2000): Promise<RedisStore> => {
   store = await createRedisStore({
     url: server.url,
     connectTimeoutMs,
+    commandTimeoutMs,
     log: (l) => void lines.push(l),
   })
   return store
@@ -52,11 +53,22 @@ const everyOperation = (s: StoreScope): Array<() => Promise<unknown>> => [
   () => s.clear(),
 ]
 
+/** Command timeout of the fail-fast test, ms: failing fast must come long before it. */
+const COMMAND_TIMEOUT_MS = 20_000
+/** How long Redis is paused, ms. */
+const PAUSE_MS = 5000
+
 describe('redis store when Redis goes away', () => {
   it('rejects every operation with StoreUnavailableError at once, not after the command timeout, and says not ready', async () => {
-    const s = await open()
+    // A command timeout far beyond the bound below: a call that waited for it could not pass.
+    const s = await open(2000, COMMAND_TIMEOUT_MS)
     await s.scope('c1').set('ns', 'k', 1)
     await server.stop()
+    // Redis is gone once the client has seen its connection close (an event, not a delay).
+    await vi.waitFor(() => expect(s.redis.status).not.toBe('ready'), {
+      timeout: 10_000,
+      interval: 5,
+    })
     for (const call of everyOperation(s.scope('c1'))) {
       const started = performance.now()
       const error = await call().then(
@@ -67,8 +79,8 @@ describe('redis store when Redis goes away', () => {
       expect((error as StoreUnavailableError).message).toMatch(
         /^the Redis store at redis:\/\/127\.0\.0\.1:\d+\/0 is unavailable/,
       )
-      // Failing fast means not waiting for the 2 s command timeout; the margin absorbs a busy machine.
-      expect(performance.now() - started).toBeLessThan(1000)
+      // Failing fast means not waiting for the command timeout; the margin absorbs a busy machine.
+      expect(performance.now() - started).toBeLessThan(COMMAND_TIMEOUT_MS / 2)
     }
     expect(await s.ready()).toBe(false)
     expect(lines).toEqual([
@@ -112,10 +124,16 @@ describe('redis store when Redis goes away', () => {
     store = await createRedisStore({ url: server.url, commandTimeoutMs: 300, readyTimeoutMs: 100 })
     const admin = await createRedisStore({ url: server.url })
     try {
-      await admin.redis.call('CLIENT', 'PAUSE', '1500', 'ALL')
+      // Paused far longer than the command timeout: however late the machine runs the timer, the
+      // command is still unanswered when it fires. Nothing can lift a pause of ALL clients early.
+      await admin.redis.call('CLIENT', 'PAUSE', String(PAUSE_MS), 'ALL')
       const started = performance.now()
       await expect(store.global.get('ns', 'paused')).rejects.toBeInstanceOf(StoreUnavailableError)
-      expect(performance.now() - started).toBeLessThan(1000)
+      const waited = performance.now() - started
+      // It waited for the command timeout (a timer never fires early by more than its rounding)...
+      expect(waited).toBeGreaterThanOrEqual(300 - 2)
+      // ...and not for Redis, which answers nothing before the pause ends.
+      expect(waited).toBeLessThan(PAUSE_MS)
       expect(await store.ready()).toBe(false)
       await readyAgain(store)
       expect(await store.global.get('ns', 'paused')).toBeUndefined()
