@@ -77,7 +77,9 @@ describe('a reuser in the console, in a real browser', () => {
   it('finds an operation in the reference and tries it: a real call, shown as curl with the answer headers', async () => {
     await page.goto(`${url}/console/reference`)
     await page.fill('#ref-q', 'insee_unites_legales v3')
-    await expect.poll(() => page.locator('#operations tbody tr:not([hidden])').count()).toBe(1)
+    await expect
+      .poll(() => page.locator('#operations tbody tr:not([hidden])').count(), { timeout: 10_000 })
+      .toBe(1)
     await page.click(
       '#operations tbody tr:not([hidden]) a[href$="api_entreprise_v3_insee_unites_legales"]',
     )

@@ -8,6 +8,8 @@ import { inBatches, startReplicas, type Replica, type ReplicaSet } from './repli
 // does on one replica must hold on the other.
 let set: ReplicaSet
 let a: Replica
+/** How long a state change may take to show on the other replica (polled: passing waits no longer). */
+const PATIENCE = { timeout: 20_000, interval: 25 }
 let b: Replica
 beforeAll(async () => {
   set = await startReplicas()
@@ -66,12 +68,12 @@ describe('two replicas on one Redis', () => {
     await vi.waitFor(async () => {
       const bans = await b.admin('get', `/__sandbox/bans?client_id=${client.clientId}`)
       expect(bans.body.bans).toEqual([expect.objectContaining({ reason: 'ignored-429' })])
-    })
+    }, PATIENCE)
     const onB = await rawGet(b.url, INSEE_PATH, `Bearer ${token}`)
     await vi.waitFor(async () => {
       const held = await b.admin('get', '/__sandbox/bans')
       expect(held.body.held_connections).toBe(1)
-    })
+    }, PATIENCE)
     expect(onB.received()).toHaveLength(0)
     expect(onA.received()).toHaveLength(0)
     onA.socket.destroy()
@@ -101,14 +103,11 @@ describe('two replicas on one Redis', () => {
     const token = await a.token(client)
     await inBatches(3, 1, () => a.api(INSEE_PATH, token))
     // A's journal writer hands its buffer to Redis within 50 ms: wait for that, not for time.
-    await vi.waitFor(
-      async () => {
-        const res = await b.admin('get', `/__sandbox/report?client=${client.clientId}&format=json`)
-        expect(res.status).toBe(200)
-        expect(res.body).toMatchObject({ client: client.clientId, entries: { api: 3, token: 1 } })
-      },
-      { timeout: 5000, interval: 25 },
-    )
+    await vi.waitFor(async () => {
+      const res = await b.admin('get', `/__sandbox/report?client=${client.clientId}&format=json`)
+      expect(res.status).toBe(200)
+      expect(res.body).toMatchObject({ client: client.clientId, entries: { api: 3, token: 1 } })
+    }, PATIENCE)
     const journal = await b.admin('get', `/__sandbox/journal?client=${client.clientId}&kind=api`)
     expect(journal.status).toBe(200)
     expect(JSON.stringify(journal.body)).toContain(INSEE_PATH)

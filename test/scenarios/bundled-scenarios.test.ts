@@ -4,6 +4,12 @@ import { JSON_PATH, startHarness, times, type Harness } from '../traffic/harness
 import { rawGet } from '../traffic/raw-socket.js'
 import { arm, expectStatus, firstError, pathsOf } from './scenario-harness.js'
 
+/**
+ * How long a test waits for the server to hold or release a connection: an event, polled; generous,
+ * since a loaded machine may take seconds to get there, and a passing test waits only as long as it takes.
+ */
+const UNTIL_HELD = { timeout: 20_000, interval: 10 }
+
 /** Another company: another resource for the 502 memory. */
 const OTHER_PATH = '/v3/insee/sirene/unites_legales/552100554'
 
@@ -54,9 +60,9 @@ describe('bundled scenarios', () => {
       true,
     )
     const call = await rawGet(h.url, JSON_PATH, `Bearer ${token}`)
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1), UNTIL_HELD)
     call.socket.destroy()
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0), UNTIL_HELD)
     const bans = await h.admin('get', '/__sandbox/bans').query({ client_id: c.id })
     expect(bans.body.bans[0]).toMatchObject({ reason: 'ignored-429' })
   })
@@ -117,10 +123,10 @@ describe('bundled scenarios', () => {
     const c = await h.client()
     await arm(h, c, 'ip-ban')
     const call = await rawGet(h.url, JSON_PATH, `Bearer ${await c.token()}`)
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1), UNTIL_HELD)
     call.socket.destroy()
     expect((await call.closed).length).toBe(0)
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0), UNTIL_HELD)
     const bans = await h.admin('get', '/__sandbox/bans').query({ client_id: c.id })
     expect(bans.body.bans[0]).toMatchObject({
       reason: 'scenario',

@@ -5,6 +5,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { JSON_PATH, startHarness, times, type Harness, type TestClient } from './harness.js'
 import { rawGet } from './raw-socket.js'
 
+/**
+ * How long a test waits for the server to hold or release a connection: an event, polled; generous,
+ * since a loaded machine may take seconds to get there, and a passing test waits only as long as it takes.
+ */
+const UNTIL_HELD = { timeout: 20_000, interval: 10 }
+
 /** Gives a client a JSON limit of 3 calls per period, then uses it up and ignores 10 answers 429. */
 async function exhaust(h: Harness, c: TestClient, token: string): Promise<number[]> {
   await h
@@ -18,14 +24,14 @@ async function exhaust(h: Harness, c: TestClient, token: string): Promise<number
 async function ban(h: Harness, c: TestClient): Promise<void> {
   await exhaust(h, c, await c.token())
   const call = await rawGet(h.url, JSON_PATH, `Bearer ${await c.token()}`)
-  await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1))
+  await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1), UNTIL_HELD)
   call.socket.destroy()
-  await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0))
+  await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(0), UNTIL_HELD)
 }
 
 /** True once a raw call is held by the server (it then has written nothing). */
 const heldOnce = (h: Harness, n = 1): Promise<void> =>
-  vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(n))
+  vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(n), UNTIL_HELD)
 
 describe('bans', () => {
   let h: Harness
@@ -41,7 +47,7 @@ describe('bans', () => {
     expect(await exhaust(h, c, token)).toEqual([200, 200, 200, ...Array(10).fill(429)])
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const call = await rawGet(h.url, JSON_PATH, `Bearer ${token}`)
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1), UNTIL_HELD)
     vi.advanceTimersByTime(59_000)
     expect(call.received().length).toBe(0)
     expect(call.socket.destroyed).toBe(false)
@@ -69,7 +75,7 @@ describe('bans', () => {
     const token = await c.token()
     await exhaust(h, c, token)
     const held = await times(2, () => rawGet(h.url, JSON_PATH, `Bearer ${token}`))
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(2))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(2), UNTIL_HELD)
     const third = await rawGet(h.url, JSON_PATH, `Bearer ${token}`)
     expect((await third.closed).length).toBe(0)
     expect(h.sandbox.context.traffic.holder.held).toBe(2)
@@ -148,7 +154,7 @@ describe('bans', () => {
       200, 200, 200, 200,
     ])
     const fifth = await rawGet(h.url, JSON_PATH, `Bearer ${token}`)
-    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1))
+    await vi.waitFor(() => expect(h.sandbox.context.traffic.holder.held).toBe(1), UNTIL_HELD)
     fifth.socket.destroy()
     const bans = await h.admin('get', '/__sandbox/bans').query({ client_id: c.id }).expect(200)
     expect(bans.body.bans[0]).toMatchObject({ reason: 'ip-limit' })
