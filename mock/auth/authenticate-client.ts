@@ -121,23 +121,29 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
   }
 
   const check = async (c: ClientCredentials, a: AttemptContext): Promise<ClientAuthResult> => {
-    const left = await d.lockout.remaining(c.clientId, a.ip)
-    if (left > 0) {
+    /** A 429 before any secret check, journaled as a failure with its reason. */
+    const refusedFor = (
+      reason: 'locked' | 'address-limited',
+      description: string,
+      retryAfter: number,
+    ): ClientAuthResult => {
       d.events.emit({
         type: 'failure',
         clientId: c.clientId,
         ip: a.ip,
-        reason: 'locked',
+        reason,
         endpoint: a.endpoint,
         at: d.now(),
       })
-      return {
-        ok: false,
-        status: 429,
-        error: 'invalid_client',
-        description: `too many failed authentications of this client from this address; retry in ${left} s`,
-        retryAfter: left,
-      }
+      return { ok: false, status: 429, error: 'invalid_client', description, retryAfter }
+    }
+    const left = await d.lockout.remaining(c.clientId, a.ip)
+    if (left > 0) {
+      return refusedFor(
+        'locked',
+        `too many failed authentications of this client from this address; retry in ${left} s`,
+        left,
+      )
     }
     const client = await d.clients.get(c.clientId)
     const crowded = await d.lockout.addressRemaining(a.ip)
@@ -148,21 +154,11 @@ export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAut
     ) {
       // This address spent its budget of failures (a flood of guesses, made-up ids): only a
       // credential verified before passes, and nothing else costs a secret check until it ends.
-      d.events.emit({
-        type: 'failure',
-        clientId: c.clientId,
-        ip: a.ip,
-        reason: 'address-limited',
-        endpoint: a.endpoint,
-        at: d.now(),
-      })
-      return {
-        ok: false,
-        status: 429,
-        error: 'invalid_client',
-        description: `too many failed authentications from this address; retry in ${crowded} s`,
-        retryAfter: crowded,
-      }
+      return refusedFor(
+        'address-limited',
+        `too many failed authentications from this address; retry in ${crowded} s`,
+        crowded,
+      )
     }
     if (!client) {
       // The same scrypt as a wrong secret costs: an unknown client id is not told apart by timing.
