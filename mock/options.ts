@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SANDBOX_ERRORS, SandboxConfigError } from './errors.js'
@@ -15,6 +15,22 @@ function findPackageRoot(from: string): string {
     dir = parent
   }
   return dir
+}
+
+let version: string | undefined
+/** The installed package's version, from its `package.json` (`'unknown'` when it cannot be read). */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+        version?: string
+      }
+      version = pkg.version ?? 'unknown'
+    } catch {
+      version = 'unknown'
+    }
+  }
+  return version
 }
 
 /** A contract served beside the main one, behind the same authorization server (docs/several-apis.md). */

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { PACKAGE_ROOT } from './options.js'
+import { join } from 'node:path'
+import { packageVersion } from './options.js'
 
 /**
  * Bump when the layout of cached files changes. What each caller caches carries its own version in
@@ -21,20 +20,9 @@ export const CACHE_DIR = join(
   `sandbox-twin-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`,
 )
 
-const PACKAGE_VERSION = ((): string => {
-  try {
-    const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-      version?: string
-    }
-    return pkg.version ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-})()
-
 /** A key for what `kind` prepares from `parts` (texts, versions): a hash of all of them. */
 export function preparedKey(kind: string, ...parts: readonly string[]): string {
-  const h = createHash('sha256').update(`${FORMAT}\u0000${PACKAGE_VERSION}\u0000${kind}`)
+  const h = createHash('sha256').update(`${FORMAT}\u0000${packageVersion()}\u0000${kind}`)
   for (const part of parts) h.update('\u0000').update(part)
   return `${kind}-${h.digest('hex').slice(0, 40)}`
 }

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { SandboxConfigError } from '../errors.js'
-import { PACKAGE_ROOT } from '../options.js'
+import { packageVersion } from '../options.js'
 import { registerReportCommands } from './report-command.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerTokenCommand } from './token-command.js'
@@ -30,18 +28,6 @@ export function buildProgram(): Command {
   registerClientsCommand(program)
   registerVerifyCommand(program)
   return program
-}
-
-/** The installed package's version (`sandbox-twin --version`). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-      version?: string
-    }
-    return pkg.version ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
 }
 
 /** Reports an error the way a user needs it: one line, no stack trace, and the exit code. */
