@@ -1,8 +1,8 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
+import type { Sandbox } from '../../mock/create-sandbox.js'
 import { ADMIN_FAILURE_LIMIT } from '../../mock/admin/admin-failures.js'
-import { ADMIN } from './helpers.js'
+import { ADMIN, proxiedSandbox } from './helpers.js'
 
 const GUESSER = '203.0.113.9'
 const OPERATOR = '198.51.100.7'
@@ -14,16 +14,9 @@ const OPERATOR = '198.51.100.7'
  */
 describe('admin-token guessing is limited per address and journaled', () => {
   let sandbox: Sandbox
-  let realNow = Date.UTC(2026, 0, 5, 9)
+  let advance: (ms: number) => void
   beforeAll(async () => {
-    sandbox = await createSandbox({
-      state: 'memory',
-      adminToken: ADMIN,
-      rateLimits: 'off',
-      trustProxy: true,
-      now: () => realNow,
-      log: () => undefined,
-    })
+    ;({ sandbox, advance } = await proxiedSandbox())
   })
   afterAll(() => sandbox.close())
 
@@ -83,7 +76,7 @@ describe('admin-token guessing is limited per address and journaled', () => {
   })
 
   it('lets the address try again once its lock has ended', async () => {
-    realNow += ADMIN_FAILURE_LIMIT.lockMs + 1000
+    advance(ADMIN_FAILURE_LIMIT.lockMs + 1000)
     expect((await asAdmin(GUESSER, ADMIN)).status).toBe(200)
   })
 })

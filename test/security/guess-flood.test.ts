@@ -1,7 +1,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
-import { ADMIN, basic } from './helpers.js'
+import type { Sandbox } from '../../mock/create-sandbox.js'
+import { ADMIN, basic, proxiedSandbox } from './helpers.js'
 
 const FLOODER = '203.0.113.50'
 const NEIGHBOUR = '198.51.100.60'
@@ -15,17 +15,9 @@ const SECRET = 'Flood-Secret-0123!'
  */
 describe('a flood of failed logins from one address', () => {
   let sandbox: Sandbox
-  let realNow = Date.UTC(2026, 0, 5, 9)
+  let advance: (ms: number) => void
   beforeAll(async () => {
-    sandbox = await createSandbox({
-      state: 'memory',
-      adminToken: ADMIN,
-      rateLimits: 'off',
-      trustProxy: true,
-      now: () => realNow,
-      lockout: { perAddress: 20 },
-      log: () => undefined,
-    })
+    ;({ sandbox, advance } = await proxiedSandbox({ lockout: { perAddress: 20 } }))
     for (const id of ['regular', 'newcomer']) {
       const res = await request(sandbox.app)
         .post('/__sandbox/clients')
@@ -76,7 +68,7 @@ describe('a flood of failed logins from one address', () => {
   })
 
   it('lets the address try again once the window is over', async () => {
-    realNow += 301_000
+    advance(301_000)
     expect((await login(FLOODER, 'newcomer', SECRET)).status).toBe(200)
   })
 })

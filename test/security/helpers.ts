@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
+import type { SandboxOptions } from '../../mock/options.js'
 import { startCli, type RunningCli } from '../helpers/cli.js'
 
 /** The admin token of every security test sandbox. */
@@ -74,3 +76,24 @@ export async function demoToken(s: Served): Promise<string> {
 /** A data call of the bundled contract, with its traceability parameters. */
 export const API_PATH =
   '/v3/insee/sirene/unites_legales/418166096?context=test&recipient=13002526500013&object=security'
+
+/**
+ * An in-process sandbox behind a trusted proxy (each test picks its caller's address with
+ * `X-Forwarded-For`), on memory state, without rate limits, on a machine clock the test moves with
+ * `advance(ms)`.
+ */
+export async function proxiedSandbox(
+  extra: Partial<SandboxOptions> = {},
+): Promise<{ sandbox: Sandbox; advance: (ms: number) => void }> {
+  let realNow = Date.UTC(2026, 0, 5, 9)
+  const sandbox = await createSandbox({
+    state: 'memory',
+    adminToken: ADMIN,
+    rateLimits: 'off',
+    trustProxy: true,
+    now: () => realNow,
+    log: () => undefined,
+    ...extra,
+  })
+  return { sandbox, advance: (ms) => void (realNow += ms) }
+}
