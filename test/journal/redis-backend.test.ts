@@ -10,8 +10,6 @@ import { batchOf } from '../../mock/journal/journal-batch.js'
 import { makeLine } from './make-entry.js'
 import { describeJournalBackendContract } from './backend-contract.js'
 
-const T0 = Date.UTC(2025, 0, 6, 9)
-
 // One real redis-server for the file, its database flushed after each test.
 let server: RedisServer
 let store: RedisStore
@@ -42,24 +40,6 @@ describe('redis journal backend', () => {
     expect(await paths(a, {}, 10)).toEqual(['/a1', '/a2', '/b1', '/a3'])
     await b.close()
     expect(await other.ready()).toBe(false)
-  })
-
-  it('pages through matching entries with a cursor, in append order', async () => {
-    const backend = createRedisJournalBackend(store, { pageEntries: 3 })
-    await backend.append(
-      batchOf(
-        Array.from({ length: 10 }, (_, i) =>
-          makeLine({ t: T0 + i, clientId: i % 2 ? 'odd' : 'even', path: `/p${i}` }),
-        ),
-      ),
-    )
-    const first = await backend.query({ clientId: 'odd' }, 2)
-    expect(first.entries.map((e) => e.path)).toEqual(['/p1', '/p3'])
-    const second = await backend.query({ clientId: 'odd' }, 2, first.next)
-    expect(second.entries.map((e) => e.path)).toEqual(['/p5', '/p7'])
-    const last = await backend.query({ clientId: 'odd' }, 2, second.next)
-    expect(last.entries.map((e) => e.path)).toEqual(['/p9'])
-    expect(last.next).toBeUndefined()
   })
 
   it('starts from the oldest entry on a cursor it did not give', async () => {
