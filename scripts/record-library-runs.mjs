@@ -145,6 +145,18 @@ async function main() {
   }
   const path = (i = 0) =>
     `${url}/v4/insee/sirene/unites_legales/${['418166096', '552100554', '732829320'][i]}?${TRACE}`
+  /** axios with axios-retry, 3 retries, exponential delays: the configuration its README shows. */
+  const axiosRetryGet = (s) => {
+    const client = lib.axios.create()
+    lib.axiosRetry(client, { retries: 3, retryDelay: lib.axiosRetry.exponentialDelay })
+    return client.get(path(), { headers: s.headers })
+  }
+  /** undici's RetryAgent with its defaults. */
+  const undiciRetryGet = async (s) => {
+    const dispatcher = new lib.undici.RetryAgent(new lib.undici.Agent())
+    const res = await lib.undici.request(path(), { headers: s.headers, dispatcher })
+    await res.body.text()
+  }
   const journal = async (clientId, since) => {
     await sleep(300)
     await sandbox.context.journal.flush()
@@ -207,11 +219,7 @@ async function main() {
       configuration: 'retries 3, retryDelay exponentialDelay',
       calls: 3,
     },
-    (s) => {
-      const client = lib.axios.create()
-      lib.axiosRetry(client, { retries: 3, retryDelay: lib.axiosRetry.exponentialDelay })
-      return client.get(path(), { headers: s.headers })
-    },
+    axiosRetryGet,
   )
   await record(
     'undici RetryAgent defaults after 504s',
@@ -221,11 +229,7 @@ async function main() {
       configuration: 'RetryAgent defaults (maxRetries 5, minTimeout 500, timeoutFactor 2)',
       calls: 5,
     },
-    async (s) => {
-      const dispatcher = new lib.undici.RetryAgent(new lib.undici.Agent())
-      const res = await lib.undici.request(path(), { headers: s.headers, dispatcher })
-      await res.body.text()
-    },
+    undiciRetryGet,
   )
   await record(
     'p-retry retries 5 after 504s',
@@ -276,20 +280,12 @@ async function main() {
   await record(
     'axios-retry exponentialDelay, 503 Retry-After',
     { ...asked, library: 'axios-retry', configuration: 'retries 3, retryDelay exponentialDelay' },
-    (s) => {
-      const client = lib.axios.create()
-      lib.axiosRetry(client, { retries: 3, retryDelay: lib.axiosRetry.exponentialDelay })
-      return client.get(path(), { headers: s.headers })
-    },
+    axiosRetryGet,
   )
   await record(
     'undici RetryAgent defaults, 503 Retry-After',
     { ...asked, library: 'undici', configuration: 'RetryAgent defaults (retryAfter true)' },
-    async (s) => {
-      const dispatcher = new lib.undici.RetryAgent(new lib.undici.Agent())
-      const res = await lib.undici.request(path(), { headers: s.headers, dispatcher })
-      await res.body.text()
-    },
+    undiciRetryGet,
   )
 
   // 3. A call the sandbox holds without answering: when the library gives up.
