@@ -55,22 +55,19 @@ export const OWN_BACKOFF = {
  * ms late, the first one later than the second on a loaded machine).
  */
 export const ASKED_WAITS: Record<string, { asked: number; waits: readonly number[] }> = {
-  'got, Retry-After 2 twice (recorded)': {
-    asked: 2,
-    waits: gapsOf(recording('got defaults, 503 Retry-After')),
-  },
-  'ky, Retry-After 2 twice (recorded)': {
-    asked: 2,
-    waits: gapsOf(recording('ky defaults, 503 Retry-After')),
-  },
-  'axios-retry, Retry-After 2 twice (recorded)': {
-    asked: 2,
-    waits: gapsOf(recording('axios-retry exponentialDelay, 503 Retry-After')),
-  },
-  'undici RetryAgent, Retry-After 2 twice (recorded)': {
-    asked: 2,
-    waits: gapsOf(recording('undici RetryAgent defaults, 503 Retry-After')),
-  },
+  ...Object.fromEntries(
+    (
+      [
+        ['got', 'got defaults'],
+        ['ky', 'ky defaults'],
+        ['axios-retry', 'axios-retry exponentialDelay'],
+        ['undici RetryAgent', 'undici RetryAgent defaults'],
+      ] as const
+    ).map(([library, run]) => [
+      `${library}, Retry-After 2 twice (recorded)`,
+      { asked: 2, waits: gapsOf(recording(`${run}, 503 Retry-After`)) },
+    ]),
+  ),
   'got, Retry-After 30 twice (reported)': { asked: 30, waits: [30004, 30010] },
   'got, Retry-After 30, late first timer (reported)': { asked: 30, waits: [30154, 30004] },
 }
