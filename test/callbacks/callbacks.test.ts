@@ -8,8 +8,10 @@ import { careful, naive, startReceiver, type Receiver } from './receiver.js'
 let sandbox: Sandbox
 let receiver: Receiver
 beforeAll(async () => {
-  // No poller: each test delivers what is due itself, right after moving the clock.
-  sandbox = await douaneSandbox({ callbacks: { pollMs: 0, timeoutMs: 300 } })
+  // No poller: each test delivers what is due itself, right after moving the clock. A delivery's
+  // timeout is real time: long enough that a loaded machine never makes an answered delivery a
+  // timeout, short enough that the one silent receiver below costs only that long.
+  sandbox = await douaneSandbox({ callbacks: { pollMs: 0, timeoutMs: 2000 } })
   receiver = await startReceiver(() => 204)
 })
 afterAll(async () => {
