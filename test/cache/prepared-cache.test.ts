@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   CACHE_DIR,
   isPlainJson,
@@ -11,10 +11,12 @@ import {
 } from '../../mock/prepared-cache.js'
 import { isYamlSyntaxError, readYamlSource } from '../../mock/yaml/yaml-source.js'
 
-/** Waits (on I/O turns, not time) for a background write to land. */
+/** Waits for a background write to land: polled, with room for a loaded machine's slow disk. */
 async function written(key: string): Promise<void> {
-  for (let i = 0; i < 5000 && !existsSync(join(CACHE_DIR, `${key}.json`)); i++)
-    await new Promise((r) => setImmediate(r))
+  await vi.waitFor(() => expect(existsSync(join(CACHE_DIR, `${key}.json`))).toBe(true), {
+    timeout: 20_000,
+    interval: 10,
+  })
 }
 
 // Each test's keys hold a fresh UUID: nothing another run left in the cache folder can answer them.

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { loadContract } from '../../mock/contract/load-contract.js'
 import { SandboxConfigError } from '../../mock/errors.js'
+import { preparedFiles, preparedFileWith } from '../helpers/prepared-file.js'
 import { realContractPath } from '../helpers/real-contract.js'
 import { tempFiles } from '../helpers/temp-files.js'
 import { MINI_CONTRACT } from './mini-contract.js'
@@ -142,25 +145,30 @@ describe('contract parsing details', () => {
   })
 
   it('reuses the cached parse of a large contract, and ignores a corrupt cache file', async () => {
-    const { PARSE_CACHE_DIR } = await import('../../mock/contract/parse-cache.js')
-    const { existsSync, readdirSync, writeFileSync } = await import('node:fs')
     // Padding makes the file large enough to be cached; its content makes its key unique to this run.
-    const padding = `x-padding: '${'p'.repeat(300 * 1024)}'\nx-run: '${Date.now()}-${Math.random()}'\n`
+    const run = `${Date.now()}-${Math.random()}`
+    const padding = `x-padding: '${'p'.repeat(300 * 1024)}'\nx-run: '${run}'\n`
     const dir = tempFiles({ 'big.yaml': `${MINI_CONTRACT}\n${padding}` })
-    const before = new Set(existsSync(PARSE_CACHE_DIR) ? readdirSync(PARSE_CACHE_DIR) : [])
+    const before = preparedFiles()
     const first = await loadContract(join(dir, 'big.yaml'))
-    // The cache is written in the background: wait (on I/O turns, not time) for its file to appear.
-    let files: string[] = []
-    for (let i = 0; i < 5000 && files.length === 0; i++) {
-      await new Promise((r) => setImmediate(r))
-      if (!existsSync(PARSE_CACHE_DIR)) continue
-      files = readdirSync(PARSE_CACHE_DIR).filter((f) => f.endsWith('.json') && !before.has(f))
-    }
-    expect(files.length).toBeGreaterThan(0)
+    // Written in the background, among the files other tests write at the same time.
+    const file = await preparedFileWith('contract', run, before)
+    // A well-formed entry with another title: the next start takes the parse from the cache.
+    const text = readFileSync(file, 'utf8')
+    const cut = text.indexOf('\n')
+    const parsed = JSON.parse(text.slice(cut + 1)) as { info: { title: string } }
+    parsed.info.title = 'Read from the cache'
+    const payload = JSON.stringify(parsed)
+    const { key } = JSON.parse(text.slice(0, cut)) as { key: string }
+    const sum = createHash('sha256').update(payload).digest('hex')
+    writeFileSync(file, `${JSON.stringify({ key, sum })}\n${payload}`)
     const second = await loadContract(join(dir, 'big.yaml'))
+    expect(second.title).toBe('Read from the cache')
     expect(second.operations.map((o) => o.id)).toEqual(first.operations.map((o) => o.id))
-    for (const f of files) writeFileSync(join(PARSE_CACHE_DIR, f), '{not json')
+    // A corrupt entry is parsed again from the contract itself.
+    writeFileSync(file, '{not json')
     const third = await loadContract(join(dir, 'big.yaml'))
+    expect(third.title).toBe(first.title)
     expect(third.operations.map((o) => o.id)).toEqual(first.operations.map((o) => o.id))
   })
 })

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CACHE_DIR } from '../../mock/prepared-cache.js'
 import { DEFAULTS } from '../../mock/options.js'
 import { loadScenarios } from '../../mock/scenarios/load-scenarios.js'
 import { scenarioLength } from '../../mock/scenarios/rules.js'
+import { preparedFiles, preparedFileWith } from '../helpers/prepared-file.js'
 
 const BUNDLED = [
   'burst-429',
@@ -63,22 +62,18 @@ describe('loadScenarios', () => {
   })
 
   it('refuses a sequence step that plays an unknown scenario, listing the known ones', async () => {
+    const marker = randomUUID()
     const dir = await dirWith({
-      'seq.yaml': `description: ${randomUUID()}\nsequence:\n  - calls: 2\n  - scenario: nope\n`,
+      'seq.yaml': `description: ${marker}\nsequence:\n  - calls: 2\n  - scenario: nope\n`,
     })
-    const before = new Set(existsSync(CACHE_DIR) ? readdirSync(CACHE_DIR) : [])
+    const before = preparedFiles()
     await expect(load(dir)).rejects.toThrow(
       /seq\.yaml: line 4: step plays "nope".*known: .*burst-429/,
     )
-    // The file passed its own checks, so it was kept; read back from the start-up cache, the
-    // fault found across files still names its line.
-    for (let i = 0; i < 5000; i++) {
-      if (readdirSync(CACHE_DIR).some((f) => f.startsWith('scenario-') && !before.has(f))) break
-      await new Promise((r) => setImmediate(r))
-    }
-    expect(readdirSync(CACHE_DIR).some((f) => f.startsWith('scenario-') && !before.has(f))).toBe(
-      true,
-    )
+    // The file passed its own checks, so it was kept (this file, among those other tests write at
+    // the same time); read back from the start-up cache, the fault found across files still names
+    // its line.
+    expect(await preparedFileWith('scenario', marker, before)).toMatch(/scenario-\w+\.json$/)
     await expect(load(dir)).rejects.toThrow(
       /seq\.yaml: line 4: step plays "nope".*known: .*burst-429/,
     )
