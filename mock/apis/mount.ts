@@ -66,13 +66,12 @@ export function combineRouters(
     }
   }
   if (apis.length === 1) return apis[0]!.route
-  const routes = apis.map((a) => a.route)
   return (method, path) => {
     let notAllowed: RouteMatch | undefined
-    for (const route of routes) {
+    for (const { name, route } of apis) {
       const m = route(method, path)
       if (m.kind === 'operation') return m
-      if (m.kind === 'method-not-allowed' && !notAllowed) notAllowed = m
+      if (m.kind === 'method-not-allowed' && !notAllowed) notAllowed = { ...m, api: name }
     }
     return notAllowed ?? { kind: 'not-found' }
   }

@@ -4,7 +4,8 @@ import type { Operation } from './types.js'
 /** What the router found for a method and path. */
 export type RouteMatch =
   | { kind: 'operation'; operation: Operation; params: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[] }
+  /** `api`: the API whose path it is, beside others. */
+  | { kind: 'method-not-allowed'; allow: string[]; api?: string }
   | { kind: 'not-found' }
 
 /**

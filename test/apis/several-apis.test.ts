@@ -104,6 +104,33 @@ describe('several APIs behind one authorization server', () => {
     expect(report.body.checks.map((c: { id: string }) => c.id)).toContain('callback-answers')
   })
 
+  it('answers a path under no API with the sandbox 404 listing where each API is mounted', async () => {
+    const client = await makeClient(sandbox.app, { privileges: [INSEE, EDI] })
+    const token = await getToken(sandbox.app, client)
+    const nowhere = await api(sandbox.app, token).get('/nowhere/v1/things')
+    expect(nowhere.status).toBe(404)
+    expect(nowhere.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(nowhere.body).toMatchObject({ status: 404, code: 'not-found' })
+    expect(nowhere.body.detail).toContain('GET /nowhere/v1/things')
+    expect(nowhere.body.apis).toEqual([
+      { name: 'api-entreprise', prefix: '', paths: ['/privileges', '/v3', '/v4'] },
+      { name: 'douane-edi', prefix: '', paths: ['/edi'] },
+    ])
+    // Under one API's paths, that API's own 404 and 405.
+    const edi = await api(sandbox.app, token).get('/edi/v2/unknown')
+    expect(edi.status).toBe(404)
+    expect(firstError(edi.body).code).toMatch(/^EDI-/)
+    const entreprise = await api(sandbox.app, token).get('/v4/unknown')
+    expect(entreprise.status).toBe(404)
+    expect(firstError(entreprise.body).code).toMatch(/^\d{5}$/)
+    const wrongMethod = await api(sandbox.app, token).get(
+      `${DECLARATIONS}/00000000-0000-4000-8000-000000000000/annulation`,
+    )
+    expect(wrongMethod.status).toBe(405)
+    expect(wrongMethod.headers.allow).toContain('POST')
+    expect(firstError(wrongMethod.body).code).toMatch(/^EDI-/)
+  })
+
   it('keeps one fictitious world: the company behind a SIREN is the same in each API', async () => {
     const client = await makeClient(sandbox.app, { privileges: [INSEE, EDI] })
     const token = await getToken(sandbox.app, client)
@@ -148,8 +175,17 @@ describe('configuring several APIs', () => {
       expect(created.status).toBe(201)
       expect(created.headers.location).toMatch(new RegExp(`^${path}/`))
       expect(created.headers['ratelimit-limit']).toBe('2')
-      // Not served outside its prefix.
-      expect((await api(s.app, token).post(DECLARATIONS, declaration())).status).toBe(404)
+      // Not served outside its prefix; under the prefix, a path of none of its operations is
+      // answered in its own shape.
+      const outside = await api(s.app, token).post(DECLARATIONS, declaration())
+      expect(outside.status).toBe(404)
+      expect(outside.body.apis).toEqual([
+        { name: 'api-entreprise', prefix: '', paths: ['/privileges', '/v3', '/v4'] },
+        { name: 'edi', prefix: '/douane', paths: ['/douane'] },
+      ])
+      const inside = await api(s.app, token).get('/douane/nothing')
+      expect(inside.status).toBe(404)
+      expect(firstError(inside.body).code).toMatch(/^EDI-/)
       const second = await api(s.app, token).post(path, declaration())
       expect(second.status).toBe(201)
       const third = await api(s.app, token).post(path, declaration())
