@@ -84,7 +84,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // Several contracts are mounted: each operation names its API; ids are unique within one API.
   const loaded = await Promise.all(
     specs.map(async (spec) => {
-      const raw = await loadContract(spec.contract)
+      const raw = await loadContract(spec.contract, { allowRemoteRefs: opts.allowRemoteRefs })
       const name = spec.name ?? apiName(raw)
       return { spec, name, contract: several ? mountContract(raw, name, spec.prefix) : raw }
     }),

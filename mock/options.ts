@@ -63,6 +63,12 @@ export interface SandboxOptions {
   apis?: string | readonly (string | ApiOptions)[]
   /** Path prefix the main contract is served under when there are several APIs. Default: none. */
   prefix?: string
+  /**
+   * Download the documents a contract's `$ref`s name by an http(s) URL. Default `false`: such a
+   * `$ref` stops start-up, naming it (a hosted sandbox fetches nothing it was not told to). Relative
+   * and file `$ref`s are read either way.
+   */
+  allowRemoteRefs?: boolean
   /** Folder of fixture cases, one sub-folder per operation id. Default: the bundled `fixtures/cases` with the bundled contract, none with another. */
   fixtures?: string
   /**
@@ -235,6 +241,7 @@ export interface ResolvedOptions {
   readonly contract: string
   readonly apis: string | readonly (string | Readonly<ApiOptions>)[]
   readonly prefix: string
+  readonly allowRemoteRefs: boolean
   readonly fixtures: string
   readonly fixtureCheck: 'summary' | 'warn' | 'error'
   readonly scenarios: readonly string[]
@@ -287,6 +294,7 @@ export const DEFAULTS = deepFreeze({
   contract: bundled('fixtures', 'default-contract.yaml'),
   fixtures: bundled('fixtures', 'cases'),
   fixtureCheck: 'summary',
+  allowRemoteRefs: false,
   bundledScenarios: bundled('scenarios'),
   seed: 1,
   nullRate: 0,
@@ -506,6 +514,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     contract,
     apis: resolveApis(options.apis),
     prefix: options.prefix === undefined ? '' : text('prefix', options.prefix, ''),
+    allowRemoteRefs: flag('allowRemoteRefs', options.allowRemoteRefs, DEFAULTS.allowRemoteRefs),
     // The bundled cases are written for the bundled contract: another contract starts with none.
     fixtures: path(
       'fixtures',

@@ -13,6 +13,7 @@ export interface ServeFlags {
   /** Every `--contract` given: the first is the main one, the others are served beside it. */
   contract?: string[]
   apis?: string
+  allowRemoteRefs?: boolean
   fixtures?: string
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
@@ -67,6 +68,12 @@ export function registerServeCommand(program: Command): void {
       new Option(
         '--apis <file>',
         'YAML file of the APIs served beside the main contract: contract, name, prefix, privileges, rate_limits, field_scopes, fixtures',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--allow-remote-refs',
+        'download the documents that the contracts\' $refs name by an http(s) URL (default: refused, start-up names the $ref)',
       ),
     )
     .addOption(
@@ -253,6 +260,7 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
       : flags.contract && flags.contract.length > 1
         ? { apis: flags.contract.slice(1).map((f) => resolve(f)) }
         : {}),
+    ...(flags.allowRemoteRefs ? { allowRemoteRefs: true } : {}),
     ...(flags.fixtures ? { fixtures: resolve(flags.fixtures) } : {}),
     fixtureCheck: flags.fixtureCheck,
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),

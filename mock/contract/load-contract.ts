@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path'
 import yaml from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { parseCached } from './parse-cache.js'
-import { RefError, resolveRefs } from './resolve-refs.js'
+import { DocumentRefused, RefError, resolveRefs } from './resolve-refs.js'
 import { convertSwagger2 } from './swagger2.js'
 import { readOperations } from './read-operations.js'
 import type { Contract } from './types.js'
@@ -63,12 +63,25 @@ export function parseContractText(
   return value as Record<string, unknown>
 }
 
+/** How a contract is loaded. */
+export interface LoadContractOptions {
+  /**
+   * Download the documents that `$ref`s name by an http(s) URL. Default `false`: such a `$ref` stops
+   * the load with a message saying how to allow it (a hosted sandbox fetches nothing on its own).
+   */
+  allowRemoteRefs?: boolean
+}
+
 /**
  * Loads an OpenAPI 3.0 or 3.1 contract (YAML or JSON; Swagger 2.0 is converted to 3.0 first),
- * resolves its `$ref`s (local, other files, URLs; recursive schemas become cycles of objects), and
- * lists its operations. Throws {@link SandboxConfigError} with the file and place of any fault.
+ * resolves its `$ref`s (local, other files, and URLs when allowed; recursive schemas become cycles of
+ * objects), and lists its operations. Throws {@link SandboxConfigError} with the file and place of
+ * any fault.
  */
-export async function loadContract(file: string): Promise<Contract> {
+export async function loadContract(
+  file: string,
+  { allowRemoteRefs = false }: LoadContractOptions = {},
+): Promise<Contract> {
   const path = resolve(file)
   let text: string
   try {
@@ -98,7 +111,7 @@ export async function loadContract(file: string): Promise<Contract> {
   }
   let document: Record<string, unknown>
   try {
-    document = await resolveRefs(path, raw, readPart)
+    document = await resolveRefs(path, raw, (location) => readPart(location, allowRemoteRefs))
   } catch (cause) {
     if (cause instanceof RefError) {
       throw bad(cause.file || path, `at ${cause.pointer || '/'}: ${cause.reason}.`, cause)
@@ -117,9 +130,13 @@ export async function loadContract(file: string): Promise<Contract> {
   }
 }
 
-/** Reads a document the contract points to: a file, or an http(s) URL. */
-async function readPart(location: string): Promise<unknown> {
+/** Reads a document the contract points to: a file, or an http(s) URL when `remote` allows it. */
+async function readPart(location: string, remote: boolean): Promise<unknown> {
   if (/^https?:\/\//i.test(location)) {
+    if (!remote)
+      throw new DocumentRefused(
+        `the document ${location} is remote, and the sandbox downloads nothing unless told to: save it beside the contract and point the $ref at the file, or start with --allow-remote-refs (option allowRemoteRefs: true)`,
+      )
     let res: Response
     try {
       res = await fetch(location, {

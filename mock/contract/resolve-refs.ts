@@ -27,6 +27,11 @@ export class RefError extends Error {
 /** Reads and parses another document of the contract (a file path or an http(s) URL). */
 export type DocumentLoader = (location: string) => Promise<unknown>
 
+/** Thrown by a {@link DocumentLoader} that will not read a document: its message is the whole reason. */
+export class DocumentRefused extends Error {}
+
+const isRemote = (url: string): boolean => /^https?:/i.test(url)
+
 /** Keys under which every key is a name chosen by the author, not a keyword. */
 const NAME_MAPS = new Set([
   'properties',
@@ -83,7 +88,7 @@ export async function resolveRefs(file: string, root: Obj, load: DocumentLoader)
   ]
   // References into documents not read yet: retried once those are read (all at once, in parallel).
   let waiting: Array<{ holder: Obj | unknown[]; key: string | number; data: boolean }> = []
-  const wanted = new Map<string, { from: string; at: string }>()
+  const wanted = new Map<string, { from: string; at: string; ref: string }>()
   const where = new WeakMap<object, { url: string; pointer: string }>()
 
   const shown = (url: string): string => (url.startsWith('file:') ? fileURLToPath(url) : url)
@@ -106,6 +111,13 @@ export async function resolveRefs(file: string, root: Obj, load: DocumentLoader)
       } catch {
         throw new RefError(shown(url), at, `$ref "${ref}" is not a valid reference`)
       }
+      // A downloaded document does not get to read this machine's files.
+      if (isRemote(current.url) && !isRemote(docUrl))
+        throw new RefError(
+          shown(url),
+          at,
+          `$ref "${current.ref}" in the downloaded document ${current.url} points to a local file; only the contract's own files may`,
+        )
       if (fragment && !fragment.startsWith('/'))
         throw new RefError(
           shown(url),
@@ -117,7 +129,7 @@ export async function resolveRefs(file: string, root: Obj, load: DocumentLoader)
         throw new RefError(shown(url), at, `$ref "${ref}" is a loop of references to references`)
       seen.add(key)
       if (!docs.has(docUrl)) {
-        if (!wanted.has(docUrl)) wanted.set(docUrl, { from: url, at })
+        if (!wanted.has(docUrl)) wanted.set(docUrl, { from: url, at, ref: current.ref })
         return undefined
       }
       let node = docs.get(docUrl)
@@ -246,14 +258,16 @@ export async function resolveRefs(file: string, root: Obj, load: DocumentLoader)
     const round = [...wanted].filter(([url]) => !docs.has(url))
     wanted.clear()
     await Promise.all(
-      round.map(async ([url, { from, at }]) => {
+      round.map(async ([url, { from, at, ref }]) => {
         try {
           docs.set(url, await load(shown(url)))
         } catch (cause) {
           throw new RefError(
             shown(from),
             at,
-            `the document ${shown(url)} cannot be read (${(cause as Error).message})`,
+            cause instanceof DocumentRefused
+              ? `$ref "${ref}": ${cause.message}`
+              : `the document ${shown(url)} cannot be read (${(cause as Error).message})`,
           )
         }
       }),

@@ -125,10 +125,60 @@ describe('loading the contract corpus', () => {
       const dir = tempFiles({
         'remote.yaml': `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /c: { $ref: 'http://127.0.0.1:${port}/paths.yaml#/c' }\n`,
       })
-      const err = (await loadContract(join(dir, 'remote.yaml')).catch((e: unknown) => e)) as Error
+      const err = (await loadContract(join(dir, 'remote.yaml'), { allowRemoteRefs: true }).catch(
+        (e: unknown) => e,
+      )) as Error
       expect(err.message).toContain('remote.yaml: at /paths/~1c: the document http://127.0.0.1:')
       expect(err.message).toContain(
         'cannot be read (HTTP 404: save that document beside the contract and point the $ref at the file)',
+      )
+    } finally {
+      server.close()
+    }
+  })
+
+  it('downloads a remote $ref only when allowed, and a downloaded document reads no local file', async () => {
+    const asked: string[] = []
+    const documents: Record<string, string> = {
+      '/paths.yaml': "c:\n  get:\n    responses:\n      '200': { description: ok }\n",
+      '/sly.yaml': "c:\n  get:\n    responses:\n      '200': { $ref: 'file:///etc/hostname' }\n",
+    }
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '')
+      const body = documents[req.url ?? '']
+      if (body === undefined) res.writeHead(404).end()
+      else res.writeHead(200, { 'content-type': 'application/yaml' }).end(body)
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const { port } = server.address() as AddressInfo
+    try {
+      const ref = `http://127.0.0.1:${port}/paths.yaml#/c`
+      const file = join(
+        tempFiles({
+          'remote.yaml': `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /c: { $ref: '${ref}' }\n`,
+        }),
+        'remote.yaml',
+      )
+      const refused = (await loadContract(file).catch((e: unknown) => e)) as Error
+      expect(refused).toBeInstanceOf(SandboxConfigError)
+      expect(refused.message).toBe(
+        `contract ${file}: at /paths/~1c: $ref "${ref}": the document http://127.0.0.1:${port}/paths.yaml is remote, and the sandbox downloads nothing unless told to: save it beside the contract and point the $ref at the file, or start with --allow-remote-refs (option allowRemoteRefs: true).`,
+      )
+      expect(asked).toEqual([])
+      const allowed = await loadContract(file, { allowRemoteRefs: true })
+      expect(allowed.operations.map((o) => `${o.method} ${o.path}`)).toEqual(['get /c'])
+      expect(asked).toEqual(['/paths.yaml'])
+      const sly = join(
+        tempFiles({
+          'sly.yaml': `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /c: { $ref: 'http://127.0.0.1:${port}/sly.yaml#/c' }\n`,
+        }),
+        'sly.yaml',
+      )
+      const local = (await loadContract(sly, { allowRemoteRefs: true }).catch(
+        (e: unknown) => e,
+      )) as Error
+      expect(local.message).toContain(
+        `$ref "file:///etc/hostname" in the downloaded document http://127.0.0.1:${port}/sly.yaml points to a local file`,
       )
     } finally {
       server.close()
