@@ -28,6 +28,8 @@ describe('real public contracts', () => {
       const started = performance.now()
       const sandbox = await createSandbox({
         contract: join(folder, name),
+        // Public contracts may point to schemas published elsewhere.
+        allowRemoteRefs: true,
         state: 'memory',
         auth: false,
         rateLimits: 'off',
