@@ -44,6 +44,9 @@ const isStateFile = (state: string | undefined): state is string =>
   state !== undefined && state !== 'memory' && !/^rediss?:\/\//.test(state)
 import { createPublicBase, listeningUrl } from './http/public-base.js'
 
+/** Node's default bound on receiving a whole request, ms. */
+const NODE_REQUEST_TIMEOUT_MS = 300_000
+
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
   /**
@@ -266,7 +269,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         // Request line and headers past the limit never reach a stage: Node's parser answers 431.
-        const s = createServer({ maxHeaderSize: opts.maxHeaderBytes }, listener)
+        // Idle keep-alive connections outlive a load balancer's own idle timeout, so that it never
+        // reuses one the sandbox is closing; Node's 5-minute bound on a whole request stays, unless
+        // the headers' is longer.
+        const s = createServer(
+          {
+            maxHeaderSize: opts.maxHeaderBytes,
+            keepAliveTimeout: opts.keepAliveTimeout * 1000,
+            headersTimeout: opts.headersTimeout * 1000,
+            requestTimeout: Math.max(NODE_REQUEST_TIMEOUT_MS, opts.headersTimeout * 1000),
+          },
+          listener,
+        )
         server = s
         s.once('error', reject)
         s.listen(port, host, () => {

@@ -137,6 +137,17 @@ export interface SandboxOptions {
    * parser before any stage runs. Default `16384` (16 KiB).
    */
   maxHeaderBytes?: number
+  /**
+   * Seconds an idle keep-alive connection stays open (Node's own default, 5 s, is shorter than the
+   * idle timeout of common load balancers and proxies, 60 s and more: they would reuse a connection
+   * the sandbox is closing and get a reset). Default `65`.
+   */
+  keepAliveTimeout?: number
+  /**
+   * Seconds a client has to send a request's headers; above `keepAliveTimeout`. Default `66`, or one
+   * second above `keepAliveTimeout` when that is longer.
+   */
+  headersTimeout?: number
   /** Seconds start-up waits for an unreachable Redis (`state: redis://...`) before it fails. Default `30`. */
   redisWait?: number
   /** Real-time source in milliseconds (tests may inject one). Default `Date.now`. */
@@ -272,6 +283,8 @@ export interface ResolvedOptions {
   readonly demoClient: boolean
   readonly trustProxy: boolean
   readonly maxHeaderBytes: number
+  readonly keepAliveTimeout: number
+  readonly headersTimeout: number
   readonly redisWait: number
   readonly now: () => number
   readonly log: (line: string) => void
@@ -342,6 +355,8 @@ export const DEFAULTS = deepFreeze({
   enforceSunset: false,
   trustProxy: false,
   maxHeaderBytes: 16 * 1024, // bytes: request line and headers
+  keepAliveTimeout: 65, // s: above the 60 s idle timeout of common load balancers
+  headersTimeout: 66, // s: above keepAliveTimeout
   redisWait: 30, // s
   /** Where `sandbox-twin serve` listens, and the state file it keeps (the programmatic default is memory). */
   cli: { host: '127.0.0.1', port: 8080, state: '.sandbox/state.json' },
@@ -556,12 +571,39 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     demoClient: flag('demoClient', options.demoClient, DEFAULTS.demoClient),
     trustProxy: flag('trustProxy', options.trustProxy, DEFAULTS.trustProxy),
     maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes),
+    ...resolveTimeouts(options.keepAliveTimeout, options.headersTimeout),
     redisWait: positive('redisWait', options.redisWait ?? DEFAULTS.redisWait, false),
     now: fn('now', options.now, Date.now),
     log: fn('log', options.log, (line: string) => void process.stderr.write(`${line}\n`)),
   }
   if (resolved.adminToken.length < 16) fail('option adminToken must be at least 16 characters long')
   return deepFreeze(resolved)
+}
+
+/** Longest keep-alive or headers timeout, seconds (a day). */
+const MAX_CONNECTION_TIMEOUT = 86_400
+
+/** The connection timeouts: whole seconds from 1 to a day, the headers' above the keep-alive's. */
+function resolveTimeouts(
+  keepAlive: unknown,
+  headers: unknown,
+): { keepAliveTimeout: number; headersTimeout: number } {
+  const seconds = (name: string, value: unknown): number => {
+    const n = positive(name, value)
+    if (n < 1 || n > MAX_CONNECTION_TIMEOUT)
+      fail(`option ${name} must be from 1 to ${MAX_CONNECTION_TIMEOUT} seconds, got ${n}`)
+    return n
+  }
+  const keepAliveTimeout = seconds('keepAliveTimeout', keepAlive ?? DEFAULTS.keepAliveTimeout)
+  const headersTimeout =
+    headers === undefined
+      ? Math.max(DEFAULTS.headersTimeout, keepAliveTimeout + 1)
+      : seconds('headersTimeout', headers)
+  if (headersTimeout <= keepAliveTimeout)
+    fail(
+      `option headersTimeout (${headersTimeout} s) must be above keepAliveTimeout (${keepAliveTimeout} s), as usual behind a load balancer`,
+    )
+  return { keepAliveTimeout, headersTimeout }
 }
 
 /** The `apis` option's shape; its entries are checked with the files they name (`apis/api-options.ts`). */

@@ -126,6 +126,21 @@ describe('resolveOptions', () => {
     )
   })
 
+  it('keeps idle connections past a load balancer idle timeout, the headers timeout above', () => {
+    const o = resolveOptions({ adminToken: 'a'.repeat(16) })
+    expect([o.keepAliveTimeout, o.headersTimeout]).toEqual([65, 66])
+    expect(DEFAULTS.keepAliveTimeout).toBe(65)
+    const longer = resolveOptions({ adminToken: 'a'.repeat(16), keepAliveTimeout: 350 })
+    expect([longer.keepAliveTimeout, longer.headersTimeout]).toEqual([350, 351])
+    expect(refusal({ keepAliveTimeout: 0 })).toBe(
+      'option keepAliveTimeout must be from 1 to 86400 seconds, got 0',
+    )
+    expect(refusal({ keepAliveTimeout: 1.5 })).toMatch(/keepAliveTimeout must be a whole number/)
+    expect(refusal({ keepAliveTimeout: 60, headersTimeout: 60 })).toBe(
+      'option headersTimeout (60 s) must be above keepAliveTimeout (60 s), as usual behind a load balancer',
+    )
+  })
+
   it('refuses token lifetimes outside their bounds', () => {
     expect(refusal({ tokens: { lifetime: 5 } })).toBe(
       'option tokens.lifetime (5 s) is below tokens.minLifetime (10 s)',

@@ -14,6 +14,7 @@ export interface ServeFlags {
   contract?: string[]
   apis?: string
   allowRemoteRefs?: boolean
+  keepAliveTimeout: number
   fixtures?: string
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
@@ -161,6 +162,14 @@ export function registerServeCommand(program: Command): void {
     )
     .addOption(
       new Option(
+        '--keep-alive-timeout <seconds>',
+        'how long an idle keep-alive connection stays open; keep it above the idle timeout of the load balancer or proxy in front (headers timeout: one second more)',
+      )
+        .default(DEFAULTS.keepAliveTimeout)
+        .argParser(intFlag('--keep-alive-timeout', 1, 86_400)),
+    )
+    .addOption(
+      new Option(
         '--delay-factor <x>',
         'scale real delays of scenarios (504 wait, latency); 0.01 turns 10 s into 100 ms',
       )
@@ -284,6 +293,7 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
     trustProxy: flags.trustProxy === true,
     ...(flags.journal ? {} : { journal: { enabled: false } }),
     delayFactor: flags.delayFactor,
+    keepAliveTimeout: flags.keepAliveTimeout,
     redisWait: flags.redisWait,
     console: { signup: flags.consoleSignup, idleTimeout: flags.consoleIdleTimeout },
   }
