@@ -14,6 +14,7 @@ import { createRouter } from './contract/router.js'
 import { createRequestValidator } from './contract/validate-request.js'
 import { factsFromCases } from './data/case-facts.js'
 import { createDataGenerator } from './data/generate-response.js'
+import { dayOf } from './data/seeded.js'
 import { loadMagicIdentifiers } from './data/magic-identifiers.js'
 import { loadCases } from './cases/load-cases.js'
 import { journalAuthEvents } from './journal/journal-auth-events.js'
@@ -117,6 +118,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // One fictitious world: what any API's fixture cases say about a SIREN or an RNA holds in every
   // generated answer of every API.
   const facts = factsFromCases(checked.flatMap(({ cases }) => [...cases.values()].flat()))
+  // Every API's data treats one day as today: the day given, else the day the sandbox starts on.
+  const today = opts.referenceDay ? new Date(`${opts.referenceDay}T00:00:00Z`) : dayOf(opts.now())
   const parts = []
   for (const [i, { spec, name, contract }] of loaded.entries()) {
     const { validate, cases } = checked[i]!
@@ -138,6 +141,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ...(opts.locale ? { locale: opts.locale } : {}),
       nullRate: opts.nullRate,
       facts,
+      today,
     })
     parts.push({
       spec,

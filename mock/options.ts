@@ -81,6 +81,12 @@ export interface SandboxOptions {
   scenarios?: string
   /** Seed of all generated data. Same seed, same identifier: byte-identical answer. Default `1`. */
   seed?: number
+  /**
+   * The day generated data treats as today, `YYYY-MM-DD` (documents delivered up to it, periods
+   * closed before it): give one for answers byte-identical from one day to the next. Default: the
+   * day the sandbox starts on, on its clock (`now`), in UTC.
+   */
+  referenceDay?: string
   /** Language of generated data and error messages: `'fr'` or `'en'`. Default: the contract's own. */
   locale?: 'fr' | 'en'
   /**
@@ -257,6 +263,8 @@ export interface ResolvedOptions {
   readonly fixtureCheck: 'summary' | 'warn' | 'error'
   readonly scenarios: readonly string[]
   readonly seed: number
+  /** Unset: the day the sandbox starts on. */
+  readonly referenceDay?: string
   /** Unset: the contract's own language. */
   readonly locale?: 'fr' | 'en'
   readonly nullRate: number
@@ -542,6 +550,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       ...(options.scenarios !== undefined ? [path('scenarios', options.scenarios, '')] : []),
     ],
     seed,
+    ...(options.referenceDay !== undefined
+      ? { referenceDay: checkDay('referenceDay', options.referenceDay) }
+      : {}),
     ...(options.locale !== undefined
       ? { locale: oneOf('locale', options.locale, ['fr', 'en'] as const) }
       : {}),
@@ -613,6 +624,15 @@ function resolveApis(apis: SandboxOptions['apis']): ResolvedOptions['apis'] {
   if (!Array.isArray(apis))
     fail('option apis must be a file listing the APIs, or a list of contracts and API settings')
   return apis
+}
+
+/** A calendar day, `YYYY-MM-DD`, that exists, from 1970 to 9999. */
+function checkDay(name: string, value: unknown): string {
+  const day = typeof value === 'string' ? value : ''
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN
+  if (!(ms >= 0) || new Date(ms).toISOString().slice(0, 10) !== day)
+    fail(`option ${name} must be a day written YYYY-MM-DD from 1970 on, got ${String(value)}`)
+  return day
 }
 
 function share(name: string, value: unknown): number {

@@ -141,6 +141,17 @@ describe('resolveOptions', () => {
     )
   })
 
+  it('takes a reference day only as a calendar day that exists', () => {
+    expect(resolveOptions({ adminToken: 'a'.repeat(16) }).referenceDay).toBeUndefined()
+    expect(
+      resolveOptions({ adminToken: 'a'.repeat(16), referenceDay: '2028-02-29' }).referenceDay,
+    ).toBe('2028-02-29')
+    for (const bad of ['2027-02-29', '2026-12-3', '1969-12-31', 'today', 20261203])
+      expect(refusal({ referenceDay: bad })).toBe(
+        `option referenceDay must be a day written YYYY-MM-DD from 1970 on, got ${bad}`,
+      )
+  })
+
   it('refuses token lifetimes outside their bounds', () => {
     expect(refusal({ tokens: { lifetime: 5 } })).toBe(
       'option tokens.lifetime (5 s) is below tokens.minLifetime (10 s)',

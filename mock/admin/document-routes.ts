@@ -22,7 +22,7 @@ export function registerDocumentRoutes(router: Router, ctx: SandboxContext): voi
         `No document at ${req.originalUrl}: take document_url from an API answer.`,
       )
     }
-    const pdf = renderDocument(opId, m[1]!, ctx.options.seed)
+    const pdf = renderDocument(opId, m[1]!, ctx.options.seed, ctx.data.generator.today)
     res
       .status(200)
       .set({

@@ -36,3 +36,13 @@ export function shareFlag(_flag: string) {
     return n
   }
 }
+
+/** Parses a calendar day written `YYYY-MM-DD`, from 1970 on, or fails with commander's usage error. */
+export function dayFlag(_flag: string) {
+  return (value: string): string => {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN
+    if (!(ms >= 0) || new Date(ms).toISOString().slice(0, 10) !== value)
+      throw new InvalidArgumentError('Expected a day written YYYY-MM-DD, such as 2026-12-03.')
+    return value
+  }
+}

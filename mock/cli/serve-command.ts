@@ -4,7 +4,7 @@ import { createSandbox, type Sandbox } from '../create-sandbox.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { DEFAULTS, PACKAGE_ROOT, type SandboxOptions } from '../options.js'
 import { printBanner } from './banner.js'
-import { intFlag, numberFlag, shareFlag } from './flags.js'
+import { dayFlag, intFlag, numberFlag, shareFlag } from './flags.js'
 
 /** Flags of `sandbox-twin serve`, as commander parses them. */
 export interface ServeFlags {
@@ -15,6 +15,7 @@ export interface ServeFlags {
   apis?: string
   allowRemoteRefs?: boolean
   keepAliveTimeout: number
+  referenceDay?: string
   fixtures?: string
   fixtureCheck: 'summary' | 'warn' | 'error'
   scenarios?: string
@@ -74,7 +75,7 @@ export function registerServeCommand(program: Command): void {
     .addOption(
       new Option(
         '--allow-remote-refs',
-        'download the documents that the contracts\' $refs name by an http(s) URL (default: refused, start-up names the $ref)',
+        "download the documents that the contracts' $refs name by an http(s) URL (default: refused, start-up names the $ref)",
       ),
     )
     .addOption(
@@ -102,6 +103,12 @@ export function registerServeCommand(program: Command): void {
       new Option('--seed <n>', 'seed of all generated data')
         .default(DEFAULTS.seed)
         .argParser(intFlag('--seed', 0, 2 ** 31 - 1)),
+    )
+    .addOption(
+      new Option(
+        '--reference-day <YYYY-MM-DD>',
+        'the day generated data treats as today, for answers byte-identical from one day to the next (default: the day the sandbox starts)',
+      ).argParser(dayFlag('--reference-day')),
     )
     .addOption(
       new Option(
@@ -274,6 +281,7 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
     fixtureCheck: flags.fixtureCheck,
     ...(flags.scenarios ? { scenarios: resolve(flags.scenarios) } : {}),
     seed: flags.seed,
+    ...(flags.referenceDay ? { referenceDay: flags.referenceDay } : {}),
     ...(flags.locale ? { locale: flags.locale } : {}),
     ...(flags.nullRate !== undefined ? { nullRate: flags.nullRate } : {}),
     state:

@@ -6,7 +6,7 @@
 import { LRUCache } from 'lru-cache'
 import { drawCompany, drawEstablishment } from './draw-company.js'
 import type { Company, Establishment } from './company-model.js'
-import { createSeededFaker } from './seeded.js'
+import { createSeededFaker, referenceDate } from './seeded.js'
 import { DEFAULTS } from '../options.js'
 
 export type { Address } from './address.js'
@@ -17,9 +17,9 @@ const companies = new LRUCache<string, Company>({ max: DEFAULTS.tuning.companies
 const establishments = new LRUCache<string, Establishment>({ max: DEFAULTS.tuning.companies })
 const random = createSeededFaker()
 
-/** The legal unit of a SIREN for a seed; the same object on every call while cached. */
+/** The legal unit of a SIREN for a seed (and reference day); the same object on every call while cached. */
 export function companyFor(siren: string, seed: number): Company {
-  const key = `${seed}:${siren}`
+  const key = `${seed}:${referenceDate().getTime()}:${siren}`
   let company = companies.get(key)
   if (!company) {
     company = deepFreeze(drawCompany(random.forKey(seed, 'company', siren), siren))
@@ -30,7 +30,7 @@ export function companyFor(siren: string, seed: number): Company {
 
 /** The establishment of a SIRET for a seed, attached to `companyFor(siret.slice(0, 9), seed)`. */
 export function establishmentFor(siret: string, seed: number): Establishment {
-  const key = `${seed}:${siret}`
+  const key = `${seed}:${referenceDate().getTime()}:${siret}`
   let establishment = establishments.get(key)
   if (!establishment) {
     // The company first: its own draws reseed the shared faker, ours come after.

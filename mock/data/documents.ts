@@ -6,7 +6,7 @@
 import { companyFor, establishmentFor } from './company.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { renderPdf } from './pdf.js'
-import { createSeededFaker, isoDay } from './seeded.js'
+import { createSeededFaker, isoDay, onDay, REFERENCE_DATE } from './seeded.js'
 import { dateAround } from './values.js'
 
 /** Path prefix of the documents route. */
@@ -51,9 +51,19 @@ const random = createSeededFaker()
 
 /**
  * The PDF of a document: a title from the operation id, the company's name and identifiers when
- * `identifier` is a SIREN or SIRET, and a delivery date. Same arguments, same bytes.
+ * `identifier` is a SIREN or SIRET, and a delivery date before `today` (the generator's reference
+ * day). Same arguments, same bytes.
  */
-export function renderDocument(opId: string, identifier: string, seed: number): Buffer {
+export function renderDocument(
+  opId: string,
+  identifier: string,
+  seed: number,
+  today: Date = REFERENCE_DATE,
+): Buffer {
+  return onDay(today, () => drawDocument(opId, identifier, seed))
+}
+
+function drawDocument(opId: string, identifier: string, seed: number): Buffer {
   const faker = random.forKey(seed, 'document', opId, identifier)
   const delivered = isoDay(dateAround(faker, 0.5))
   const lines = [

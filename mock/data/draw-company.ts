@@ -13,7 +13,7 @@ import {
   type LegalForm,
 } from './nomenclatures.js'
 import { createPerson, drawLastName, stripAccents, type Person } from './person.js'
-import { REFERENCE_DATE, isoDay, pastDate, randomDigits } from './seeded.js'
+import { isoDay, pastDate, randomDigits, referenceDate } from './seeded.js'
 
 /** Draws the legal unit of `siren` (one faker, seeded for that SIREN). */
 export function drawCompany(faker: Faker, siren: string): Company {
@@ -59,7 +59,7 @@ export function drawCompany(faker: Faker, siren: string): Company {
     trancheEffectif: {
       code: band.code,
       intitule: band.intitule,
-      annee: String(REFERENCE_DATE.getUTCFullYear() - 2),
+      annee: String(referenceDate().getUTCFullYear() - 2),
       de: band.min,
       a: band.max,
     },
@@ -76,7 +76,7 @@ export function drawCompany(faker: Faker, siren: string): Company {
     dirigeants: owner ? [owner] : drawOfficers(faker, form),
     etatAdministratif: ceased ? 'C' : 'A',
     dateCessation: ceased
-      ? isoDay(faker.date.between({ from: created, to: REFERENCE_DATE }))
+      ? isoDay(faker.date.between({ from: created, to: referenceDate() }))
       : null,
     statusDiffusion: 'diffusible',
     economieSocialeEtSolidaire: association || faker.number.int(19) === 0,
@@ -95,7 +95,7 @@ export function drawEstablishment(faker: Faker, siret: string, company: Company)
     : Math.floor(company.effectif / faker.number.int({ min: 2, max: 6 }))
   const band = bandFor(effectif)
   const closed = company.etatAdministratif === 'C' || (!siege && faker.number.int(9) === 0)
-  const created = faker.date.between({ from: company.dateCreation, to: REFERENCE_DATE })
+  const created = faker.date.between({ from: company.dateCreation, to: referenceDate() })
   return {
     siret,
     siren: company.siren,
@@ -120,7 +120,8 @@ export function drawEstablishment(faker: Faker, siret: string, company: Company)
     dateCreation: siege ? company.dateCreation : isoDay(created),
     etatAdministratif: closed ? 'F' : 'A',
     dateFermeture: closed
-      ? (company.dateCessation ?? isoDay(faker.date.between({ from: created, to: REFERENCE_DATE })))
+      ? (company.dateCessation ??
+        isoDay(faker.date.between({ from: created, to: referenceDate() })))
       : null,
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Response bodies for a contract's operations: finds the company a request names, seeds the
  * generation from the request, and generates the response schema with that company in context.
- * Same seed and same request give the same bytes, on any machine, at any time.
+ * Same seed, same reference day and same request give the same bytes, on any machine.
  */
 import { createAjv, createSchemaCompiler } from '../contract/json-schema.js'
 import type { Contract, JsonSchema, MediaSpec, NamedExample, Operation } from '../contract/types.js'
@@ -12,7 +12,7 @@ import type { FieldResolver, GenerationEntity } from './generation-types.js'
 import { householdFor, householdResolver } from './household.js'
 import { isValidSiren, isValidSiret } from './identifiers.js'
 import { essence, isJsonType, renderBody, type RenderedBody } from './media-body.js'
-import { createSeededFaker } from './seeded.js'
+import { createSeededFaker, dayOf, onDay, REFERENCE_DATE } from './seeded.js'
 import { hasSibling } from './sibling-names.js'
 import { createWorld, RNA, type World, type WorldFacts } from './world.js'
 
@@ -35,9 +35,17 @@ export interface DataGeneratorOptions {
    * SIRENs and RNAs agree with the cases. Default: none.
    */
   facts?: WorldFacts
+  /**
+   * The day the data treats as today (its UTC day is kept): documents delivered up to it, periods
+   * closed before it, people born before it. Default: {@link REFERENCE_DATE} (2026-01-01); the
+   * sandbox gives the day it starts on.
+   */
+  today?: Date
 }
 
 export interface DataGenerator {
+  /** The UTC midnight the data treats as today. */
+  readonly today: Date
   /**
    * The body of `op` for the merged path and query parameter values `params`, for the response
    * `status` (default `'200'`; the first 2XX with a schema when that one has none). `undefined` when
@@ -123,6 +131,7 @@ export function createDataGenerator(
   contract: Contract,
   options: DataGeneratorOptions,
 ): DataGenerator {
+  const today = dayOf((options.today ?? REFERENCE_DATE).getTime())
   const locale = options.locale ?? contractLocale(contract)
   const random = createSeededFaker(locale)
   const world = createWorld(options.seed, options.facts)
@@ -173,34 +182,52 @@ export function createDataGenerator(
     return generateFromSchema(schema, ctx, sample)
   }
   return {
-    generateBody(op, params, status = '200', documentBaseUrl) {
-      const cacheKey = `${op.id} ${status}`
-      if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
-      const schema = schemas.get(cacheKey)
-      if (!schema) return undefined
-      const response = op.responses[status]
-      const sample =
-        response?.schema === schema && response.examples.length
-          ? sampleOf(op, status, schema, response.examples)
-          : undefined
-      return generate(op, params, schema, documentBaseUrl, sample)
-    },
-    generateMedia(op, params, status, media, documentBaseUrl) {
-      const context = { title: op.summary ?? op.id, params }
-      const type = essence(media.type)
-      const textual = /^text\/|[+/](xml|yaml|csv)$|^application\/(x-)?yaml$/.test(type)
-      const example = media.examples.find((e) => typeof e.value === 'string')?.value
-      if (textual && typeof example === 'string' && example.trim() && !isJsonType(type))
-        return renderBody(media, example, context)
-      // A schema that says only "a string" (a file, a CSV text) tells less than the JSON answer.
-      const bare =
-        !media.schema ||
-        (media.schema.type === 'string' && !media.schema.enum && !media.schema.pattern)
-      const schema =
-        bare && !isJsonType(type) ? (responseSchema(op, status) ?? media.schema) : media.schema
-      const value = schema ? generate(op, params, schema, documentBaseUrl) : undefined
-      return renderBody(media, value, context)
-    },
+    today,
+    generateBody: (op, params, status = '200', documentBaseUrl) =>
+      onDay(today, () => generateBody(op, params, status, documentBaseUrl)),
+    generateMedia: (op, params, status, media, documentBaseUrl) =>
+      onDay(today, () => generateMedia(op, params, status, media, documentBaseUrl)),
+  }
+
+  function generateBody(
+    op: Operation,
+    params: Readonly<Record<string, string>>,
+    status: string,
+    documentBaseUrl: string | undefined,
+  ): unknown {
+    const cacheKey = `${op.id} ${status}`
+    if (!schemas.has(cacheKey)) schemas.set(cacheKey, responseSchema(op, status))
+    const schema = schemas.get(cacheKey)
+    if (!schema) return undefined
+    const response = op.responses[status]
+    const sample =
+      response?.schema === schema && response.examples.length
+        ? sampleOf(op, status, schema, response.examples)
+        : undefined
+    return generate(op, params, schema, documentBaseUrl, sample)
+  }
+
+  function generateMedia(
+    op: Operation,
+    params: Readonly<Record<string, string>>,
+    status: string,
+    media: MediaSpec,
+    documentBaseUrl: string | undefined,
+  ): RenderedBody {
+    const context = { title: op.summary ?? op.id, params }
+    const type = essence(media.type)
+    const textual = /^text\/|[+/](xml|yaml|csv)$|^application\/(x-)?yaml$/.test(type)
+    const example = media.examples.find((e) => typeof e.value === 'string')?.value
+    if (textual && typeof example === 'string' && example.trim() && !isJsonType(type))
+      return renderBody(media, example, context)
+    // A schema that says only "a string" (a file, a CSV text) tells less than the JSON answer.
+    const bare =
+      !media.schema ||
+      (media.schema.type === 'string' && !media.schema.enum && !media.schema.pattern)
+    const schema =
+      bare && !isJsonType(type) ? (responseSchema(op, status) ?? media.schema) : media.schema
+    const value = schema ? generate(op, params, schema, documentBaseUrl) : undefined
+    return renderBody(media, value, context)
   }
 }
 

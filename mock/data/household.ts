@@ -6,7 +6,7 @@
  */
 import type { FieldRequest, FieldResolver } from './generation-types.js'
 import { drawLastName, stripAccents, type Person } from './person.js'
-import { REFERENCE_DATE, createSeededFaker, isoDay } from './seeded.js'
+import { createSeededFaker, isoDay, referenceDate } from './seeded.js'
 import { writeDate } from './values.js'
 
 export interface Household {
@@ -91,7 +91,7 @@ export function householdFor(
   const children: Person[] = []
   let next = younger + faker.number.int({ min: 20, max: 30 }) * yearMs
   for (let i = 0; i < 4; i++) {
-    const birth = Math.min(next, REFERENCE_DATE.getTime() - (4 - i) * 30 * 24 * 3600 * 1000)
+    const birth = Math.min(next, referenceDate().getTime() - (4 - i) * 30 * 24 * 3600 * 1000)
     children.push(person(faker.datatype.boolean() ? 'M' : 'F', new Date(birth), nom))
     next += faker.number.int({ min: 1, max: 4 }) * yearMs
   }

@@ -1,7 +1,8 @@
 /**
  * Deterministic randomness: every generated value derives from a global seed number and the strings
  * that identify what is generated (operation, identifier, parameters). Output never depends on the
- * clock or the machine: dates are computed from {@link REFERENCE_DATE}.
+ * machine, nor on the clock during a run: dates are computed from the reference day of the generator
+ * at work ({@link referenceDate}), fixed when the generator is made.
  */
 import type { Faker, LocaleDefinition, Randomizer } from '@faker-js/faker'
 import { faker as frenchFaker } from '@faker-js/faker/locale/fr'
@@ -15,8 +16,30 @@ const FakerClass = frenchFaker.constructor as new (options: {
   randomizer?: Randomizer
 }) => Faker
 
-/** The fixed "now" of every generated date (faker's `refDate`). */
+/** The reference day of a generator made without one (a fixed day, for tests and scripts). */
 export const REFERENCE_DATE = new Date('2026-01-01T00:00:00Z')
+
+let currentDay = REFERENCE_DATE
+
+/** "Today" for the data being drawn: the reference day of the generator at work. */
+export const referenceDate = (): Date => currentDay
+
+/** The UTC midnight that begins the day of `ms`. */
+export const dayOf = (ms: number): Date => new Date(Math.floor(ms / 86_400_000) * 86_400_000)
+
+/**
+ * Runs `draw` with `day` as today. A generator wraps each of its entry points in it; drawing is
+ * synchronous, so no other generator's draw runs in between.
+ */
+export function onDay<T>(day: Date, draw: () => T): T {
+  const before = currentDay
+  currentDay = day
+  try {
+    return draw()
+  } finally {
+    currentDay = before
+  }
+}
 
 /**
  * Derives a 32-bit unsigned seed from a seed number and any strings, with cyrb53 (a fast, well
@@ -108,11 +131,12 @@ export function createSeededFaker(locale: 'fr' | 'en' = 'fr'): SeededFaker {
   }
 }
 
-/** A date between `yearsBack` years before {@link REFERENCE_DATE} and `yearsBack - span` years. */
+/** A date between `yearsBack` years before the reference day and `yearsBack - span` years. */
 export function pastDate(faker: Faker, yearsBack: number, span = yearsBack): Date {
   const year = 365.25 * 24 * 3600 * 1000
-  const to = REFERENCE_DATE.getTime() - (yearsBack - span) * year
-  const from = REFERENCE_DATE.getTime() - yearsBack * year
+  const now = referenceDate().getTime()
+  const to = now - (yearsBack - span) * year
+  const from = now - yearsBack * year
   return faker.date.between({ from, to })
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Faker } from '@faker-js/faker'
 import type { GenerationContext } from './generation-types.js'
-import { REFERENCE_DATE } from './seeded.js'
+import { referenceDate } from './seeded.js'
 
 const DAY = 24 * 3600 * 1000
 
@@ -37,8 +37,8 @@ export interface Timeline {
   event: Date
 }
 
-/** Today for generated data: the reference date every draw is computed from. */
-export const today = (): Date => REFERENCE_DATE
+/** Today for generated data: the reference day every draw is computed from. */
+export const today = (): Date => referenceDate()
 
 /** The timeline of the object being built (drawn the first time one of its dates is asked). */
 export function timelineOf(ctx: GenerationContext): Timeline {

@@ -5,7 +5,7 @@
 import type { Faker } from '@faker-js/faker'
 import { luhnComplete } from './identifiers.js'
 import type { SchemaNode } from './schema-node.js'
-import { REFERENCE_DATE, isoDay, randomDigits } from './seeded.js'
+import { isoDay, randomDigits, referenceDate } from './seeded.js'
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 
@@ -55,7 +55,7 @@ export function writeDate(date: Date | string | null, node: SchemaNode): unknown
 /** A random date between `yearsBefore` years before and `yearsAfter` years after the reference date. */
 export function dateAround(faker: Faker, yearsBefore: number, yearsAfter = 0): Date {
   const year = 365.25 * 24 * 3600 * 1000
-  const ref = REFERENCE_DATE.getTime()
+  const ref = referenceDate().getTime()
   return faker.date.between({ from: ref - yearsBefore * year, to: ref + yearsAfter * year })
 }
 
