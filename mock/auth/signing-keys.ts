@@ -52,6 +52,11 @@ export interface KeyRing {
   /** True while `kid` is one of the keys this replica verifies with (no store read). */
   holds(kid: string): boolean
   /**
+   * Once a second at most, one read of the key set's version: a key withdrawn on another replica
+   * leaves this one's ring. `undefined` when no read is due (nothing to wait for).
+   */
+  sync(): Promise<void> | undefined
+  /**
    * Remembers, before a token of `lifetime` seconds is signed with `kid`, how long the key must stay
    * published once retired. Only lifetimes beyond `tokens.maxLifetime` are written.
    */
@@ -65,6 +70,8 @@ const POINTER = 'signing'
 const ALGORITHMS = new Set(['ES256', 'RS256', 'EdDSA'])
 /** Age after which the cached ring is reloaded, to drop keys retired by another replica. */
 const MAX_AGE = 30_000 // ms
+/** Real time between two reads of the key set's version (bumped by a withdrawal). */
+const VERSION_EVERY = 1000 // ms
 
 async function makeKey(alg: string, now: number, sealer: KeySealer): Promise<StoredKey> {
   const pair = await generateKeyPair(alg, { extractable: true })
@@ -97,9 +104,15 @@ export async function openKeyRing(
   let activeKid = ''
   let jwks = ''
   let loadedAt = 0
+  // The key set's version as of the last load, and when it was last read.
+  let version: string | undefined
+  let versionReadAt = 0
 
   const load = async (): Promise<void> => {
     const t = now()
+    // Read first: a withdrawal made while this load runs is seen by the next version read.
+    version = await scope.get<string>(POINTER, 'version')
+    versionReadAt = t
     const next = new Map<string, LoadedKey>()
     for (const [kid, stored] of await scope.entries<StoredKey>(KEYS)) {
       if (stored.publishUntil !== undefined && stored.publishUntil <= t) {
@@ -161,6 +174,10 @@ export async function openKeyRing(
   const fresh = async (): Promise<void> => {
     if (now() - loadedAt > MAX_AGE) await load()
   }
+  const followVersion = async (): Promise<void> => {
+    versionReadAt = now()
+    if ((await scope.get<string>(POINTER, 'version')) !== version) await load()
+  }
   // One read of the pointer: a rotation made on another replica signs and is published here at once.
   const followPointer = async (): Promise<void> => {
     if ((await scope.get<string>(POINTER, 'active')) !== activeKid) await load()
@@ -196,10 +213,13 @@ export async function openKeyRing(
       await followPointer()
       if (kid === activeKid) await install()
       await scope.delete(KEYS, kid)
+      // Every other replica reads the new version within a second and drops the key.
+      await scope.set(POINTER, 'version', `${kid}@${now()}`)
       await load()
       return { withdrawn: kid, active: activeKid }
     },
     holds: (kid) => ring.has(kid),
+    sync: () => (now() - versionReadAt >= VERSION_EVERY ? followVersion() : undefined),
     signing: async (kid, lifetime) => {
       if (lifetime * 1000 <= retireFor) return
       const loaded = ring.get(kid)

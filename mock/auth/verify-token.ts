@@ -120,7 +120,10 @@ export function createTokenVerifier(
     const id = fingerprint(token)
     // The hot path: a token seen before is one hash and one map lookup away.
     const seen = good.get(id)
-    // A withdrawn key's tokens stop verifying at once, cached or not.
+    // A withdrawn key's tokens stop verifying at once, cached or not; withdrawn on another replica,
+    // within the second.
+    const syncing = keys.sync()
+    if (syncing) await syncing
     if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
     if (!COMPACT_JWS.test(token)) return { ok: false, defect: 'malformed' }
     const known = bad.get(id)

@@ -1,0 +1,54 @@
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
+import { ADMIN, callApi, getToken, INSEE_PATH, makeClient } from '../auth/helpers.js'
+import { startRedisServer, type RedisServer } from '../store/redis-server.js'
+
+const PUBLIC_URL = 'http://sandbox.replicas.test'
+
+const kidOf = (token: string): string =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid
+
+let redis: RedisServer
+let a: Sandbox
+let b: Sandbox
+// Real time as replica B sees it, moved on by the test instead of waited for.
+let ahead = 0
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+  const options = {
+    state: redis.url,
+    adminToken: ADMIN,
+    publicUrl: PUBLIC_URL,
+    rateLimits: 'off',
+    log: () => undefined,
+  }
+  a = await createSandbox(options)
+  b = await createSandbox({ ...options, now: () => Date.now() + ahead })
+})
+afterAll(async () => {
+  await a?.close()
+  await b?.close()
+  await redis?.dispose()
+})
+
+describe('a key withdrawn on one replica', () => {
+  it('stops verifying on the others within a second, cached tokens included', async () => {
+    const client = await makeClient(a.app)
+    const token = await getToken(a.app, client)
+    // Verified, and so cached, on B.
+    expect((await callApi(b.app, INSEE_PATH, token)).status).toBe(200)
+    const withdrawn = await request(a.app)
+      .delete(`/__sandbox/keys/${kidOf(token)}`)
+      .set('authorization', `Bearer ${ADMIN}`)
+    expect(withdrawn.status).toBe(200)
+    expect((await callApi(a.app, INSEE_PATH, token)).status).toBe(401)
+    ahead += 1001
+    expect((await callApi(b.app, INSEE_PATH, token)).status).toBe(401)
+    // Tokens of the key that replaced it verify on B.
+    const fresh = await getToken(a.app, client)
+    expect(kidOf(fresh)).not.toBe(kidOf(token))
+    expect((await callApi(b.app, INSEE_PATH, fresh)).status).toBe(200)
+  })
+})
