@@ -128,6 +128,13 @@ function convertOne(src: JsonSchema, convert: (node: unknown) => unknown): JsonS
       continue
     // An empty enum allows nothing: contracts that write one mean "not constrained yet".
     if (key === 'enum' && Array.isArray(value) && value.length === 0) continue
+    // OpenAPI 3.0's `nullable: true` beside an enum that lists no `null` (API Entreprise's `sexe`:
+    // `enum: [M, F]`, null for a company): null is allowed, as production sends it and as client
+    // generators type it (`'M' | 'F' | null`).
+    if (key === 'enum' && Array.isArray(value) && src.nullable === true && !value.includes(null)) {
+      out.enum = [...(value as unknown[]), null]
+      continue
+    }
     // Literal values: kept as written, never walked as schemas.
     if (key === 'enum' || key === 'const' || key === 'default') {
       out[key] = value

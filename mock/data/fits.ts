@@ -8,7 +8,12 @@ import type { SchemaNode } from './schema-node.js'
 
 /** True when `value` satisfies `node` (see the module note for the depth of the check). */
 export function fitsNode(value: unknown, node: SchemaNode): boolean {
-  if (value === null) return node.nullable && (!node.enum || node.enum.includes(null))
+  // OpenAPI 3.0's `nullable: true` admits null even beside an enum that does not list it (see
+  // `contract/json-schema.ts`); a 3.1 enum must list it.
+  if (value === null)
+    return (
+      node.nullable && (!node.enum || node.enum.includes(null) || node.schema.nullable === true)
+    )
   if (value === undefined) return false
   if (node.hasConst && !sameValue(value, node.const)) return false
   if (node.enum && !node.enum.some((e) => sameValue(e, value))) return false

@@ -12,7 +12,9 @@ const addFormats: AddFormats =
 
 /**
  * A validator per dialect. OpenAPI 3.0: ajv's draft-07 class, whose built-in `nullable` keyword
- * implements 3.0's `nullable: true` (it adds `null` to `type`, and an `enum` must still list null).
+ * implements 3.0's `nullable: true` (it adds `null` to `type`); an `enum` beside it that does not
+ * list null gets it added, as production answers null there (a company's `sexe`) and client
+ * generators type it so.
  * 3.1: ajv's 2020-12 class. Formats from ajv-formats ("full" mode); `boolean`, a format no standard
  * defines that the real contract uses, is declared as "any string", as non-strict ajv would ignore it.
  */
@@ -35,10 +37,10 @@ export function createValidator(
 }
 
 /**
- * Rewrites the two OpenAPI 3.0 spellings that draft-07 reads differently, and nothing else:
- * boolean `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style) become numbers, and `type: date`
- * (written in the real contract, not a JSON type: ajv refuses to compile it) becomes the string
- * format it means. Every other keyword is validated as written.
+ * Rewrites the OpenAPI 3.0 spellings that draft-07 reads differently, and nothing else: boolean
+ * `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style) become numbers, `type: date` (written in
+ * the real contract, not a JSON type: ajv refuses to compile it) becomes the string format it means,
+ * and `nullable: true` beside an `enum` adds null to it. Every other keyword is validated as written.
  */
 export function toDraft(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toDraft)
@@ -59,6 +61,13 @@ export function toDraft(schema: unknown): unknown {
       (key === 'maximum' && src.exclusiveMaximum === true)
     ) {
       continue
+    } else if (
+      key === 'enum' &&
+      Array.isArray(value) &&
+      src.nullable === true &&
+      !value.includes(null)
+    ) {
+      out.enum = [...(value as unknown[]), null]
     } else if (key === 'type' && (value === 'date' || value === 'date-time')) {
       out.type = 'string'
       out.format ??= value
