@@ -9,6 +9,7 @@ import { html, type Html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
 import { localsOf } from '../session.js'
 import { fill, formatDate } from '../strings.js'
+import { badge, colourKind } from '../widgets.js'
 
 const OVERLAPS = { '0': 0, '3600': 3600, '86400': 86_400, '604800': 604_800 } as const
 
@@ -55,11 +56,7 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
     const portal = await ctx.auth.portal.list(clientId)
     const session = localsOf(res).session!
     const token = session.token && session.token.expiresAt > clock.now ? session.token : undefined
-    const badge = {
-      red: ['error', t.statusRed],
-      yellow: ['warning', t.statusYellow],
-      green: ['success', t.statusGreen],
-    }[colour]
+    const colourText = { red: t.statusRed, yellow: t.statusYellow, green: t.statusGreen }[colour]
     const alerts: NonNullable<PageSpec['alerts']> = [...(extra.alerts ?? [])]
     const body = titled(
       t.accountTitle,
@@ -78,9 +75,10 @@ export function registerAccountPages(router: Router, app: ConsoleApp): void {
         </div>`,
       html`<h2>${t.accountStatus}</h2>
         <p>
-          <span class="fr-badge fr-badge--${badge[0]}" id="account-colour" data-colour="${colour}"
-            >${badge[1]}</span
-          >
+          ${badge(colourKind(colour), colourText, {
+            id: 'account-colour',
+            attrs: html` data-colour="${colour}"`,
+          })}
         </p>
         <dl class="fr-mb-3w">
           <dt class="fr-text--bold">${t.clientId}</dt>

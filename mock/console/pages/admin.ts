@@ -15,6 +15,7 @@ import { checkbox, checkboxes, copyBlock, field, formList, formText } from '../f
 import { html, type Html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
 import { fill, formatDate, type Strings } from '../strings.js'
+import { badge, colourKind, row, table } from '../widgets.js'
 
 /** The operator's sub-menu, on every operator page. */
 export function adminMenu(t: Strings, current: string): Html {
@@ -81,41 +82,22 @@ export function registerInvitePages(router: Router, app: ConsoleApp): void {
           ${field({ name: 'days', label: t.inviteValidity, type: 'number', value: '7', required: true, attrs: html` min="1" max="365"` })}
           <button class="fr-btn" type="submit">${t.inviteCreate}</button>
         </form>
-        <div class="fr-table console-table-wrap">
-          <table>
-            <caption>
-              ${t.adminInvites}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.clientId}</th>
-                <th scope="col">${t.inviteRemaining}</th>
-                <th scope="col">${t.inviteExpires}</th>
-                <th scope="col">${t.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${invites.map(
-                (i) =>
-                  html`<tr>
-                    <td><code>${i.hint}…</code></td>
-                    <td>${i.usesLeft}</td>
-                    <td>${formatDate(t.lang, i.expiresAt)}${i.expiresAt <= now ? ' ✕' : ''}</td>
-                    <td>
-                      <form method="post" action="/console/admin/invites/${i.id}/delete">
-                        ${csrfField(p)}<button
-                          class="fr-btn fr-btn--sm fr-btn--tertiary"
-                          type="submit"
-                        >
-                          ${t.inviteDelete} ${i.hint}…
-                        </button>
-                      </form>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`,
+        ${table({
+          caption: t.adminInvites,
+          columns: [t.clientId, t.inviteRemaining, t.inviteExpires, t.actions],
+          rows: invites.map((i) =>
+            row([
+              html`<code>${i.hint}…</code>`,
+              i.usesLeft,
+              `${formatDate(t.lang, i.expiresAt)}${i.expiresAt <= now ? ' ✕' : ''}`,
+              html`<form method="post" action="/console/admin/invites/${i.id}/delete">
+                ${csrfField(p)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
+                  ${t.inviteDelete} ${i.hint}…
+                </button>
+              </form>`,
+            ]),
+          ),
+        })}`,
       alerts,
     )
   }
@@ -170,21 +152,16 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
       if (q && !q.split(/\s+/).every((w) => hay.includes(w))) continue
       const colour = accountColour(c, await ctx.clock.now(c.clientId), noticeMs)
       rows.push(
-        html`<tr>
-          <td>
-            <a href="/console/admin/clients/${encodeURIComponent(c.clientId)}">${c.clientId}</a>
-          </td>
-          <td>${c.label}</td>
-          <td>${c.siret}</td>
-          <td>${email}</td>
-          <td>
-            <span
-              class="fr-badge fr-badge--sm fr-badge--${colour === 'red' ? 'error' : colour === 'yellow' ? 'warning' : 'success'}"
-              >${colour}</span
-            >
-          </td>
-          <td>${c.privileges.join(', ') || t.none}</td>
-        </tr>`,
+        row([
+          html`<a href="/console/admin/clients/${encodeURIComponent(c.clientId)}"
+            >${c.clientId}</a
+          >`,
+          c.label,
+          c.siret,
+          email,
+          badge(colourKind(colour), colour, { small: true }),
+          c.privileges.join(', ') || t.none,
+        ]),
       )
     }
     sendAdminPage(
@@ -197,26 +174,11 @@ export function registerClientPages(router: Router, app: ConsoleApp): void {
           ${field({ name: 'q', label: t.adminSearch, type: 'search', value: q })}
           <button class="fr-btn fr-btn--secondary" type="submit">${t.search}</button>
         </form>
-        <div class="fr-table console-table-wrap">
-          <table>
-            <caption>
-              ${t.adminClients} (${rows.length})
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.clientId}</th>
-                <th scope="col">${t.label}</th>
-                <th scope="col">${t.siret}</th>
-                <th scope="col">${t.email}</th>
-                <th scope="col">${t.accountStatus}</th>
-                <th scope="col">${t.privileges}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows}
-            </tbody>
-          </table>
-        </div>
+        ${table({
+          caption: `${t.adminClients} (${rows.length})`,
+          columns: [t.clientId, t.label, t.siret, t.email, t.accountStatus, t.privileges],
+          rows,
+        })}
         <h2 class="fr-mt-5w">${t.adminCreateClient}</h2>
         <form method="post" action="/console/admin/clients" class="fr-col-md-8">
           ${csrfField(p)} ${field({ name: 'client_id', label: t.clientId, hint: t.clientIdHint })}
@@ -384,57 +346,30 @@ export function registerTrafficPages(router: Router, app: ConsoleApp): void {
       res,
       'bans',
       t.adminBans,
-      html`<div class="fr-table console-table-wrap">
-        <table id="bans">
-          <caption>
-            ${t.adminBans}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.client}</th>
-              <th scope="col">IP</th>
-              <th scope="col">${t.reason}</th>
-              <th scope="col">${t.from}</th>
-              <th scope="col">${t.to}</th>
-              <th scope="col">${t.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              bans.length
-                ? bans.map(
-                    (b) =>
-                      html`<tr>
-                        <td>${b.clientId}</td>
-                        <td>${b.ip}</td>
-                        <td>
-                          ${b.reason}${b.detail ? html`<br /><span class="fr-hint-text">${b.detail}</span>` : ''}
-                        </td>
-                        <td>${formatDate(t.lang, b.since)}</td>
-                        <td>${formatDate(t.lang, b.until)}</td>
-                        <td>
-                          <form method="post" action="/console/admin/bans/lift">
-                            ${csrfField(p)}<input
-                              type="hidden"
-                              name="client_id"
-                              value="${b.clientId}"
-                            /><input type="hidden" name="ip" value="${b.ip}" /><button
-                              class="fr-btn fr-btn--sm fr-btn--tertiary"
-                              type="submit"
-                            >
-                              ${t.banLift} ${b.clientId} ${b.ip}
-                            </button>
-                          </form>
-                        </td>
-                      </tr>`,
-                  )
-                : html`<tr>
-                    <td colspan="6">${t.bansNone}</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>
-      </div>`,
+      table({
+        id: 'bans',
+        caption: t.adminBans,
+        columns: [t.client, 'IP', t.reason, t.from, t.to, t.actions],
+        rows: bans.map((b) =>
+          row([
+            b.clientId,
+            b.ip,
+            html`${b.reason}${b.detail ? html`<br /><span class="fr-hint-text">${b.detail}</span>` : ''}`,
+            formatDate(t.lang, b.since),
+            formatDate(t.lang, b.until),
+            html`<form method="post" action="/console/admin/bans/lift">
+              ${csrfField(p)}<input type="hidden" name="client_id" value="${b.clientId}" /><input
+                type="hidden"
+                name="ip"
+                value="${b.ip}"
+              /><button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
+                ${t.banLift} ${b.clientId} ${b.ip}
+              </button>
+            </form>`,
+          ]),
+        ),
+        empty: t.bansNone,
+      }),
       alerts,
     )
   }
@@ -461,51 +396,32 @@ export function registerTrafficPages(router: Router, app: ConsoleApp): void {
       'keys',
       t.adminKeys,
       html`<p>${t.keysIntro}</p>
-        <div class="fr-table console-table-wrap">
-          <table id="keys">
-            <caption>
-              ${t.adminKeys}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">kid</th>
-                <th scope="col">alg</th>
-                <th scope="col">${t.status}</th>
-                <th scope="col">${t.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${jwks.keys.map(
-                (k) =>
-                  html`<tr>
-                    <td><code>${k.kid}</code></td>
-                    <td>${k.alg}</td>
-                    <td>
-                      ${
-                        k.kid === active || k.kid.startsWith('attestation-')
-                          ? html`<span class="fr-badge fr-badge--sm fr-badge--success"
-                              >${k.kid === active ? t.keyActive : t.keyAttestation}</span
-                            >`
-                          : t.keyRetired
-                      }
-                    </td>
-                    <td>
-                      <form method="post" action="/console/admin/keys/withdraw">
-                        ${csrfField(p)}<input type="hidden" name="kid" value="${k.kid}" />
-                        <button
-                          class="fr-btn fr-btn--sm fr-btn--tertiary"
-                          type="submit"
-                          aria-label="${fill(t.keyWithdrawLabel, { kid: k.kid })}"
-                        >
-                          ${t.keyWithdraw}
-                        </button>
-                      </form>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+        ${table({
+          id: 'keys',
+          caption: t.adminKeys,
+          columns: ['kid', 'alg', t.status, t.actions],
+          rows: jwks.keys.map((k) =>
+            row([
+              html`<code>${k.kid}</code>`,
+              k.alg,
+              k.kid === active || k.kid.startsWith('attestation-')
+                ? badge('success', k.kid === active ? t.keyActive : t.keyAttestation, {
+                    small: true,
+                  })
+                : t.keyRetired,
+              html`<form method="post" action="/console/admin/keys/withdraw">
+                ${csrfField(p)}<input type="hidden" name="kid" value="${k.kid}" />
+                <button
+                  class="fr-btn fr-btn--sm fr-btn--tertiary"
+                  type="submit"
+                  aria-label="${fill(t.keyWithdrawLabel, { kid: k.kid })}"
+                >
+                  ${t.keyWithdraw}
+                </button>
+              </form>`,
+            ]),
+          ),
+        })}
         <form method="post" action="/console/admin/keys/rotate">
           ${csrfField(p)}<button class="fr-btn" type="submit">${t.keyRotate}</button>
         </form>`,

@@ -7,6 +7,7 @@ import { field, formText } from '../forms.js'
 import { html, type Html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
 import { fill, formatDate } from '../strings.js'
+import { badge, colourKind } from '../widgets.js'
 
 /**
  * The API account's call-back settings, as the Douane's portal has them: per API that calls back,
@@ -36,10 +37,10 @@ export function registerCallbackPages(router: Router, app: ConsoleApp): void {
       const name = a.callbacks.api
       const account = await accountRepo(ctx.store.scope(clientId)).get(name)
       const colour = accountStatus(account, a.callbacks.entitled(client?.privileges ?? []))
-      const badge = {
-        red: ['error', t.callbackRed],
-        yellow: ['warning', t.callbackYellow],
-        green: ['success', t.callbackGreen],
+      const colourText = {
+        red: t.callbackRed,
+        yellow: t.callbackYellow,
+        green: t.callbackGreen,
       }[colour]
       const url = valueAt(account.urls, now)
       const nextUrl = pending(account.urls, now)
@@ -50,12 +51,10 @@ export function registerCallbackPages(router: Router, app: ConsoleApp): void {
         html`<section class="fr-mb-5w" id="api-${name}">
           <h2>${a.contract.title}</h2>
           <p>
-            <span
-              class="fr-badge fr-badge--${badge[0]}"
-              data-colour="${colour}"
-              id="callback-colour-${name}"
-              >${badge[1]}</span
-            >
+            ${badge(colourKind(colour), colourText, {
+              id: `callback-colour-${name}`,
+              attrs: html` data-colour="${colour}"`,
+            })}
           </p>
           <dl class="fr-mb-3w">
             <dt class="fr-text--bold">${t.callbackUrl}</dt>

@@ -15,6 +15,7 @@ import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleAp
 import { html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
 import { fill, formatDate, type Strings } from '../strings.js'
+import { badge, outcomeKind, row, table } from '../widgets.js'
 
 const verdictText = (t: Strings, v: Report['verdict']): string =>
   v === 'pass' ? t.verdictPass : v === 'fail' ? t.verdictFail : t.verdictIncomplete
@@ -70,68 +71,31 @@ export function registerCertificationPages(router: Router, app: ConsoleApp): voi
                   ${fill(t.certStarted, { date: formatDate(t.lang, run.startedAt) })}
                 </p>
                 <h2>${t.certProgress}</h2>
-                <div class="fr-table console-table-wrap">
-                  <table id="cert-steps">
-                    <caption>
-                      ${t.certProgress}${armed ? '' : ' ✓'}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">${t.certStep}</th>
-                        <th scope="col">${t.scenario}</th>
-                        <th scope="col">${t.certCalls}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${steps.map(
-                        (s) =>
-                          html`<tr>
-                            <td>${s.n}</td>
-                            <td>${s.label}</td>
-                            <td>${s.done} / ${s.need}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>
+                ${table({
+                  id: 'cert-steps',
+                  caption: `${t.certProgress}${armed ? '' : ' ✓'}`,
+                  columns: [t.certStep, t.scenario, t.certCalls],
+                  rows: steps.map((s) => row([s.n, s.label, `${s.done} / ${s.need}`])),
+                })}
                 <h2 id="verdict">
                   ${t.certVerdict} :
-                  <span
-                    class="fr-badge fr-badge--${r.verdict === 'pass' ? 'success' : r.verdict === 'fail' ? 'error' : 'info'}"
-                    id="verdict-value"
-                    data-verdict="${r.verdict}"
-                    >${verdictText(t, r.verdict)}</span
-                  >
+                  ${badge(outcomeKind(r.verdict), verdictText(t, r.verdict), {
+                    id: 'verdict-value',
+                    attrs: html` data-verdict="${r.verdict}"`,
+                  })}
                 </h2>
-                <div class="fr-table console-table-wrap">
-                  <table id="checks">
-                    <caption>
-                      ${t.certVerdict}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">${t.check}</th>
-                        <th scope="col">${t.status}</th>
-                        <th scope="col">${t.description}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${r.checks.map(
-                        (c) =>
-                          html`<tr>
-                            <td>${c.title}</td>
-                            <td>
-                              <span
-                                class="fr-badge fr-badge--sm fr-badge--${c.status === 'pass' ? 'success' : c.status === 'fail' ? 'error' : 'info'}"
-                                >${checkText(t, c.status)}</span
-                              >
-                            </td>
-                            <td>${c.summary}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>
+                ${table({
+                  id: 'checks',
+                  caption: t.certVerdict,
+                  columns: [t.check, t.status, t.description],
+                  rows: r.checks.map((c) =>
+                    row([
+                      c.title,
+                      badge(outcomeKind(c.status), checkText(t, c.status), { small: true }),
+                      c.summary,
+                    ]),
+                  ),
+                })}
                 <h2>${t.downloads}</h2>
                 <ul class="fr-btns-group fr-btns-group--inline-md">
                   <li>

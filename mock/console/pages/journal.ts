@@ -12,6 +12,7 @@ import {
 } from '../app.js'
 import { field, select } from '../forms.js'
 import { html, type Html } from '../html.js'
+import { row, table } from '../widgets.js'
 import { fill, type Strings } from '../strings.js'
 import { sendAdminPage } from './admin.js'
 
@@ -24,19 +25,20 @@ const KINDS = ['api', 'token', 'auth-failure', 'auth-event']
 
 /** The row of one entry; the operator's rows also name the client. */
 export function entryRow(e: JournalEntry, withClient: boolean): Html {
-  return html`<tr data-id="${e.id}">
-    <td><time datetime="${e.at}">${e.at.replace('T', ' ').replace('Z', '')}</time></td>
-    ${withClient ? html`<td>${e.clientId ?? '—'}</td>` : ''}
-    <td>${e.kind}</td>
-    <td>
-      <code>${e.method} ${e.path}</code
-      >${e.operation ? html`<br /><span class="fr-hint-text">${e.operation}</span>` : ''}
-    </td>
-    <td>${e.status ?? '—'}</td>
-    <td>${e.code ?? ''}</td>
-    <td>${e.scenario ?? ''}</td>
-    <td>${e.latencyMs}</td>
-  </tr>`
+  return row(
+    [
+      html`<time datetime="${e.at}">${e.at.replace('T', ' ').replace('Z', '')}</time>`,
+      withClient && (e.clientId ?? '—'),
+      e.kind,
+      html`<code>${e.method} ${e.path}</code
+        >${e.operation ? html`<br /><span class="fr-hint-text">${e.operation}</span>` : ''}`,
+      e.status ?? '—',
+      e.code ?? '',
+      e.scenario ?? '',
+      e.latencyMs,
+    ],
+    html` data-id="${e.id}"`,
+  )
 }
 
 /** The newest entries matching (at most `limit`), newest first, and the newest id seen. */
@@ -97,34 +99,23 @@ function journalBody(
       <button class="fr-btn fr-btn--secondary" type="submit">${t.filter}</button>
     </form>
     <p class="fr-sr-only" id="journal-live-status" aria-live="polite"></p>
-    <div class="fr-table console-table-wrap">
-      <table id="journal" data-live="${liveUrl}" data-after="${entries[0]?.id ?? ''}">
-        <caption>
-          ${t.journalTitle} — ${t.journalLive}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t.at} (UTC)</th>
-            ${withClient ? html`<th scope="col">${t.client}</th>` : ''}
-            <th scope="col">${t.kind}</th>
-            <th scope="col">${t.operation}</th>
-            <th scope="col">${t.status}</th>
-            <th scope="col">${t.code}</th>
-            <th scope="col">${t.scenario}</th>
-            <th scope="col">${t.latency}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            entries.length
-              ? entries.map((e) => entryRow(e, withClient))
-              : html`<tr data-empty>
-                  <td colspan="${withClient ? 8 : 7}">${t.journalEmpty}</td>
-                </tr>`
-          }
-        </tbody>
-      </table>
-    </div>`
+    ${table({
+      id: 'journal',
+      attrs: html` data-live="${liveUrl}" data-after="${entries[0]?.id ?? ''}"`,
+      caption: `${t.journalTitle} — ${t.journalLive}`,
+      columns: [
+        `${t.at} (UTC)`,
+        withClient && t.client,
+        t.kind,
+        t.operation,
+        t.status,
+        t.code,
+        t.scenario,
+        t.latency,
+      ],
+      rows: entries.map((e) => entryRow(e, withClient)),
+      empty: t.journalEmpty,
+    })}`
 }
 
 /** The reuser's own journal and the operator's whole journal, both live. */

@@ -8,6 +8,7 @@ import { requireClient, sendPage, stringsOf, titled, pageContext, type ConsoleAp
 import { html, type Html } from '../html.js'
 import { csrfField } from '../layout.js'
 import type { Strings } from '../strings.js'
+import { row, table } from '../widgets.js'
 
 const list = (t: Strings, items: readonly string[], id?: string): Html =>
   items.length
@@ -102,28 +103,13 @@ export function registerMinimumPages(router: Router, app: ConsoleApp): void {
                 ${
                   byScope.size > 0 &&
                   html`<h3 class="fr-h6">${t.fieldsByPrivilege}</h3>
-                    <div class="fr-table console-table-wrap">
-                      <table>
-                        <caption>
-                          ${t.fieldsByPrivilege} — ${o.operation}
-                        </caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">${t.privileges}</th>
-                            <th scope="col">${t.fieldsDelivered}</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          ${[...byScope].map(
-                            ([s, fields]) =>
-                              html`<tr>
-                                <td><code>${s}</code></td>
-                                <td>${fields.join(', ')}</td>
-                              </tr>`,
-                          )}
-                        </tbody>
-                      </table>
-                    </div>`
+                    ${table({
+                      caption: `${t.fieldsByPrivilege} — ${o.operation}`,
+                      columns: [t.privileges, t.fieldsDelivered],
+                      rows: [...byScope].map(([s, fields]) =>
+                        row([html`<code>${s}</code>`, fields.join(', ')]),
+                      ),
+                    })}`
                 }
               </section>`
             })}`,

@@ -5,6 +5,7 @@ import type { SandboxContext } from '../../context.js'
 import { sendPage, stringsOf, titled, type ConsoleApp } from '../app.js'
 import { html, type Html } from '../html.js'
 import { fill, type Strings } from '../strings.js'
+import { badge, row, table } from '../widgets.js'
 
 /** Largest schema or example shown in full on a page; longer ones are cut with a note. */
 const MAX_SHOWN = 24_000
@@ -108,38 +109,23 @@ export function registerReferencePages(router: Router, app: ConsoleApp): void {
         <p id="ref-count" aria-live="polite" data-template="${t.searchResults}">
           ${fill(t.searchResults, { count: shown.length })}
         </p>
-        <div class="fr-table console-table-wrap">
-          <table id="operations">
-            <caption>
-              ${t.referenceTitle}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.method}</th>
-                <th scope="col">${t.path}</th>
-                <th scope="col">${t.summary}</th>
-                <th scope="col">${t.privilegeNeeded}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${ops.map(
-                (op) =>
-                  html`<tr
-                    data-search="${haystack.get(op)!}"
-                    ${shown.includes(op) ? '' : html` hidden`}
-                  >
-                    <td><code>${op.method.toUpperCase()}</code></td>
-                    <td>
-                      <a href="${opHref(op)}">${op.path}</a
-                      >${op.deprecated ? html` <span class="fr-badge fr-badge--sm fr-badge--warning">${t.deprecated}</span>` : ''}
-                    </td>
-                    <td>${op.summary ?? op.id}</td>
-                    <td>${privilegeText(ctx, t, op)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`,
+        ${table({
+          id: 'operations',
+          caption: t.referenceTitle,
+          columns: [t.method, t.path, t.summary, t.privilegeNeeded],
+          rows: ops.map((op) =>
+            row(
+              [
+                html`<code>${op.method.toUpperCase()}</code>`,
+                html`<a href="${opHref(op)}">${op.path}</a
+                  >${op.deprecated ? html` ${badge('warning', t.deprecated, { small: true })}` : ''}`,
+                op.summary ?? op.id,
+                privilegeText(ctx, t, op),
+              ],
+              html` data-search="${haystack.get(op)!}"${shown.includes(op) ? '' : html` hidden`}`,
+            ),
+          ),
+        })}`,
     )
     sendPage(req, res, { title: t.referenceTitle, nav: 'reference', body })
   })
@@ -215,34 +201,18 @@ export function registerReferencePages(router: Router, app: ConsoleApp): void {
 
 function parameterTable(t: Strings, op: Operation): Html {
   if (!op.parameters.length) return html`<p>${t.noParameters}</p>`
-  return html`<div class="fr-table console-table-wrap">
-    <table>
-      <caption>
-        ${t.parameters}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t.paramName}</th>
-          <th scope="col">${t.paramIn}</th>
-          <th scope="col">${t.paramRequired}</th>
-          <th scope="col">${t.paramSchema}</th>
-          <th scope="col">${t.paramExample}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${op.parameters.map(
-          (p) =>
-            html`<tr>
-              <td><code>${p.name}</code></td>
-              <td>${p.in}</td>
-              <td>${p.required ? t.yes : t.no}</td>
-              <td>
-                ${schemaSummary(p.schema)}${(p.schema as { description?: string }).description ? html`<br /><span class="fr-hint-text">${String((p.schema as { description?: string }).description)}</span>` : ''}
-              </td>
-              <td>${p.examples.length ? html`<code>${String(p.examples[0])}</code>` : ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`
+  return table({
+    caption: t.parameters,
+    columns: [t.paramName, t.paramIn, t.paramRequired, t.paramSchema, t.paramExample],
+    rows: op.parameters.map((p) => {
+      const description = (p.schema as { description?: string }).description
+      return row([
+        html`<code>${p.name}</code>`,
+        p.in,
+        p.required ? t.yes : t.no,
+        html`${schemaSummary(p.schema)}${description ? html`<br /><span class="fr-hint-text">${String(description)}</span>` : ''}`,
+        p.examples.length ? html`<code>${String(p.examples[0])}</code>` : '',
+      ])
+    }),
+  })
 }

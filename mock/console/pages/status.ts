@@ -13,6 +13,7 @@ import { field, formText } from '../forms.js'
 import { html, type Html } from '../html.js'
 import { csrfField, type PageSpec } from '../layout.js'
 import { fill, formatDate, type Strings } from '../strings.js'
+import { badge, row, table } from '../widgets.js'
 import { sendAdminPage } from './admin.js'
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16)
@@ -85,42 +86,25 @@ function interruptionRows(
   now: number,
   actions?: (i: Interruption) => Html,
 ): Html {
-  return html`<div class="fr-table console-table-wrap">
-    <table id="interruptions">
-      <caption>
-        ${t.interruptionsTitle}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t.from}</th>
-          <th scope="col">${t.to}</th>
-          <th scope="col">${t.message}</th>
-          <th scope="col">${t.status}</th>
-          ${actions && html`<th scope="col">${t.actions}</th>`}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          list.length
-            ? list.map(
-                (i) =>
-                  html`<tr>
-                    <td>${formatDate(t.lang, i.from)}</td>
-                    <td>${formatDate(t.lang, i.to)}</td>
-                    <td>${i.message}</td>
-                    <td>
-                      ${i.from <= now && now < i.to ? html`<span class="fr-badge fr-badge--sm fr-badge--warning">${t.nowLabel}</span>` : i.to <= now ? t.finished : t.upcoming}
-                    </td>
-                    ${actions && html`<td>${actions(i)}</td>`}
-                  </tr>`,
-              )
-            : html`<tr>
-                <td colspan="${actions ? 5 : 4}">${t.interruptionsNone}</td>
-              </tr>`
-        }
-      </tbody>
-    </table>
-  </div>`
+  return table({
+    id: 'interruptions',
+    caption: t.interruptionsTitle,
+    columns: [t.from, t.to, t.message, t.status, !!actions && t.actions],
+    rows: list.map((i) =>
+      row([
+        formatDate(t.lang, i.from),
+        formatDate(t.lang, i.to),
+        i.message,
+        i.from <= now && now < i.to
+          ? badge('warning', t.nowLabel, { small: true })
+          : i.to <= now
+            ? t.finished
+            : t.upcoming,
+        !!actions && actions(i),
+      ]),
+    ),
+    empty: t.interruptionsNone,
+  })
 }
 
 /** The public status page (CNIL §5.4) and the operator's interruptions page. */
@@ -145,60 +129,28 @@ export function registerStatusPages(router: Router, app: ConsoleApp): void {
         ${loadChart(t, load)}
         <details class="fr-mt-2w">
           <summary>${t.chartTable}</summary>
-          <div class="fr-table console-table-wrap">
-            <table>
-              <caption>
-                ${t.loadTitle}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t.minute}</th>
-                  <th scope="col">${t.requestsPerSecond}</th>
-                  <th scope="col">${t.latencyMedian}</th>
-                  <th scope="col">${t.latencyP95}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${load.minutes.map(
-                  (m) =>
-                    html`<tr>
-                      <td>${hhmm(m.at)}</td>
-                      <td>${m.perSecond}</td>
-                      <td>${m.p50 ?? '—'}</td>
-                      <td>${m.p95 ?? '—'}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>
+          ${table({
+            caption: t.loadTitle,
+            columns: [t.minute, t.requestsPerSecond, t.latencyMedian, t.latencyP95],
+            rows: load.minutes.map((m) =>
+              row([hhmm(m.at), m.perSecond, m.p50 ?? '—', m.p95 ?? '—']),
+            ),
+          })}
         </details>
         <h2 class="fr-mt-5w">${t.usageTitle}</h2>
-        <div class="fr-table console-table-wrap">
-          <table id="usage">
-            <caption>
-              ${t.usageTitle}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.operation}</th>
-                <th scope="col">${t.calls}</th>
-                <th scope="col">${t.share}</th>
-                <th scope="col">${t.errors}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${load.operations.map(
-                (o) =>
-                  html`<tr>
-                    <td>${o.operation || t.unrouted}</td>
-                    <td>${o.requests}</td>
-                    <td>${load.total ? Math.round((o.requests / load.total) * 1000) / 10 : 0} %</td>
-                    <td>${o.errors}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`,
+        ${table({
+          id: 'usage',
+          caption: t.usageTitle,
+          columns: [t.operation, t.calls, t.share, t.errors],
+          rows: load.operations.map((o) =>
+            row([
+              o.operation || t.unrouted,
+              o.requests,
+              `${load.total ? Math.round((o.requests / load.total) * 1000) / 10 : 0} %`,
+              o.errors,
+            ]),
+          ),
+        })}`,
     )
     sendPage(req, res, { title: t.statusTitle, nav: 'status', body })
   })
