@@ -255,7 +255,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.disable('x-powered-by')
   app.set('etag', false)
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
-  app.use('/console', createConsoleRouter(ctx))
+  if (opts.console.enabled) app.use('/console', createConsoleRouter(ctx))
   app.use(createOAuthRouter(ctx))
   // API requests reach the pipeline straight from node:http (`createDispatcher`); whatever else
   // express does not serve is answered by the pipeline too (404 in the contract's shape).

@@ -247,6 +247,8 @@ export interface CallbackOptions {
 
 /** The web console (see docs/console.md). */
 export interface ConsoleOptions {
+  /** Serve the console at all; `false` leaves `/console/` to the API's 404. Default `true`. */
+  enabled: boolean
   /** Who may create an account: anyone, holders of an admin-made invite code, or nobody. */
   signup: 'open' | 'invite' | 'off'
   /** A console session ends after this many seconds without a request. */
@@ -359,7 +361,7 @@ export const DEFAULTS = deepFreeze({
   },
   delayFactor: 1,
   demoClient: true,
-  console: { signup: 'invite', idleTimeout: 1800 }, // s
+  console: { enabled: true, signup: 'invite', idleTimeout: 1800 }, // idleTimeout in s
   enforceSunset: false,
   trustProxy: false,
   maxHeaderBytes: 16 * 1024, // bytes: request line and headers

@@ -33,6 +33,8 @@ export interface ServeFlags {
   redisWait: number
   processing?: string
   enforceSunset?: boolean
+  /** `false` with --no-console. */
+  console: boolean
   consoleSignup: 'open' | 'invite' | 'off'
   consoleIdleTimeout: number
   exitWithParent?: boolean
@@ -192,6 +194,9 @@ export function registerServeCommand(program: Command): void {
         .argParser(numberFlag('--redis-wait')),
     )
     .addOption(
+      new Option('--no-console', 'serve no web console (/console/): the API and /__sandbox/ only'),
+    )
+    .addOption(
       new Option(
         '--console-signup <mode>',
         'who may create an account in the web console (/console/): open, invite (codes made by the admin) or off',
@@ -303,7 +308,11 @@ export function toOptions(flags: ServeFlags): SandboxOptions {
     delayFactor: flags.delayFactor,
     keepAliveTimeout: flags.keepAliveTimeout,
     redisWait: flags.redisWait,
-    console: { signup: flags.consoleSignup, idleTimeout: flags.consoleIdleTimeout },
+    console: {
+      enabled: flags.console,
+      signup: flags.consoleSignup,
+      idleTimeout: flags.consoleIdleTimeout,
+    },
   }
 }
 

@@ -357,3 +357,33 @@ describe('console sign-up', () => {
     expect(again.status).toBe(400)
   })
 })
+
+describe('a sandbox without the console', () => {
+  it('serves no console page with console.enabled false, and the API still answers', async () => {
+    const { url } = await start({ console: { enabled: false }, auth: false })
+    const page = await fetch(`${url}/console/sign-in`)
+    expect(page.status).toBe(404)
+    expect(await page.text()).not.toContain('<html')
+    const api = await fetch(
+      `${url}/v3/insee/sirene/unites_legales/904120870?context=test&recipient=13002526500013&object=t`,
+    )
+    expect(api.status).toBe(200)
+    expect(((await api.json()) as { data?: unknown }).data).toBeDefined()
+  })
+
+  it('is what --no-console asks for', async () => {
+    const { toOptions } = await import('../../mock/cli/serve-command.js')
+    const { Command } = await import('commander')
+    const { registerServeCommand } = await import('../../mock/cli/serve-command.js')
+    const program = new Command()
+    registerServeCommand(program)
+    const serve = program.commands.find((c) => c.name() === 'serve')!
+    serve.parseOptions(['--no-console'])
+    expect(toOptions(serve.opts() as never).console?.enabled).toBe(false)
+    const plain = new Command()
+    registerServeCommand(plain)
+    const serve2 = plain.commands.find((c) => c.name() === 'serve')!
+    serve2.parseOptions([])
+    expect(toOptions(serve2.opts() as never).console?.enabled).toBe(true)
+  })
+})
