@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose'
@@ -10,21 +9,11 @@ import { openBrowser, type Browser } from './browser.js'
 import { axeScan } from './axe.js'
 
 const SECRET = 'Secret-Secret-123'
-/** Set to a folder (docs/console) to refresh the screenshots docs/console.md shows. */
-const SHOTS = process.env.CONSOLE_SCREENSHOTS
 
 let sandbox: Sandbox
 let url: string
 let browser: Browser
 let page: Page
-
-async function shot(name: string, scrollTo?: string): Promise<void> {
-  if (!SHOTS) return
-  if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded()
-  const dir = resolve(SHOTS)
-  mkdirSync(dir, { recursive: true })
-  await page.screenshot({ path: `${dir}/${name}.jpeg`, type: 'jpeg', quality: 45 })
-}
 
 beforeAll(async () => {
   sandbox = await createSandbox({ state: 'memory', log: () => {}, console: { signup: 'open' } })
@@ -71,7 +60,6 @@ describe('a reuser in the console, in a real browser', () => {
     expect(claims.scopes).toEqual(['open_data', 'unites_legales_etablissements_insee'])
     const check = await sandbox.context.auth.check(token, Date.now())
     expect(check.ok).toBe(true)
-    await shot('account')
   })
 
   it('finds an operation in the reference and tries it: a real call, shown as curl with the answer headers', async () => {
@@ -93,7 +81,6 @@ describe('a reuser in the console, in a real browser', () => {
     expect(curl).toContain('Authorization: Bearer $TOKEN')
     expect(await page.textContent('#try-headers')).toMatch(/content-type: application\/json/i)
     expect(await page.textContent('#try-body')).toContain('"data"')
-    await shot('try-it', '#try-result')
   })
 
   it('arms burst-429 and sees the 429 with its Retry-After', async () => {
@@ -125,7 +112,6 @@ describe('a reuser in the console, in a real browser', () => {
       { headers: { authorization: `Bearer ${token}` } },
     )
     await expect.poll(() => rows.count(), { timeout: 8_000 }).toBeGreaterThan(before)
-    await shot('journal')
     // Filters: only the 429s.
     await page.fill('#f-status', '429')
     await page.click('button:text-is("Filtrer")')
@@ -140,7 +126,6 @@ describe('a reuser in the console, in a real browser', () => {
     await page.goto(`${url}/console/minimum`)
     expect(await page.textContent('#smallest')).toContain('unites_legales_etablissements_insee')
     expect(await page.textContent('#unused')).toContain('open_data')
-    await shot('minimum')
     await page.click('button:text-is("Réduire mes habilitations à ce jeu")')
     await page.waitForURL(/\/console\/account#privileges$/)
     const client = await sandbox.context.auth.getClient('acme-app')
@@ -162,7 +147,6 @@ describe('a reuser in the console, in a real browser', () => {
     expect(['pass', 'fail', 'incomplete']).toContain(verdict)
     expect(await page.locator('#checks tbody tr').count()).toBeGreaterThan(5)
     expect(await page.textContent('#cert-steps')).toMatch(/\d+ \/ /)
-    await shot('certification')
     const download = await page.request.get(`${url}/console/certification/report.junit`)
     expect(download.status()).toBe(200)
     expect(await download.text()).toContain('<testsuite')
@@ -242,7 +226,6 @@ describe('the operator in the console, in a real browser', () => {
     await page.click('main button[type=submit]')
     await page.waitForURL(/\/console\/admin$/)
     expect(await page.textContent('main')).toContain('acme-app')
-    await shot('admin-clients')
     await page.click('a:text-is("Interruptions")')
     const to = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16)
     await page.fill('#f-to', to)
@@ -260,7 +243,6 @@ describe('the operator in the console, in a real browser', () => {
     )
     await page.goto(`${url}/console/status`)
     expect(await page.textContent('#service-state')).toContain('Maintenance programmée')
-    await shot('status', '.console-chart')
     await page.goto(`${url}/console/admin/interruptions`)
     await page.click('#interruptions button:text-is("Annuler")')
     expect(await page.textContent('#interruptions')).toContain('Aucune interruption prévue')
