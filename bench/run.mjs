@@ -5,17 +5,20 @@
 // Usage: npm run bench -- [--runs 3] [--duration 5] [--connections 50] [--slices 6] [--slice 2]
 //                        [--cycles 4] [--cycle 3] [--rate 2000] [--pace 10] [--ready 5]
 //                        [--baseline <built checkout>] [--only name,name]
-// First section ("share", the headline): bare node:http answering the sandbox's bytes, the plain mock
-// and all features on, all up at once, loaded in turn with wrk (autocannon when wrk is missing) for
-// `--runs` rounds of `--cycles` cycles of `--cycle` seconds; the all-features variant then gets a
-// steady `--rate` req/s for `--pace` s; ready time cold and warm, `--ready` times each (`--only share`
-// runs this section alone).
+// First section ("share", the headline): bare node:http answering the sandbox's bytes, the plain mock,
+// all features on, and all features on with the web console off, all up at once, loaded in turn with
+// wrk (autocannon when wrk is missing) for `--runs` rounds of `--cycles` cycles of `--cycle` seconds;
+// the all-features variant then gets a steady `--rate` req/s for `--pace` s; ready time cold and warm,
+// `--ready` times each (`--only share` runs this section alone).
+// Second section ("console"): each main page of the web console in headless Chromium
+// (`bench/console-pages.mjs`; `--only console` runs it alone).
 // Ratios between sandbox variants come from the paired section (`paired.mjs`): `--runs` rounds, each
 // with both servers up at once, loaded in turn in `--slices` pairs of `--slice`-second slices;
 // `--slices 0` skips it. Ratios to Prism, far from 1, come from the rounds of separate processes.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { measureConsolePages, printConsolePages } from './console-pages.mjs'
 import { measureHeldConnections } from './held.mjs'
 import { freePort, hasWrk, load, median, peakRss, startServer, stop } from './lib.mjs'
 import { measureReady, measureShares } from './share.mjs'
@@ -78,9 +81,27 @@ function parseArgs(list) {
 }
 
 const shareSection = await runShareSection()
-if (args.only && args.only.every((name) => name === 'share')) {
-  saveResults({ at: new Date().toISOString(), args, share: shareSection })
+const consoleSection = await runConsoleSection()
+if (args.only && args.only.every((name) => name === 'share' || name === 'console')) {
+  saveResults({ at: new Date().toISOString(), args, share: shareSection, console: consoleSection })
   process.exit(0)
+}
+
+/** Each main page of the web console loaded in headless Chromium (`bench/console-pages.mjs`). */
+async function runConsoleSection() {
+  if (args.only && !args.only.includes('console')) return undefined
+  try {
+    const result = await measureConsolePages({
+      root,
+      contract,
+      log: (line) => process.stderr.write(`bench: ${line}\n`),
+    })
+    printConsolePages(result)
+    return result
+  } catch (err) {
+    console.log(`\nconsole pages: failed: ${String(err.message ?? err).split('\n')[0]}`)
+    return { error: String(err.message ?? err) }
+  }
 }
 
 function saveResults(results) {
@@ -101,17 +122,25 @@ async function runShareSection() {
       bar: 0.35,
       paced: true,
     },
+    // The console is served beside the API on the same port; its cost on the API's path is this
+    // variant's share against the one above, cycle by cycle.
+    {
+      ...named['sandbox-full-file-noconsole'],
+      label: 'all features on, web console off (--no-console)',
+      ready: false,
+    },
   ]
   // Another build of the project (a checkout of an earlier commit, built), measured in the same run:
   // before and after under the same conditions.
   if (args.baseline) {
     const before = Object.fromEntries(scenarios(args.baseline).map((s) => [s.name, s]))
-    for (const v of [...variants])
+    for (const v of [...variants].filter((v) => before[v.name]))
       variants.push({
         ...before[v.name],
         name: `${v.name}-baseline`,
         label: `${v.label.split(' (')[0]}, baseline build`,
         paced: v.paced,
+        ready: v.ready,
       })
   }
   const log = (line) => process.stderr.write(`bench: ${line}\n`)
@@ -129,7 +158,7 @@ async function runShareSection() {
     log,
   })
   const ready = []
-  for (const v of variants)
+  for (const v of variants.filter((v) => v.ready !== false))
     ready.push({
       label: v.label,
       probe: v.name.startsWith('sandbox-noauth') ? 'first API answer' : 'health',
@@ -164,11 +193,22 @@ async function runShareSection() {
     console.log(
       `  steady ${args.rate} req/s for ${args.pace} s, ${r.label}: p50 ${r.paced.p50.toFixed(2)} ms, p99 ${r.paced.p99.toFixed(2)} ms (each round: ${r.paced.p99Each.map((x) => x.toFixed(2)).join(' ')}), p99.9 ${r.paced.p999.toFixed(2)} ms, reached ${Math.round(r.paced.rate)} req/s${r.paced.faults ? `, ${r.paced.faults} errors or non-2xx` : ''}; bar p99 < 10 ms (latency from when each request was due)`,
     )
+  const withConsole = shares.rows.find((r) => r.name === 'sandbox-full-file')
+  const withoutConsole = shares.rows.find((r) => r.name === 'sandbox-full-file-noconsole')
+  let consoleCost
+  if (withConsole && withoutConsole) {
+    // Both loaded within seconds of each other in every cycle: the ratio cycle by cycle.
+    const each = withConsole.shareEach.map((x, i) => x / withoutConsole.shareEach[i])
+    consoleCost = { median: median(each), low: Math.min(...each), high: Math.max(...each), each }
+    console.log(
+      `  web console on / off (all features, file state): throughput ratio ${consoleCost.median.toFixed(2)} (${consoleCost.low.toFixed(2)}–${consoleCost.high.toFixed(2)} over ${each.length} cycles); 1.00 is no cost`,
+    )
+  }
   for (const r of ready)
     console.log(
       `  ready (${r.probe}), ${r.label}: cold cache ${Math.round(r.cold)} ms, warm ${Math.round(r.warm)} ms (median of ${args.ready}; bars < 1000 and < 350 ms)`,
     )
-  return { ...shares, ready, tool: wrk ? 'wrk' : 'autocannon' }
+  return { ...shares, ready, consoleCost, tool: wrk ? 'wrk' : 'autocannon' }
 }
 
 /** One run of one variant: start its server, load it, stop it. */
@@ -243,6 +283,12 @@ const COMPARISONS = [
       bar: 0.9,
     },
     { label: 'redis store / embedded store', a: 'sandbox-redis', b: 'sandbox-full' },
+    {
+      label: 'web console on / off (file state)',
+      a: 'sandbox-full-file',
+      b: 'sandbox-full-file-noconsole',
+      bar: 0.95,
+    },
   ].map((c) => ({ ...c, paired: true })),
 ]
 const paired = new Map()
@@ -451,6 +497,7 @@ saveResults({
   at: new Date().toISOString(),
   args,
   share: shareSection,
+  console: consoleSection,
   results,
   comparisons,
   generation,

@@ -122,6 +122,13 @@ export function scenarios(root) {
         authenticated: true,
       },
     ),
+    // The same with the web console switched off: what serving the console costs the API's path.
+    sandbox(
+      root,
+      'sandbox-full-file-noconsole',
+      () => ['--state', freshStateFile(), '--rate-limits', highLimits, '--no-console'],
+      { authenticated: true },
+    ),
     sandbox(
       root,
       'sandbox-redis',

@@ -165,6 +165,7 @@ export async function measureShares(options) {
         p99: median(row.p99),
         cpuUsPerRequest: median(row.cpuUs),
         share: spread(row.share),
+        shareEach: row.share,
         cpuShare: spread(row.cpuShare),
         peakRssMb: Math.max(...row.rss),
         faults: row.faults,
