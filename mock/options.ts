@@ -376,6 +376,7 @@ export const DEFAULTS = deepFreeze({
     refusedTokens: 10_000, // entries: refused tokens, each remembered refusedTokenMs
     refusedTokenMs: 60_000, // ms
     generatedBodies: 5000, // entries: generated answers kept serialised
+    passedUrls: 2000, // entries: request URLs that passed validation (up to 2048 characters each)
     companies: 10_000, // entries: legal units and establishments drawn, each
     journalFlushMs: 50, // ms: the journal writer hands its batch to the backend after this
     journalPageEntries: 1000, // entries read per round-trip from a Redis journal

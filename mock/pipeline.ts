@@ -111,12 +111,17 @@ export function createApiHandler(
     const ex = openExchange(req, res, ctx, bodyError)
     ctx.journal.watch(ex)
     try {
+      // A stage that finished synchronously is not awaited: no microtask turn for nothing.
       for (const stage of pipeline.request) {
-        await stage(ex)
+        const pending = stage(ex)
+        if (pending !== undefined) await pending
         if (ex.reply || ex.detached) break
       }
       if (ex.detached) return
-      for (const stage of pipeline.response) await stage(ex)
+      for (const stage of pipeline.response) {
+        const pending = stage(ex)
+        if (pending !== undefined) await pending
+      }
     } catch (err) {
       if (ex.detached) return
       if (err instanceof StoreUnavailableError) {

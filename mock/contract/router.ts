@@ -50,5 +50,15 @@ export function createRouter(
 // find-my-way parameter names are word characters; OpenAPI allows more (e.g. `siret-or-eori`).
 const encodeName = (name: string): string =>
   name.replace(/[^A-Za-z0-9_]/g, (c) => `_x${c.charCodeAt(0).toString(16)}_`)
-const decodeName = (name: string): string =>
-  name.replace(/_x([0-9a-f]+)_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+const decoded = new Map<string, string>()
+/** The OpenAPI name of a find-my-way parameter name (the contract's names only: decoded once each). */
+const decodeName = (name: string): string => {
+  let out = decoded.get(name)
+  if (out === undefined) {
+    out = name.replace(/_x([0-9a-f]+)_/g, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    )
+    decoded.set(name, out)
+  }
+  return out
+}

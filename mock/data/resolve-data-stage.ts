@@ -1,9 +1,8 @@
 import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
-import { dataParams } from '../contract/data-params.js'
 import type { Operation } from '../contract/types.js'
 import { matchCase } from '../cases/load-cases.js'
-import type { Exchange, Reply, Stage } from '../http/exchange.js'
+import { paramsOf, type Exchange, type Reply, type Stage } from '../http/exchange.js'
 import { findMagic } from './magic-identifiers.js'
 import type { DataSources } from './data-sources.js'
 import { documentUrl } from './documents.js'
@@ -29,8 +28,9 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
   })
   return (ex) => {
     const op = ex.operation!
-    const params = dataParams(op, ex)
-    const fixture = matchCase(sources.cases.get(op.id), { ...ex.query, ...ex.pathParams })
+    const params = paramsOf(ex)
+    const cases = sources.cases.get(op.id)
+    const fixture = cases && matchCase(cases, { ...ex.query, ...ex.pathParams })
     if (fixture) {
       ex.notes.fixture = fixture.file
       ex.reply = { status: fixture.status, raw: fixture.payload }
@@ -44,7 +44,7 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
     }
     const status = successStatus(op)
     const base = documentBase(ctx, ex)
-    if (/^3/.test(status)) {
+    if (status.charCodeAt(0) === 0x33 /* 3 */) {
       // An operation that only redirects (a file served elsewhere): to a document the sandbox serves.
       const id = Object.values(params).find((v) => /^[A-Za-z0-9_.-]+$/.test(v)) ?? 'document'
       ex.headers.location = documentUrl(base ?? ctx.options.publicUrl, op.id, id)

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { dataParams } from '../contract/data-params.js'
 import type { Operation } from '../contract/types.js'
 import type { EffectSpec, Rule } from '../scenarios/types.js'
 
@@ -123,6 +124,11 @@ export interface Exchange {
   readonly bodyError?: BodyError
   operation?: Operation
   pathParams: Record<string, string>
+  /**
+   * The parameters that identify the data asked for (`dataParams`), read once by {@link paramsOf}
+   * and shared by the stages and the journal: never changed after.
+   */
+  params?: Readonly<Record<string, string>>
   /** The client whose ban `holdBanned` already checked (read from the credentials, unverified). */
   banCheckedFor?: string
   identity?: Identity
@@ -143,6 +149,10 @@ export interface Exchange {
   /** Facts for the journal. */
   notes: JournalNotes
 }
+/** The identifying parameters of a routed exchange (path values, data-naming query values), read once. */
+export const paramsOf = (ex: Exchange): Readonly<Record<string, string>> =>
+  (ex.params ??= dataParams(ex.operation!, ex))
+
 /** Sandbox-clock time of the exchange, ms: real arrival time plus the client's offset. */
 export const sandboxNow = (ex: Exchange): number => ex.receivedAt + ex.clockOffset
 

@@ -1,5 +1,5 @@
-import { sandboxNow, type Exchange, type JournalNotes } from '../http/exchange.js'
-import { dataParams, TRACEABILITY_PARAMS } from '../contract/data-params.js'
+import { paramsOf, sandboxNow, type Exchange, type JournalNotes } from '../http/exchange.js'
+import { TRACEABILITY_PARAMS } from '../contract/data-params.js'
 import { peekClientId } from '../traffic/peek-client.js'
 import { isoFormatter, isoTime } from './iso-time.js'
 import type { JournalEntry, JournalOutcome, NewJournalEntry } from './journal-entry.js'
@@ -64,7 +64,7 @@ export function exchangeEntry(
     // The privileges authentication enforced (the contract's, else the privilege map's).
     const required = notes.privileges ?? op.privileges
     if (required.length > 0) entry.privileges = required
-    const ref = dataParams(op, ex)
+    const ref = paramsOf(ex)
     if (Object.keys(ref).length > 0) entry.ref = ref
   }
   if (ex.rateGroup !== undefined) entry.rateGroup = ex.rateGroup

@@ -29,10 +29,11 @@ type Repo = ReturnType<typeof resourceRepo>
  * body answers as it does on reads. Other operations go on to the data stage.
  */
 export function serveResources(ctx: SandboxContext, service: ResourceService): Stage {
-  return async (ex) => {
+  // An operation without a stateful model (every read of a read-only contract) costs one lookup.
+  return (ex) => (service.operations.has(ex.operation!.id) ? serve(ex) : undefined)
+  async function serve(ex: Exchange): Promise<void> {
     const op = ex.operation!
-    const model = service.operations.get(op.id)
-    if (!model) return
+    const model = service.operations.get(op.id)!
     if (matchCase(ctx.data.cases.get(op.id), { ...ex.query, ...ex.pathParams })) return
     const body = (ex.req as { body?: unknown }).body
     const magic = findMagic(ctx.data.magic, identifiersOf(body))

@@ -1,8 +1,7 @@
 import { bearerChallenge } from '../auth/auth-headers.js'
 import type { SandboxContext } from '../context.js'
 import { findMagic } from '../data/magic-identifiers.js'
-import { sandboxNow, type Stage } from '../http/exchange.js'
-import { dataParams } from '../contract/data-params.js'
+import { paramsOf, sandboxNow, type Stage } from '../http/exchange.js'
 import { secondsUntil } from '../traffic/rate-headers.js'
 import { ANONYMOUS_CLIENT } from '../traffic/traffic-service.js'
 import type { Arm } from './arming.js'
@@ -123,7 +122,7 @@ export function applyScenario(ctx: SandboxContext): Stage {
   return async (ex) => {
     const op = ex.operation!
     const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
-    const params = dataParams(op, ex)
+    const params = paramsOf(ex)
     const call: EffectCall = {
       ctx,
       ex,

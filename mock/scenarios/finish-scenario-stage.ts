@@ -1,5 +1,5 @@
 import type { SandboxContext } from '../context.js'
-import type { Stage } from '../http/exchange.js'
+import type { Exchange, Stage } from '../http/exchange.js'
 import { dribbleReply, truncateReply } from './network-faults.js'
 import { degradeBody, hashString } from './partial.js'
 
@@ -21,9 +21,11 @@ function jsonBody(reply: { body?: unknown; raw?: string | Buffer; contentType?: 
  * `truncate` and `dribble` take the socket over to send the body cut short or slowly.
  */
 export function finishScenario(ctx: SandboxContext): Stage {
-  return async (ex) => {
-    const pending = ex.pendingEffect
-    if (!pending || !ex.reply) return
+  // Sync when nothing is pending (nearly every answer): no promise, no microtask turn.
+  return (ex) => (ex.pendingEffect && ex.reply ? finish(ex) : undefined)
+  async function finish(ex: Exchange): Promise<void> {
+    const pending = ex.pendingEffect!
+    if (!ex.reply) return
     delete ex.pendingEffect
     const { effect } = pending
     if (effect.type === 'partial') {

@@ -49,6 +49,8 @@ export interface MemoryStoreOptions {
 }
 
 const GLOBAL = '_'
+/** Client scopes kept made at once; past it they are made afresh (a scope is a few closures). */
+const MAX_KEPT_SCOPES = 10_000
 const SEP = '\u0000'
 
 /**
@@ -263,10 +265,22 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     await snapshotting
   }
 
+  // A scope holds nothing but its owner's key prefix: made once per client and handed out again (the
+  // request path asks for a client's scope several times per call), within a bound.
+  const scopes = new Map<string, StoreScope>()
+  const clientScope = (clientId: string): StoreScope => {
+    let s = scopes.get(clientId)
+    if (s === undefined) {
+      if (scopes.size >= MAX_KEPT_SCOPES) scopes.clear()
+      scopes.set(clientId, (s = scope(`c:${clientId}`)))
+    }
+    return s
+  }
+
   return {
     kind: file ? 'file' : 'memory',
     global: scope(GLOBAL),
-    scope: (clientId) => scope(`c:${clientId}`),
+    scope: clientScope,
     ready: async () => true,
     flush,
     close: async () => {

@@ -1,5 +1,5 @@
 import type { SandboxContext } from '../context.js'
-import type { Stage } from '../http/exchange.js'
+import type { Exchange, Stage } from '../http/exchange.js'
 import { peekClientId } from './peek-client.js'
 
 /**
@@ -8,9 +8,7 @@ import { peekClientId } from './peek-client.js'
  * `peekClientId`); requests it cannot read are checked again by `limitRate` once authenticated.
  */
 export function holdBanned(ctx: SandboxContext): Stage {
-  return async (ex) => {
-    const clientId = peekClientId(ex.req)
-    if (clientId === undefined) return
+  const check = async (ex: Exchange, clientId: string): Promise<void> => {
     ex.banCheckedFor = clientId
     const ban = await ctx.traffic.bans.active(clientId, ex.ip, async () => {
       // Read only when a ban is on record; kept on the exchange so the journal dates it on the client's clock.
@@ -18,5 +16,9 @@ export function holdBanned(ctx: SandboxContext): Stage {
       return ex.receivedAt + ex.clockOffset
     })
     if (ban) ctx.traffic.holdForBan(ex, ban)
+  }
+  return (ex) => {
+    const clientId = peekClientId(ex.req)
+    return clientId === undefined ? undefined : check(ex, clientId)
   }
 }
