@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import express, { type Request, type Response } from 'express'
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express'
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { clientSince } from './auth/client-registry.js'
-import { createConsoleRouter } from './console/console-router.js'
 import { createInterruptions } from './status/interruptions.js'
 import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
@@ -47,6 +51,14 @@ import { createPublicBase, listeningUrl } from './http/public-base.js'
 
 /** Node's default bound on receiving a whole request, ms. */
 const NODE_REQUEST_TIMEOUT_MS = 300_000
+
+/** A handler made by `make` on the first request that reaches it; the requests meanwhile wait for it. */
+function whenFirstUsed(make: () => Promise<RequestHandler>): RequestHandler {
+  let made: Promise<RequestHandler> | undefined
+  return (req: Request, res: Response, next: NextFunction) => {
+    ;(made ??= make()).then((handler) => handler(req, res, next), next)
+  }
+}
 
 /** A sandbox, built and ready to listen. */
 export interface Sandbox {
@@ -255,7 +267,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.disable('x-powered-by')
   app.set('etag', false)
   app.use('/__sandbox', createAdminRouter(ctx, startedAt))
-  if (opts.console.enabled) app.use('/console', createConsoleRouter(ctx))
+  // The console's pages and their code are loaded on the first request for one: a sandbox that only
+  // serves its API (a CI job, a load test) starts without them.
+  if (opts.console.enabled)
+    app.use(
+      '/console',
+      whenFirstUsed(async () =>
+        (await import('./console/console-router.js')).createConsoleRouter(ctx),
+      ),
+    )
   app.use(createOAuthRouter(ctx))
   // API requests reach the pipeline straight from node:http (`createDispatcher`); whatever else
   // express does not serve is answered by the pipeline too (404 in the contract's shape).
