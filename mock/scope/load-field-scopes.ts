@@ -1,7 +1,7 @@
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { mappingFault, readMappingFile, type MappingFileKind } from '../yaml/mapping-file.js'
-import { ITEM, walkSchemaFields, successSchemas } from './schema-fields.js'
+import { ITEM, mentionsKey, walkSchemaFields, successSchemas } from './schema-fields.js'
 import {
   addScopedField,
   ANY,
@@ -40,7 +40,9 @@ export async function loadFieldScopes(
     if (!root) table.set(id, (root = emptyNode()))
     return root
   }
-  for (const op of contract.operations) {
+  // Most contracts mark no field: one look at each schema object tells, before the walk by paths.
+  const marked = mentionsKey(contract.operations.flatMap(successSchemas), 'x-sandbox-scopes')
+  for (const op of marked ? contract.operations : []) {
     for (const schema of successSchemas(op)) {
       walkSchemaFields(schema, (segments, s) => {
         const scopes = s['x-sandbox-scopes']

@@ -3,7 +3,7 @@ import { loadContract } from '../../mock/contract/load-contract.js'
 import { SandboxConfigError } from '../../mock/errors.js'
 import { DEFAULTS } from '../../mock/options.js'
 import { loadFieldScopes } from '../../mock/scope/load-field-scopes.js'
-import { declaredFields } from '../../mock/scope/schema-fields.js'
+import { declaredFields, mentionsKey } from '../../mock/scope/schema-fields.js'
 import { listScopedFields } from '../../mock/scope/scope-tree.js'
 import { tempFiles } from '../helpers/temp-files.js'
 
@@ -65,6 +65,18 @@ describe('field scopes', () => {
     expect((error as SandboxConfigError).code).toBe('bad-mapping')
     expect((error as Error).message).toMatch(message)
     expect((error as Error).message).toContain('scopes.yaml')
+  })
+
+  it('tells whether a key appears anywhere in schemas that share parts and recurse', () => {
+    const shared: Record<string, unknown> = { type: 'object', properties: {} }
+    const node: Record<string, unknown> = { type: 'object', properties: { child: shared } }
+    ;(shared.properties as Record<string, unknown>).parent = node
+    const marked = { allOf: [{ items: { 'x-sandbox-scopes': ['a'] } }] }
+    expect(mentionsKey([node, { oneOf: [shared] }], 'x-sandbox-scopes')).toBe(false)
+    expect(
+      mentionsKey([node, { properties: { deep: { anyOf: [marked] } } }], 'x-sandbox-scopes'),
+    ).toBe(true)
+    expect(mentionsKey([undefined, 'text', null], 'x-sandbox-scopes')).toBe(false)
   })
 
   it('lists the leaf fields an operation declares, array items as []', () => {
