@@ -131,14 +131,6 @@ export function createErrorBodies(
   }
   // The status the contract's operations declare for a refused request: 422 unless only 400 is.
   const refusal = anyOp.has('400') && !anyOp.has('422') ? 400 : 422
-  // A contract of this shape with codes of its own (the Douane's `EDI-404`), not API Entreprise's five
-  // digits: a code none of its examples carries is written in its style (`EDI-405`).
-  const codes = [...anyOp.values()].flat().map((v) => itemOf(v)?.code)
-  const ownStyle = codes.some((c) => typeof c === 'string' && /^\d{5}$/.test(c))
-    ? undefined
-    : codes
-        .map((c) => (typeof c === 'string' ? /^(.*\D)\d{3}$/.exec(c)?.[1] : undefined))
-        .find((prefix) => prefix !== undefined)
   return (op, requested, spec = {}) => {
     // A refused request gets the status the operation declares for it: 400 or 422, whichever it lists.
     let status = requested
@@ -163,7 +155,7 @@ export function createErrorBodies(
     const base: ErrorItem = example
       ? structuredClone(itemOf(example)!)
       : {
-          code: ownStyle !== undefined ? `${ownStyle}${status}` : (spec.code ?? dCode),
+          code: spec.code ?? dCode,
           title: spec.title ?? dTitle,
           detail: spec.detail ?? dDetail,
           source: spec.parameter ? { parameter: spec.parameter } : null,

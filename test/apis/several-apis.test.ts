@@ -116,19 +116,58 @@ describe('several APIs behind one authorization server', () => {
       { name: 'api-entreprise', prefix: '', paths: ['/privileges', '/v3', '/v4'] },
       { name: 'douane-edi', prefix: '', paths: ['/edi'] },
     ])
-    // Under one API's paths, that API's own 404 and 405.
+    // Under one API's paths, an answer in that API's error shape, not the sandbox's.
     const edi = await api(sandbox.app, token).get('/edi/v2/unknown')
     expect(edi.status).toBe(404)
-    expect(firstError(edi.body).code).toMatch(/^EDI-/)
-    const entreprise = await api(sandbox.app, token).get('/v4/unknown')
-    expect(entreprise.status).toBe(404)
-    expect(firstError(entreprise.body).code).toMatch(/^\d{5}$/)
+    expect(firstError(edi.body).title).toBe('Route inconnue')
     const wrongMethod = await api(sandbox.app, token).get(
       `${DECLARATIONS}/00000000-0000-4000-8000-000000000000/annulation`,
     )
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.allow).toContain('POST')
-    expect(firstError(wrongMethod.body).code).toMatch(/^EDI-/)
+    expect(firstError(wrongMethod.body).detail).toMatch(/Méthode GET non autorisée/)
+  })
+
+  it("answers a path under one API's paths in that API's own error shape", async () => {
+    const dir = tempFiles({
+      'tickets.yaml': [
+        'openapi: 3.0.3',
+        "info: {title: Tickets, version: '1'}",
+        'paths:',
+        '  /tickets/{id}:',
+        '    get:',
+        '      operationId: get_ticket',
+        '      parameters: [{name: id, in: path, required: true, schema: {type: string}}]',
+        '      responses:',
+        "        '200': {description: A ticket, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}",
+        "        '404': {description: No such ticket, content: {application/json: {schema: {type: object, required: [message, status], properties: {message: {type: string}, status: {type: integer}}}}}}",
+        '',
+      ].join('\n'),
+    })
+    const s = await createSandbox({
+      apis: [join(dir, 'tickets.yaml')],
+      state: 'memory',
+      adminToken: ADMIN,
+      log: () => undefined,
+    })
+    try {
+      const ticket = await request(s.app).get('/tickets/1/comments')
+      expect(ticket.status).toBe(404)
+      expect(ticket.body).toEqual({
+        message: 'No operation of the contract matches GET /tickets/1/comments',
+        status: 404,
+      })
+      const entreprise = await request(s.app).get('/v4/unknown')
+      expect(entreprise.status).toBe(404)
+      expect(firstError(entreprise.body).code).toBe('00404')
+      const nowhere = await request(s.app).get('/nowhere')
+      expect(nowhere.body.apis.map((a: { name: string }) => a.name)).toEqual([
+        'api-entreprise',
+        'tickets',
+      ])
+    } finally {
+      await s.close()
+    }
   })
 
   it('keeps one fictitious world: the company behind a SIREN is the same in each API', async () => {
@@ -185,7 +224,7 @@ describe('configuring several APIs', () => {
       ])
       const inside = await api(s.app, token).get('/douane/nothing')
       expect(inside.status).toBe(404)
-      expect(firstError(inside.body).code).toMatch(/^EDI-/)
+      expect(firstError(inside.body).title).toBe('Route inconnue')
       const second = await api(s.app, token).post(path, declaration())
       expect(second.status).toBe(201)
       const third = await api(s.app, token).post(path, declaration())
