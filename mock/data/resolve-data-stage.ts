@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { SandboxContext } from '../context.js'
-import type { Operation } from '../contract/types.js'
+import type { MediaSpec, Operation } from '../contract/types.js'
 import { matchCase } from '../cases/load-cases.js'
 import { paramsOf, type Exchange, type Reply, type Stage } from '../http/exchange.js'
 import { findMagic } from './magic-identifiers.js'
@@ -10,6 +10,11 @@ import { chooseMedia, notAcceptable } from './negotiate-media.js'
 import { DEFAULTS } from '../options.js'
 
 export type { DataSources } from './data-sources.js'
+
+/** Longest `Accept` header whose negotiation is remembered, characters. */
+const MAX_KEPT_ACCEPT = 256
+/** Negotiations remembered (operation and `Accept`); past it they start over. */
+const MAX_KEPT_CHOICES = 1000
 
 /**
  * Resolve data: a fixture case whose params the request carries (most specific first), else a magic
@@ -26,6 +31,24 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
     maxSize: 64 * 1024 * 1024,
     sizeCalculation: (v) => Math.max(1, v.raw.length),
   })
+  // The media type chosen, by operation and `Accept` (clients send the same one call after call).
+  const chosen = new Map<string, MediaSpec | null | undefined>()
+  const mediaFor = (
+    op: Operation,
+    status: string,
+    accept: string | undefined,
+  ): MediaSpec | null | undefined => {
+    if (accept !== undefined && accept.length > MAX_KEPT_ACCEPT)
+      return chooseMedia(op, status, accept)
+    const key = accept === undefined ? op.id : `${op.id}\u0000${accept}`
+    let media = chosen.get(key)
+    if (media === undefined && !chosen.has(key)) {
+      media = chooseMedia(op, status, accept)
+      if (chosen.size >= MAX_KEPT_CHOICES) chosen.clear()
+      chosen.set(key, media)
+    }
+    return media
+  }
   return (ex) => {
     const op = ex.operation!
     const params = paramsOf(ex)
@@ -52,7 +75,7 @@ export function resolveData(ctx: SandboxContext, sources: DataSources): Stage {
       return
     }
     // The media type the client accepts among those the response declares; none: 406.
-    const media = chooseMedia(op, status, ex.req.headers.accept)
+    const media = mediaFor(op, status, ex.req.headers.accept)
     if (media === null) {
       ex.reply = ctx.errors(op, 406, notAcceptable(op, status))
       return
