@@ -7,8 +7,28 @@
 import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
+// faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
+// the bundle that module becomes one whose `require` calls esbuild follows: faker is shipped inside
+// the bundle, wrapped so that it runs when first required rather than when the bundle is loaded.
+let fakerLocaleSwapped = 0
+const lazyFakerLocale = {
+  name: 'lazy-faker-locale',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]mock[\\/]data[\\/]faker-locale\.js$/ }, () => {
+      fakerLocaleSwapped++
+      return {
+        contents:
+          "export function fakerLocale(lang) { return (lang === 'en' ? require('@faker-js/faker/locale/en') : require('@faker-js/faker/locale/fr')).faker }",
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }
+    })
+  },
+}
+
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
+  plugins: [lazyFakerLocale],
   entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.mjs' },
@@ -27,6 +47,10 @@ await build({
   },
   logLevel: 'warning',
 })
+if (fakerLocaleSwapped === 0)
+  throw new Error(
+    'bundle: dist/mock/data/faker-locale.js was not found; the bundle would need node_modules',
+  )
 
 // The console's design system (DSFR): the few built files it serves, beside the bundle, so that the
 // Docker image (which has no node_modules) serves them too. The fonts are left out (see docs/console.md).

@@ -5,16 +5,17 @@
  * at work ({@link referenceDate}), fixed when the generator is made.
  */
 import type { Faker, LocaleDefinition, Randomizer } from '@faker-js/faker'
-import { faker as frenchFaker } from '@faker-js/faker/locale/fr'
-import { faker as englishFaker } from '@faker-js/faker/locale/en'
+import { fakerLocale } from './faker-locale.js'
 
-// The package root loads every locale (about 250 ms at start-up); the French entry loads only French
-// (with its English and base fallbacks). Its instance is shared with whoever imports it, so the
-// sandbox builds its own from the same class and definitions.
-const FakerClass = frenchFaker.constructor as new (options: {
-  locale: LocaleDefinition
-  randomizer?: Randomizer
-}) => Faker
+// The package root loads every locale; faker's French entry loads only French (with its English and
+// base fallbacks), and only when a value is first drawn (see `faker-locale.ts`). Its instance is
+// shared with whoever imports it, so the sandbox builds its own from the same class and definitions.
+type FakerClass = new (options: { locale: LocaleDefinition; randomizer?: Randomizer }) => Faker
+const fakerOf = (lang: 'fr' | 'en'): Faker =>
+  new (fakerLocale('fr').constructor as FakerClass)({
+    locale: fakerLocale(lang).rawDefinitions,
+    randomizer: createFastRandomizer(),
+  })
 
 /** The reference day of a generator made without one (a fixed day, for tests and scripts). */
 export const REFERENCE_DATE = new Date('2026-01-01T00:00:00Z')
@@ -105,7 +106,7 @@ export function createFastRandomizer(): Randomizer {
 
 /** Creates a French faker (`fr` with `base` fallback) on the fast randomizer. Reuse it, reseed it. */
 export function createFrenchFaker(): Faker {
-  return new FakerClass({ locale: frenchFaker.rawDefinitions, randomizer: createFastRandomizer() })
+  return fakerOf('fr')
 }
 
 /**
@@ -117,14 +118,15 @@ export interface SeededFaker {
   forKey(seed: number, ...parts: readonly string[]): Faker
 }
 
-/** Builds a {@link SeededFaker} around one French (or English) faker instance. */
+/**
+ * Builds a {@link SeededFaker} around one French (or English) faker instance, made when the first
+ * value is drawn: a module may hold one from its start without loading faker's locale.
+ */
 export function createSeededFaker(locale: 'fr' | 'en' = 'fr'): SeededFaker {
-  const faker =
-    locale === 'en'
-      ? new FakerClass({ locale: englishFaker.rawDefinitions, randomizer: createFastRandomizer() })
-      : createFrenchFaker()
+  let faker: Faker | undefined
   return {
     forKey(seed, ...parts) {
+      faker ??= fakerOf(locale)
       faker.seed(deriveSeed(seed, ...parts))
       return faker
     },
