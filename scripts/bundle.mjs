@@ -4,7 +4,7 @@
 // is split into one common chunk instead of being shipped twice. Dependencies are bundled too;
 // `require` is provided for the CommonJS ones that ask for Node built-ins. No source map is made: the
 // package ships what a user runs and imports (set SANDBOX_SOURCEMAP=1 for one when debugging).
-import { cpSync, mkdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
@@ -58,7 +58,16 @@ const dsfr = 'node_modules/@gouvfr/dsfr/dist'
 const assets = 'dist/console-assets/dsfr'
 rmSync(assets, { recursive: true, force: true })
 mkdirSync(assets, { recursive: true })
-for (const file of ['dsfr.min.css', 'dsfr.module.min.js', 'dsfr.nomodule.min.js'])
+for (const file of ['dsfr.module.min.js', 'dsfr.nomodule.min.js'])
   cpSync(`${dsfr}/${file}`, `${assets}/${file}`)
+// The style sheets of the core and of each component: the console serves those it uses, in one file.
+mkdirSync(`${assets}/core`, { recursive: true })
+cpSync(`${dsfr}/core/core.min.css`, `${assets}/core/core.min.css`)
+for (const name of readdirSync(`${dsfr}/component`)) {
+  const file = `component/${name}/${name}.min.css`
+  if (!existsSync(`${dsfr}/${file}`)) continue
+  mkdirSync(`${assets}/component/${name}`, { recursive: true })
+  cpSync(`${dsfr}/${file}`, `${assets}/${file}`)
+}
 cpSync(`${dsfr}/icons`, `${assets}/icons`, { recursive: true })
 cpSync('node_modules/@gouvfr/dsfr/LICENSE.md', `${assets}/LICENSE.md`)

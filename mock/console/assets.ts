@@ -12,7 +12,7 @@ export function dsfrDir(): string {
     join(PACKAGE_ROOT, 'dist', 'console-assets', 'dsfr'),
     join(PACKAGE_ROOT, 'node_modules', '@gouvfr', 'dsfr', 'dist'),
   ]
-  const found = candidates.find((dir) => existsSync(join(dir, 'dsfr.min.css')))
+  const found = candidates.find((dir) => existsSync(join(dir, 'core', 'core.min.css')))
   if (!found)
     throw new Error(
       `the console's design system (@gouvfr/dsfr) is missing: looked in ${candidates.join(' and ')}. Run npm ci.`,
@@ -21,10 +21,47 @@ export function dsfrDir(): string {
 }
 
 /**
- * The DSFR style sheet without its `@font-face` rules: the Marianne and Spectral fonts are reserved
- * to the State's services, so the console uses the DSFR's fall-back system fonts.
+ * The DSFR components whose classes the console's pages use. Their style sheets, after the core's,
+ * make the one the console serves: some 40 % of the DSFR's whole sheet, which every page would
+ * otherwise parse and match against (icons, pictograms and some forty components it never shows).
+ * A class of another component needs its name here.
  */
-const withoutFonts = (css: string): string => css.replace(/@font-face\s*\{[^}]*\}/g, '')
+export const DSFR_COMPONENTS = [
+  'badge',
+  'button',
+  'form',
+  'link',
+  'alert',
+  'notice',
+  'checkbox',
+  'input',
+  'skiplink',
+  'select',
+  'modal',
+  'navigation',
+  'footer',
+  'table',
+  'header',
+] as const
+
+/**
+ * The DSFR style sheet the console serves: the core and {@link DSFR_COMPONENTS}, in the order the
+ * DSFR's own sheet has them, without the `@font-face` rules (the Marianne and Spectral fonts are
+ * reserved to the State's services: the DSFR's fall-back system fonts are used); icon URLs, relative
+ * to each part's folder, made relative to the served file, beside `icons/`.
+ */
+export function dsfrStyleSheet(dir: string): string {
+  const parts = [
+    readFileSync(join(dir, 'core', 'core.min.css'), 'utf8').replace(/url\(\.\.\//g, 'url('),
+    ...DSFR_COMPONENTS.map((name) =>
+      readFileSync(join(dir, 'component', name, `${name}.min.css`), 'utf8').replace(
+        /url\(\.\.\/\.\.\//g,
+        'url(',
+      ),
+    ),
+  ]
+  return parts.join('\n').replace(/@font-face\s*\{[^}]*\}/g, '')
+}
 
 /** The console's own additions to the DSFR: a few layout rules, no colours of its own. */
 export const CONSOLE_CSS = `
@@ -42,7 +79,8 @@ export const CONSOLE_CSS = `
 
 /**
  * Progressive enhancement, for pages that work without it: copy buttons, the reference's live
- * search, and the journal's live updates (new rows polled from the same page's JSON form).
+ * search, and the journal's live updates (new rows polled from the same page's JSON form, the oldest
+ * dropped past the page's count).
  */
 export const CONSOLE_JS = `(function () {
   'use strict';
@@ -84,6 +122,7 @@ export const CONSOLE_JS = `(function () {
     var status = document.getElementById('journal-live-status');
     var after = live.getAttribute('data-after') || '';
     var url = live.getAttribute('data-live');
+    var max = Number(live.getAttribute('data-max')) || 0;
     var poll = function () {
       fetch(url + (url.indexOf('?') === -1 ? '?' : '&') + 'after=' + encodeURIComponent(after), { credentials: 'same-origin', headers: { accept: 'application/json' } })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -93,6 +132,8 @@ export const CONSOLE_JS = `(function () {
             var empty = body.querySelector('[data-empty]');
             if (empty) empty.remove();
             body.insertAdjacentHTML('afterbegin', data.rows.join(''));
+            var shown = body.querySelectorAll('tr[data-id]');
+            for (var i = max; max > 0 && i < shown.length; i++) shown[i].remove();
             announce(status, data.announce);
           }
           if (data.after) { after = data.after; live.setAttribute('data-after', after); }
@@ -113,7 +154,7 @@ export function assetsRouter(): Router {
   const router = express.Router()
   const long = 'public, max-age=86400'
   router.get('/dsfr/dsfr.min.css', (_req, res) => {
-    css ??= withoutFonts(readFileSync(join(dir, 'dsfr.min.css'), 'utf8'))
+    css ??= dsfrStyleSheet(dir)
     res.setHeader('cache-control', long)
     res.type('text/css; charset=utf-8').send(css)
   })

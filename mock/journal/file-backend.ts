@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import {
   matchesFilter,
+  mayBeClients,
   type JournalBackend,
   type JournalFilter,
   type JournalPage,
@@ -19,6 +20,8 @@ export interface FileJournalOptions {
 }
 
 const NAME = /^journal-(\d{6,})\.jsonl$/
+/** Bytes read at a time when a file is read from its end. */
+const BACKWARD_CHUNK = 64 * 1024
 const fileName = (seq: number): string => `journal-${String(seq).padStart(6, '0')}.jsonl`
 
 /**
@@ -75,6 +78,39 @@ export async function createFileJournalBackend(
     }
   }
 
+  /** The lines of one file, last first, read backwards in chunks (only as far as the reader goes). */
+  async function* linesBackward(fileSeq: number): AsyncGenerator<string> {
+    let file: FileHandle
+    try {
+      file = await open(join(dir, fileName(fileSeq)), 'r')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return // pruned meanwhile
+      throw err
+    }
+    try {
+      // The current file is read only up to what is fully written.
+      let pos = fileSeq === seq ? size : (await file.stat()).size
+      let rest = Buffer.alloc(0)
+      while (pos > 0) {
+        const length = Math.min(BACKWARD_CHUNK, pos)
+        pos -= length
+        const chunk = Buffer.allocUnsafe(length + rest.length)
+        await file.read(chunk, 0, length, pos)
+        rest.copy(chunk, length)
+        let end = chunk.length
+        for (let i = end - 1; i >= 0; i--) {
+          if (chunk[i] !== 0x0a) continue
+          if (end > i + 1) yield chunk.toString('utf8', i + 1, end)
+          end = i
+        }
+        rest = chunk.subarray(0, end)
+      }
+      if (rest.length > 0) yield rest.toString('utf8')
+    } finally {
+      await file.close()
+    }
+  }
+
   async function* readFrom(cursor: Cursor): AsyncGenerator<[Cursor, JournalEntry]> {
     for (const fileSeq of await listFiles(dir)) {
       if (fileSeq < cursor.file) continue
@@ -113,6 +149,30 @@ export async function createFileJournalBackend(
         for await (const [, entry] of readFrom({ file: 0, offset: 0 }))
           if (matchesFilter(entry, filter)) yield entry
       })(),
+    latest: async (filter, limit, after) => {
+      const out: JournalEntry[] = []
+      const files = (await listFiles(dir)).reverse()
+      scan: for (const fileSeq of files) {
+        for await (const line of linesBackward(fileSeq)) {
+          // Lines open with their id (`{"id":"...",`): read without parsing.
+          const close = line.startsWith('{"id":"') ? line.indexOf('"', 7) : -1
+          const id = close > 7 ? line.slice(7, close) : undefined
+          if (after !== undefined && id !== undefined && id <= after) break scan
+          if (!mayBeClients(line, filter)) continue
+          let entry: JournalEntry
+          try {
+            entry = JSON.parse(line) as JournalEntry
+          } catch {
+            continue // a line cut short by a crash
+          }
+          if (after !== undefined && entry.id <= after) break scan
+          if (!matchesFilter(entry, filter)) continue
+          out.push(entry)
+          if (out.length === limit) break scan
+        }
+      }
+      return out
+    },
     prune: async (beforeMs) => {
       for (const fileSeq of await listFiles(dir)) {
         if (fileSeq === seq) continue

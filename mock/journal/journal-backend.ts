@@ -52,6 +52,12 @@ export interface JournalBackend {
   /** Every entry matching `filter`, oldest first, read lazily (exports, reports). */
   stream(filter: JournalFilter): AsyncIterable<JournalEntry>
   /**
+   * The newest `limit` entries matching `filter`, newest first, read from the newest end and no
+   * further than needed (a page showing the latest entries). With `after` (an entry id), only entries
+   * recorded after it: the read stops at the first entry, of any client, whose id is not above it.
+   */
+  latest(filter: JournalFilter, limit: number, after?: string): Promise<JournalEntry[]>
+  /**
    * Removes entries that arrived before `beforeMs` (real time). A backend may keep a few older ones
    * when they share a unit of storage with younger ones (a file, a stream chunk); queries still hide them.
    */
@@ -79,4 +85,13 @@ function statusMatches(status: number | undefined, match: StatusMatch): boolean 
   if (match === 'none') return status === undefined
   if (status === undefined) return false
   return 'code' in match ? status === match.code : Math.floor(status / 100) === match.class
+}
+
+/**
+ * A cheap test before parsing a stored line: false only when the line cannot be an entry of
+ * `filter.clientId` (client ids are letters, digits, ".", "_" and "-", written without escapes).
+ */
+export function mayBeClients(line: string, filter: JournalFilter): boolean {
+  const id = filter.clientId
+  return id === undefined || !/^[\w.-]+$/.test(id) || line.includes(`"clientId":"${id}"`)
 }

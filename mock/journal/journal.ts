@@ -20,6 +20,12 @@ export interface Journal {
   query(filter: JournalFilter, limit: number, cursor?: string): Promise<JournalPage>
   /** Every entry matching `filter`, oldest first; sees everything recorded before the call. */
   stream(filter: JournalFilter): AsyncIterable<JournalEntry>
+  /**
+   * The newest `limit` entries matching `filter`, newest first, read from the newest end only as far
+   * as needed; with `after` (an entry id), only those recorded after it. Sees everything recorded
+   * before the call.
+   */
+  latest(filter: JournalFilter, limit: number, after?: string): Promise<JournalEntry[]>
   /** Resolves once everything recorded so far is stored. */
   flush(): Promise<void>
   /** Flushes and closes the backend (`sandbox.close()` calls it, on SIGTERM/SIGINT too). */
@@ -119,6 +125,10 @@ export function createJournal(backend: JournalBackend, options: JournalServiceOp
         await writer.flush()
         yield* backend.stream(await inRetention(filter))
       })(),
+    latest: async (filter, limit, after) => {
+      await writer.flush()
+      return backend.latest(await inRetention(filter), limit, after)
+    },
     flush: () => writer.flush(),
     close: async () => {
       clearInterval(pruneTimer)
@@ -143,6 +153,7 @@ export function createDisabledJournal(): Journal {
     record: () => undefined,
     query: async () => ({ entries: [] }),
     stream: () => (async function* () {})(),
+    latest: async () => [],
     flush: async () => undefined,
     close: async () => undefined,
     stats: () => ({ ...empty }),

@@ -54,6 +54,13 @@ export function createMemoryJournalBackend(
     return JSON.parse(text) as JournalEntry
   }
   const at = (seq: number): JournalEntry => entryIn(slotOf(seq))
+  /** The id of the entry in a slot, read without parsing the line (`{"id":"...",` opens every line). */
+  const idIn = (slot: number): string => {
+    const start = startOf[slot]!
+    const bytes = blockOf[slot]!.bytes
+    if (bytes.toString('latin1', start, start + 7) !== '{"id":"') return entryIn(slot).id
+    return bytes.toString('latin1', start + 7, bytes.indexOf(0x22, start + 7))
+  }
   /** The entries from `seq` on that may match: a client filter is checked before parsing. */
   function* matching(seq: number, filter: JournalFilter): Generator<[number, JournalEntry]> {
     for (let s = Math.max(seq, oldestSeq()); s < nextSeq; s++) {
@@ -119,6 +126,17 @@ export function createMemoryJournalBackend(
       return (async function* () {
         yield* snapshot
       })()
+    },
+    latest: async (filter, limit, after) => {
+      const out: JournalEntry[] = []
+      for (let s = nextSeq - 1; s >= oldestSeq() && out.length < limit; s--) {
+        const slot = slotOf(s)
+        if (after !== undefined && idIn(slot) <= after) break
+        if (filter.clientId !== undefined && clientOf[slot] !== filter.clientId) continue
+        const entry = entryIn(slot)
+        if (matchesFilter(entry, filter)) out.push(entry)
+      }
+      return out
     },
     prune: async (beforeMs) => {
       let n = 0

@@ -90,6 +90,26 @@ export function createRedisJournalBackend(
         for await (const [, entry] of scan(undefined, last))
           if (matchesFilter(entry, filter)) yield entry
       })(),
+    latest: async (filter, limit, after) => {
+      const out: JournalEntry[] = []
+      let before: string | undefined
+      for (;;) {
+        const rows = await stream.range({
+          reverse: true,
+          count: chunk,
+          ...(before !== undefined ? { after: before } : {}),
+        })
+        for (const row of rows) {
+          // Replicas' ids sort by their clocks: the read stops at the first one not after `after`.
+          if (after !== undefined && row.value.id <= after) return out
+          if (!matchesFilter(row.value, filter)) continue
+          out.push(row.value)
+          if (out.length === limit) return out
+        }
+        if (rows.length < chunk) return out
+        before = rows.at(-1)!.id
+      }
+    },
     prune: async () => undefined,
     close: async () => {
       if (options.ownsStore) await store.close()

@@ -24,4 +24,34 @@ describe('console assets', () => {
       expect(css.text.length).toBeGreaterThan(10_000)
     }
   })
+
+  it('serves a style sheet of the components the pages use, each icon it points to served beside it', async () => {
+    const css = (await request(sandbox.app).get('/console/assets/dsfr/dsfr.min.css')).text
+    const whole = readFileSync(
+      new URL('../../node_modules/@gouvfr/dsfr/dist/dsfr.min.css', import.meta.url),
+      'utf8',
+    )
+    expect(css.length).toBeLessThan(whole.length * 0.7)
+    for (const used of [
+      '.fr-header',
+      '.fr-nav',
+      '.fr-table',
+      '.fr-badge--success',
+      '.fr-alert',
+      '.fr-notice',
+      '.fr-select',
+      '.fr-checkbox-group',
+      '.fr-skiplinks',
+      '.fr-mb-3w',
+      '.fr-sr-only',
+    ])
+      expect(css, used).toContain(used)
+    const urls = [...css.matchAll(/url\(([^)"']+)\)/g)].map((m) => m[1]!)
+    expect(urls.length).toBeGreaterThan(5)
+    for (const url of new Set(urls)) {
+      expect(url, url).not.toMatch(/^\.\.|^\//)
+      const icon = await request(sandbox.app).get(`/console/assets/dsfr/${url}`)
+      expect(icon.status, url).toBe(200)
+    }
+  })
 })

@@ -57,6 +57,43 @@ export function describeJournalBackendContract(name: string, harness: JournalBac
       })
     })
 
+    it('reads the newest matching entries first, as many as asked, and only those after an id', async () => {
+      const backend = await open()
+      const lines = Array.from({ length: 30 }, (_, i) =>
+        makeLine({ t: T0 + i, clientId: i % 3 ? 'other' : 'acme', path: `/p${i}` }),
+      )
+      await backend.append(batchOf(lines.slice(0, 20)))
+      await backend.append(batchOf(lines.slice(20)))
+      const acme = await backend.latest({ clientId: 'acme' }, 3)
+      expect(acme.map((e) => e.path)).toEqual(['/p27', '/p24', '/p21'])
+      expect((await backend.latest({}, 2)).map((e) => e.path)).toEqual(['/p29', '/p28'])
+      expect(await backend.latest({ clientId: 'acme', status: [{ code: 500 }] }, 5)).toEqual([])
+      expect((await backend.latest({ clientId: 'acme' }, 100)).length).toBe(10)
+      const after = await backend.latest({ clientId: 'acme' }, 10, acme[2]!.id)
+      expect(after.map((e) => e.path)).toEqual(['/p27', '/p24'])
+      expect(await backend.latest({ clientId: 'acme' }, 10, acme[0]!.id)).toEqual([])
+    })
+
+    it('reads newest first what it streams oldest first, across many appends of long lines', async () => {
+      const backend = await open()
+      const pad = 'x'.repeat(300)
+      for (let b = 0; b < 6; b++)
+        await backend.append(
+          batchOf(
+            Array.from({ length: 100 }, (_, i) =>
+              makeLine({
+                t: T0 + b * 100 + i,
+                clientId: i % 2 ? 'odd' : 'even',
+                path: `/p${b * 100 + i}/${pad}/é`,
+              }),
+            ),
+          ),
+        )
+      const all = await streamed(backend, { clientId: 'odd' })
+      expect(all).toHaveLength(300)
+      expect(await backend.latest({ clientId: 'odd' }, 1000)).toEqual(all.reverse())
+    })
+
     it('pages through matching entries with an opaque cursor; the last page has none', async () => {
       const backend = await open()
       await backend.append(

@@ -51,6 +51,23 @@ describe('file journal backend', () => {
     ])
   })
 
+  it('reads the newest entries across rotated files, and skips a line cut short', async () => {
+    const dir = tempFiles({})
+    const backend = await createFileJournalBackend({ dir, rotateBytes: 600 })
+    for (let i = 0; i < 6; i++) await backend.append(batchOf([makeLine({ path: `/p${i}` })]))
+    appendFileSync(join(dir, readdirSync(dir).sort()[1]!), '{"id":"cut')
+    expect((await backend.latest({}, 4)).map((e) => e.path)).toEqual(['/p5', '/p4', '/p3', '/p2'])
+    expect((await backend.latest({}, 10)).map((e) => e.path)).toEqual([
+      '/p5',
+      '/p4',
+      '/p3',
+      '/p2',
+      '/p1',
+      '/p0',
+    ])
+    await backend.close()
+  })
+
   it('appends after a restart instead of rewriting what was there', async () => {
     const dir = tempFiles({})
     const first = await createFileJournalBackend({ dir, rotateBytes: 1 << 20 })
