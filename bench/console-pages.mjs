@@ -174,13 +174,11 @@ export async function measureConsolePages({
         who = reader
       }
       say(`console: ${path} (${loads} loads)`)
-      // A fresh tab per page: its first load is the page's first visit (assets already cached by
-      // the sign-in), the next `loads` are measured.
-      const tab = await context.newPage()
-      const first = await navigate(tab, base + path)
+      // In the tab the reader signed in with, as one goes from page to page: the first load is the
+      // page's first visit (the assets cached since the sign-in), the next `loads` are measured.
+      const first = await navigate(page, base + path)
       const each = []
-      for (let i = 0; i < loads; i++) each.push(await navigate(tab, base + path))
-      await tab.close()
+      for (let i = 0; i < loads; i++) each.push(await navigate(page, base + path))
       const pick = (k) => each.map((x) => x[k])
       rows.push({
         path: path.replace(OPERATION, '{operation}'),

@@ -199,9 +199,12 @@ async function runShareSection() {
   if (withConsole && withoutConsole) {
     // Both loaded within seconds of each other in every cycle: the ratio cycle by cycle.
     const each = withConsole.shareEach.map((x, i) => x / withoutConsole.shareEach[i])
-    consoleCost = { median: median(each), low: Math.min(...each), high: Math.max(...each), each }
+    const cpu = withConsole.cpuEach.map((x, i) => x / withoutConsole.cpuEach[i])
+    const spreadOf = (xs) => ({ median: median(xs), low: Math.min(...xs), high: Math.max(...xs) })
+    consoleCost = { throughput: spreadOf(each), cpuPerRequest: spreadOf(cpu), each, cpu }
+    const show = (r) => `${r.median.toFixed(2)} (${r.low.toFixed(2)}–${r.high.toFixed(2)})`
     console.log(
-      `  web console on / off (all features, file state): throughput ratio ${consoleCost.median.toFixed(2)} (${consoleCost.low.toFixed(2)}–${consoleCost.high.toFixed(2)} over ${each.length} cycles); 1.00 is no cost`,
+      `  web console on / off (all features, file state), cycle by cycle over ${each.length} cycles: throughput ratio ${show(consoleCost.throughput)}, CPU per request ratio ${show(consoleCost.cpuPerRequest)}; no cost is 1.00`,
     )
   }
   for (const r of ready)

@@ -166,6 +166,7 @@ export async function measureShares(options) {
         cpuUsPerRequest: median(row.cpuUs),
         share: spread(row.share),
         shareEach: row.share,
+        cpuEach: row.cpuUs,
         cpuShare: spread(row.cpuShare),
         peakRssMb: Math.max(...row.rss),
         faults: row.faults,
