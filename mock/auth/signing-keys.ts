@@ -205,6 +205,8 @@ export async function openKeyRing(
     },
     jwks: async () => {
       await followPointer()
+      // A retired key withdrawn on another replica leaves the set without moving the pointer.
+      if (now() - versionReadAt >= VERSION_EVERY) await followVersion()
       return jwks
     },
     rotate: install,
