@@ -128,13 +128,15 @@ async function runShareSection() {
       ...named['sandbox-full-file-noconsole'],
       label: 'all features on, web console off (--no-console)',
       ready: false,
+      // A flag that builds before it do not know: no baseline row.
+      baseline: false,
     },
   ]
   // Another build of the project (a checkout of an earlier commit, built), measured in the same run:
   // before and after under the same conditions.
   if (args.baseline) {
     const before = Object.fromEntries(scenarios(args.baseline).map((s) => [s.name, s]))
-    for (const v of [...variants].filter((v) => before[v.name]))
+    for (const v of [...variants].filter((v) => before[v.name] && v.baseline !== false))
       variants.push({
         ...before[v.name],
         name: `${v.name}-baseline`,
