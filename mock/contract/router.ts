@@ -28,7 +28,7 @@ export function createRouter(
     }
     methods.set(op.method.toUpperCase(), op)
   }
-  return (method, path) => {
+  const find = (method: string, path: string): RouteMatch => {
     const found = tree.find('GET', path)
     if (!found) return { kind: 'not-found' }
     const template = (found.store as { template: string }).template
@@ -45,7 +45,27 @@ export function createRouter(
       if (v !== undefined) params[decodeName(k)] = v
     return { kind: 'operation', operation: op, params }
   }
+  // Clients call the same paths again and again: a path's match is found once (within bounds; an
+  // operation's path values are copied for each request, so that no request changes another's).
+  const known = new Map<string, RouteMatch>()
+  return (method, path) => {
+    if (path.length > MAX_KEPT_PATH) return find(method, path)
+    const key = `${method}\u0000${path}`
+    let match = known.get(key)
+    if (match === undefined) {
+      match = find(method, path)
+      if (match.kind === 'method-not-allowed') Object.freeze(match.allow)
+      if (known.size >= MAX_KEPT_ROUTES) known.clear()
+      known.set(key, match)
+    }
+    return match.kind === 'operation' ? { ...match, params: { ...match.params } } : match
+  }
 }
+
+/** Longest request path whose route is remembered, characters. */
+const MAX_KEPT_PATH = 512
+/** Routes remembered (method and path); past it they start over. */
+const MAX_KEPT_ROUTES = 1000
 
 // find-my-way parameter names are word characters; OpenAPI allows more (e.g. `siret-or-eori`).
 const encodeName = (name: string): string =>
