@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Two builds of the project, one bench variant, paired: both servers up at once, warmed, then loaded
+// in turn with wrk in short slices (A B, B A, ...), so that whatever else the shared machine does lands
+// on both within seconds. Prints each build's server CPU per request (all threads, from /proc) and
+// throughput, and the median of the per-pair CPU ratios (this build over the other).
+//
+// Usage: npm run build && node bench/builds.mjs <built checkout> [--variant sandbox-noauth]
+//                                                [--slices 12] [--seconds 2] [--connections 50]
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cpuMs, freePort, loadWrk, median, startServer, stop } from './lib.mjs'
+import { scenarios } from './scenarios.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const list = process.argv.slice(2)
+const args = { variant: 'sandbox-noauth', slices: 12, seconds: 2, connections: 50 }
+const other = list[0] && !list[0].startsWith('--') ? resolve(list.shift()) : undefined
+for (let i = 0; i < list.length; i += 2) {
+  const key = list[i].replace(/^--/, '')
+  if (!(key in args) || list[i + 1] === undefined) {
+    console.error(`builds: unknown flag or missing value: ${list[i]}`)
+    process.exit(2)
+  }
+  args[key] = key === 'variant' ? list[i + 1] : Number(list[i + 1])
+}
+if (!other) {
+  console.error('usage: node bench/builds.mjs <built checkout> [--variant name] [--slices n]')
+  process.exit(2)
+}
+const contract =
+  process.env.SANDBOX_REAL_CONTRACT ?? resolve(root, '../shared/contracts/api_entreprise.yaml')
+
+async function up(at) {
+  const variant = scenarios(at).find((s) => s.name === args.variant)
+  if (!variant) throw new Error(`builds: no variant ${args.variant}`)
+  const setup = variant.before ? await variant.before() : {}
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const spec = variant.server(port, contract, setup)
+  const probe = await variant.request(base, setup)
+  const s = await startServer(variant.name, spec.command, spec.argv, probe, spec.env, at)
+  if (variant.prepare) await variant.prepare(base, undefined, setup)
+  const req = await variant.request(base, setup, true)
+  return { at, child: s.child, req, cpu: [], rps: [], after: () => variant.after?.(setup) }
+}
+
+const servers = [await up(root), await up(other)]
+try {
+  const load = (s) =>
+    loadWrk(s.req.url, s.req.headers, { connections: args.connections, duration: args.seconds })
+  for (const s of servers) await load(s)
+  for (let i = 0; i < args.slices; i++) {
+    for (const s of i % 2 ? [...servers].reverse() : servers) {
+      const before = cpuMs(s.child.pid)
+      const x = await load(s)
+      s.cpu.push(((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * args.seconds))
+      s.rps.push(x.rps)
+      if (x.non2xx || x.errors) console.log(`${s.at}: ${x.non2xx} non-2xx, ${x.errors} errors`)
+    }
+  }
+} finally {
+  for (const s of servers) {
+    await stop(s.child)
+    await s.after()
+  }
+}
+const [a, b] = servers
+for (const s of servers)
+  console.log(
+    `${s.at}: ${median(s.cpu).toFixed(1)} µs CPU per request (slices: ${s.cpu.map((c) => c.toFixed(0)).join(' ')}), ${Math.round(median(s.rps))} req/s`,
+  )
+console.log(
+  `${args.variant}: CPU per request, this build over ${other}: ${median(a.cpu.map((c, i) => c / b.cpu[i])).toFixed(2)} (median of ${args.slices} pairs)`,
+)
