@@ -79,9 +79,18 @@ describe('memory held by strangers is bounded in bytes (a real sandbox, default 
     const answered431 = [...statuses]
       .filter(([l]) => / 431 /.test(l))
       .reduce((n, [, c]) => n + c, 0)
-    // Every oversized request that got a status line got 431 (a reset before it is also a refusal).
+    // Every oversized request that got a status line got 431. The sandbox closes the connection
+    // with most of those 250 KB unread, so the kernel may reset it before the client reads the
+    // status line (a reset is also a refusal): how many 431s arrive depends on the machine's load.
     expect([...statuses.keys()].filter((l) => l !== '' && !/ 431 /.test(l))).toEqual([])
-    expect(answered431).toBeGreaterThan(9_000)
+    expect(answered431).toBeGreaterThan(0)
+    // A request just over the limit, read whole by the sandbox, always gets its status line.
+    const justOver = await raw(port, [
+      Buffer.from(
+        `GET ${API_PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'C'.repeat(17 * 1024)}\r\n\r\n`,
+      ),
+    ])
+    expect(justOver).toMatch(/^HTTP\/1\.1 431 /)
     expect(growth).toBeLessThan(100 * 1024 * 1024)
     expect((await s.call(API_PATH, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
       200,

@@ -171,9 +171,12 @@ describe('durable before acknowledged: SIGKILL right after each confirmed change
     }
   }, 120_000)
 
-  it('creates the state folder 0700 and its files 0600', () => {
-    expect(statSync(join(state, '..')).mode & 0o777).toBe(0o700)
-    expect(statSync(state).mode & 0o777).toBe(0o600)
+  it('creates the state folder 0700 and its files 0600', async () => {
+    const own = join(stateDir(), 'nested', 'state.json')
+    const served = await serve(own)
+    await served.stop()
+    expect(statSync(join(own, '..')).mode & 0o777).toBe(0o700)
+    expect(statSync(own).mode & 0o777).toBe(0o600)
   })
 
   it('a second sandbox on the same folder exits 2 and names the process that holds it', async () => {
