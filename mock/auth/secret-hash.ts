@@ -1,7 +1,12 @@
 import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 
-/** scrypt cost: N = 2^14, r = 8, p = 1 (about 30 ms, 16 MiB), the parameters OWASP lists as a minimum. */
+/**
+ * scrypt cost: N = 2^14, r = 8, p = 1 (about 30 ms, 16 MiB a run). That is below OWASP's minimum for
+ * stored passwords (it pairs 2^14 with p = 5): a cost kept low for a token endpoint any stranger can
+ * call, for secrets bound by the account's secret rule. Each hash records its parameters, so raising
+ * them later leaves the hashes already stored valid.
+ */
 const N = 16_384
 const R = 8
 const P = 1
