@@ -86,24 +86,28 @@ export async function advanceRun(
   return { run, index: index + 1, opened: true }
 }
 
-type Advance = Awaited<ReturnType<typeof advanceRun>>
-/** What `advanceRun` found for a request, so that the stages after the first one do not read the run again. */
-const advanced = new WeakMap<object, Advance>()
+/** What `advanceRun` found: the run and the step a call falls in, or `undefined` without a run. */
+export type RunAdvance = Awaited<ReturnType<typeof advanceRun>>
+
+/** Where a request keeps what `advanceRun` found for it (the exchange's `runAdvance`). */
+export interface RunAdvanceHolder {
+  runAdvance?: { at: RunAdvance }
+}
 
 /**
- * `advanceRun` once per request: the first stage to ask reads (and advances) the run, the stages after
- * it get the same answer without a store read.
+ * `advanceRun` once per request: the first stage to ask reads (and advances) the run and keeps the
+ * answer on the request, the stages after it get the same answer without a store read.
  */
 export async function advanceRunFor(
-  request: object,
+  request: RunAdvanceHolder,
   store: Store,
   clientId: string,
   now: number,
   realNow: number,
-): Promise<Advance> {
-  if (advanced.has(request)) return advanced.get(request)
+): Promise<RunAdvance> {
+  if (request.runAdvance) return request.runAdvance.at
   const at = await advanceRun(store, clientId, now, realNow)
-  advanced.set(request, at)
+  request.runAdvance = { at }
   return at
 }
 
@@ -127,7 +131,7 @@ export async function incidentAhead(
 
 /** The step a call at sandbox time `now` falls in (opening its window if due); counts the call. */
 export async function stepForCall(
-  request: object,
+  request: RunAdvanceHolder,
   store: Store,
   clientId: string,
   now: number,

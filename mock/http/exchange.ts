@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { dataParams } from '../contract/data-params.js'
+import type { RunAdvance } from '../certification/run-state.js'
 import type { Operation } from '../contract/types.js'
 import type { EffectSpec, Rule } from '../scenarios/types.js'
 
@@ -144,6 +145,8 @@ export interface Exchange {
   scenario?: string
   /** A scenario effect waiting for the resolved body. */
   pendingEffect?: PendingEffect
+  /** The certification run and step this call falls in, once a stage looked it up (`at` undefined: no run). */
+  runAdvance?: { at: RunAdvance }
   reply?: Reply
   detached?: boolean
   /** Facts for the journal. */
