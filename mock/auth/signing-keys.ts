@@ -113,12 +113,18 @@ export async function openKeyRing(
     // Read first: a withdrawal made while this load runs is seen by the next version read.
     version = await scope.get<string>(POINTER, 'version')
     versionReadAt = t
+    // The pointer before the keys: a key made after this read is loaded once the pointer names it.
+    const active = (await scope.get<string>(POINTER, 'active')) ?? ''
     const next = new Map<string, LoadedKey>()
     for (const [kid, stored] of await scope.entries<StoredKey>(KEYS)) {
       if (stored.publishUntil !== undefined && stored.publishUntil <= t) {
         await scope.delete(KEYS, kid)
         continue
       }
+      // Neither active nor retired: a key another replica is about to make active (published once
+      // the pointer names it), or one that lost the race for the pointer at a first start and is
+      // about to be dropped. Neither has signed anything yet.
+      if (kid !== active && stored.publishUntil === undefined) continue
       const loaded = ring.get(kid)
       if (loaded) {
         next.set(kid, { ...loaded, stored })
@@ -136,7 +142,7 @@ export async function openKeyRing(
       })
     }
     ring = next
-    activeKid = (await scope.get<string>(POINTER, 'active')) ?? ''
+    activeKid = active
     // A read, unlike `entries`, renews a Redis key's default TTL: the key in use never expires.
     if (activeKid) await scope.get(KEYS, activeKid)
     jwks = JSON.stringify({ keys: [...ring.values()].map((k) => k.stored.publicJwk) })
