@@ -21,7 +21,16 @@ export interface Browser {
   close(): Promise<void>
 }
 
-/** Debian's Chromium driven by playwright-core, with a fresh profile directory removed at close. */
+/**
+ * How long a Chromium launch may take, ms: the first one on a fresh machine reads the whole binary
+ * from disk and builds the font cache while the other test files load the CPU.
+ */
+export const LAUNCH_TIMEOUT = 100_000
+
+/**
+ * Debian's Chromium driven by playwright-core, with a fresh profile directory removed at close. A hook
+ * that calls it needs a timeout above {@link LAUNCH_TIMEOUT}.
+ */
 export async function openBrowser(): Promise<Browser> {
   const executablePath = requireTool('chromium', 'chromium')
   const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'))
@@ -32,6 +41,7 @@ export async function openBrowser(): Promise<Browser> {
     viewport: { width: 1280, height: 900 },
     locale: 'fr-FR',
     timezoneId: 'UTC',
+    timeout: LAUNCH_TIMEOUT,
   })
   const page = context.pages()[0] ?? (await context.newPage())
   return {

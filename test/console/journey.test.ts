@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose'
 import { PLAN } from '../../mock/certification/plan.js'
 import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
-import { openBrowser, type Browser } from './browser.js'
+import { LAUNCH_TIMEOUT, openBrowser, type Browser } from './browser.js'
 import { axeScan } from './axe.js'
 
 const SECRET = 'Secret-Secret-123'
@@ -21,7 +21,7 @@ beforeAll(async () => {
   browser = await openBrowser()
   page = browser.page
   page.setDefaultTimeout(10_000)
-})
+}, LAUNCH_TIMEOUT + 20_000)
 
 afterAll(async () => {
   await browser?.close()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { PLAN } from '../../mock/certification/plan.js'
 import { createSandbox, type Sandbox } from '../../mock/create-sandbox.js'
-import { openBrowser, type Browser } from './browser.js'
+import { LAUNCH_TIMEOUT, openBrowser, type Browser } from './browser.js'
 
 /**
  * The screenshots docs/console.md shows, taken on every test run from the pages a reuser and the
@@ -109,7 +109,7 @@ beforeAll(async () => {
   browser = await openBrowser()
   page = browser.page
   page.setDefaultTimeout(15_000)
-})
+}, LAUNCH_TIMEOUT + 20_000)
 
 afterAll(async () => {
   await browser?.close()

@@ -68,5 +68,5 @@ describe('the HTML verdict in a real browser', () => {
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1100, 1600])
     // A painted report compresses far worse than a blank page (a few KB).
     expect(bytes.length).toBeGreaterThan(20_000)
-  })
+  }, 150_000)
 })
