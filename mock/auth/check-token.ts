@@ -39,6 +39,19 @@ export interface TokenCheckDeps {
 export function createTokenCheck(
   d: TokenCheckDeps,
 ): (token: string, realNow: number) => Promise<TokenCheck> {
+  // The scopes a token keeps under its client's privileges, remembered per verified token (its
+  // claims object lives in the verification cache) for the privilege list it was computed from: a
+  // client record changed by the admin is a new object with its own list, and is computed afresh.
+  const kept = new WeakMap<AccessClaims, { held: readonly string[]; scopes: readonly string[] }>()
+  const keptScopes = (claims: AccessClaims, privileges: readonly string[]): readonly string[] => {
+    const memo = kept.get(claims)
+    if (memo !== undefined && memo.held === privileges) return memo.scopes
+    const held = new Set(privileges)
+    const scopes = internScopes(claims.scopes.filter((s) => held.has(s)))
+    kept.set(claims, { held: privileges, scopes })
+    return scopes
+  }
+
   return async (token, realNow) => {
     const v = await d.verify(token)
     if (!v.ok) return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: v.defect }
@@ -69,8 +82,6 @@ export function createTokenCheck(
     // A spent single-use token asks the client to fetch a new one, like an expired one.
     if (spent === 'consumed')
       return { ok: false, code: API_ERRORS.TOKEN_EXPIRED, reason: 'consumed', ...who }
-    const held = new Set(client.privileges)
-    const scopes = internScopes(claims.scopes.filter((s) => held.has(s)))
-    return { ok: true, claims, client, offset, scopes }
+    return { ok: true, claims, client, offset, scopes: keptScopes(claims, client.privileges) }
   }
 }

@@ -46,22 +46,42 @@ const isTime = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v * 1000 <= MAX_TIME_MS
 
 /**
+ * Verified tokens in use right now, by the token itself: the few a sandbox's callers send call after
+ * call skip even the digest. Only tokens whose signature checked enter it (nobody can fill it with
+ * made-up ones), at most this many, so it holds under 4 MiB even of the longest tokens accepted.
+ */
+const RECENT_TOKENS = 512
+
+/** A verified token as cached: its claims, the key that signed it, and its real-time end, ms. */
+interface Verified {
+  claims: AccessClaims
+  kid: string
+  until: number
+}
+
+/**
  * Checks a token's signature and fixed claims (issuer, audience, types), not its times: expiry and
  * `nbf` are judged per call on the client's sandbox clock, and revocation on the store. Results are
- * cached by the token's SHA-256 (never the token itself), verified ones until their `exp`, refused
- * ones for a minute (a flood of one bad token costs one signature check).
+ * cached by the token's SHA-256, verified ones until their `exp`, refused ones for a minute (a flood
+ * of one bad token costs one signature check); the last few hundred verified tokens in use are also
+ * kept by their own text in memory (never written anywhere), to skip the digest.
  */
 export function createTokenVerifier(
   keys: KeyRing,
   o: TokenVerifierOptions,
 ): (token: string) => Promise<Verification> {
-  const good = new LRUCache<string, { claims: AccessClaims; kid: string }>({
+  const good = new LRUCache<string, Verified>({
     max: o.cacheEntries ?? DEFAULTS.tuning.verifiedTokens,
   })
   const bad = new LRUCache<string, TokenDefect>({
     max: DEFAULTS.tuning.refusedTokens,
     ttl: DEFAULTS.tuning.refusedTokenMs,
   })
+  const recent = new Map<string, Verified>()
+  const remember = (token: string, seen: Verified): void => {
+    if (recent.size >= RECENT_TOKENS) recent.clear()
+    recent.set(token, seen)
+  }
 
   const check = async (token: string): Promise<Verification & { kid?: string }> => {
     let header: ReturnType<typeof decodeProtectedHeader>
@@ -115,16 +135,9 @@ export function createTokenVerifier(
       : { ok: false, defect: 'bad-claims' }
   }
 
-  return async (token) => {
-    if (token.length > MAX_TOKEN_LENGTH) return { ok: false, defect: 'token-too-long' }
-    const id = fingerprint(token)
-    // The hot path: a token seen before is one hash and one map lookup away.
-    const seen = good.get(id)
-    // A withdrawn key's tokens stop verifying at once, cached or not; withdrawn on another replica,
-    // within the second.
-    const syncing = keys.sync()
-    if (syncing) await syncing
-    if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
+  /** A token not cached, or whose key has left the ring: its defect remembered, else checked. */
+  const verifyAfresh = async (token: string, id: string): Promise<Verification> => {
+    recent.delete(token)
     if (!COMPACT_JWS.test(token)) return { ok: false, defect: 'malformed' }
     const known = bad.get(id)
     if (known) return { ok: false, defect: known }
@@ -132,12 +145,37 @@ export function createTokenVerifier(
     if (result.ok) {
       // Sandbox clocks are never behind real time: past real `exp`, the token is dead everywhere.
       const ttl = result.claims.exp * 1000 - o.now()
-      if (ttl > 0) good.set(id, { claims: result.claims, kid: kid! }, { ttl })
+      if (ttl > 0) {
+        const seen = { claims: result.claims, kid: kid!, until: result.claims.exp * 1000 }
+        good.set(id, seen, { ttl })
+        remember(token, seen)
+      }
     } else if (result.defect !== 'unknown-kid') {
       // An unknown kid may be a key another replica just made: not remembered.
       bad.set(id, result.defect)
     }
     return result
+  }
+
+  return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) return { ok: false, defect: 'token-too-long' }
+    // The hot path: a token in use is one map lookup away, one seen before one digest and a lookup.
+    let seen = recent.get(token)
+    if (seen !== undefined && seen.until <= o.now()) {
+      recent.delete(token)
+      seen = undefined
+    }
+    const id = seen === undefined ? fingerprint(token) : undefined
+    if (id !== undefined) {
+      seen = good.get(id)
+      if (seen !== undefined) remember(token, seen)
+    }
+    // A withdrawn key's tokens stop verifying at once, cached or not; withdrawn on another replica,
+    // within the second.
+    const syncing = keys.sync()
+    if (syncing) await syncing
+    if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
+    return verifyAfresh(token, id ?? fingerprint(token))
   }
 }
 
