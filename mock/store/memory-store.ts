@@ -232,23 +232,37 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
         }
         return out
       },
+      // Counters are hit on every call: the key is made once per call, and the stored entry (this
+      // store's own object, never handed out) is updated in place.
       incr: async (ns, k, ttlMs) => {
-        const e = live(key(ns, k))
-        const next = ((e?.v as number | undefined) ?? 0) + 1
-        data.set(key(ns, k), { v: next, exp: e?.exp ?? now() + ttlMs })
-        touch(key(ns, k))
+        const id = key(ns, k)
+        const e = live(id)
+        let next: number
+        if (e === undefined) data.set(id, { v: (next = 1), exp: now() + ttlMs })
+        else {
+          next = ((e.v as number | undefined) ?? 0) + 1
+          e.v = next
+          e.exp ??= now() + ttlMs
+        }
+        touch(id)
         return next
       },
       hit: async (ns, k, windowMs, nowMs) => {
-        const e = live(key(ns, k))
+        const id = key(ns, k)
+        const e = live(id)
         const w = e?.v as WindowHit | undefined
         const next: WindowHit =
           w && nowMs < w.resetAt
             ? { count: w.count + 1, resetAt: w.resetAt }
             : { count: 1, resetAt: nowMs + windowMs }
-        data.set(key(ns, k), { v: next, exp: now() + Math.max(windowMs, next.resetAt - nowMs) })
-        touch(key(ns, k))
-        return { ...next }
+        const exp = now() + Math.max(windowMs, next.resetAt - nowMs)
+        if (e === undefined) data.set(id, { v: next, exp })
+        else {
+          e.v = next
+          e.exp = exp
+        }
+        touch(id)
+        return { count: next.count, resetAt: next.resetAt }
       },
       clear: async () => {
         for (const k of [...data.keys()]) if (k.startsWith(prefix)) data.delete(k)
