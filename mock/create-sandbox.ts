@@ -9,6 +9,7 @@ import express, {
 import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { clientSince } from './auth/client-registry.js'
+import { prepareSecret } from './auth/secret-hash.js'
 import { createInterruptions } from './status/interruptions.js'
 import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
@@ -95,6 +96,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(
     tokenFile ? { ...options, adminToken: await keptAdminToken(tokenFile) } : options,
   )
+  // The demo client's secret is hashed by scrypt in the thread pool while the contract loads.
+  const demoSecret = opts.demoClient ? prepareSecret() : undefined
   const specs = await apiSpecs(opts)
   const several = specs.length > 1
   // Several contracts are mounted: each operation names its API; ids are unique within one API.
@@ -190,6 +193,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     store,
     clock,
     base: publicBase,
+    ...(demoSecret ? { demoSecret } : {}),
     ...(several
       ? {
           apis: loaded.map((a) => ({

@@ -26,6 +26,7 @@ import {
   type PrivilegeMap,
 } from './privilege-map.js'
 import { createKeySealer } from './sealed-key.js'
+import { prepareSecret, type PreparedSecret } from './secret-hash.js'
 import { openKeyRing, type KeyRing } from './signing-keys.js'
 import { createTokenState, type TokenState } from './token-state.js'
 import { createTokenVerifier, type Verification } from './verify-token.js'
@@ -97,6 +98,11 @@ export interface AuthServiceDeps {
   /** The advertised base URL: token `iss`. */
   base: PublicBase
   /**
+   * The demo client's secret, drawn and being hashed since start-up began (scrypt runs in the thread
+   * pool while the contract loads); drawn here when absent.
+   */
+  demoSecret?: PreparedSecret
+  /**
    * Every API served when there are several (the main one first): each has its own privilege map
    * and field scopes; one client registry and one token serve them all.
    */
@@ -119,6 +125,7 @@ export async function createAuthService({
   clock,
   base,
   apis,
+  demoSecret,
 }: AuthServiceDeps): Promise<AuthService> {
   const { tokens } = options
   const map = await loadPrivilegeMap(options.privileges, options.log)
@@ -262,7 +269,10 @@ export async function createAuthService({
         : undefined,
   }
   if (!options.demoClient) return service
-  return { ...service, demoClient: await makeDemoClient(service, [...privileges]) }
+  return {
+    ...service,
+    demoClient: await makeDemoClient(service, [...privileges], demoSecret ?? prepareSecret()),
+  }
 }
 
 /**
@@ -270,16 +280,20 @@ export async function createAuthService({
  * stored only as a hash, so a kept one could not be printed, and a secret derived from the public seed
  * would be a public secret (the very fault of API Entreprise's staging token).
  */
-async function makeDemoClient(auth: AuthService, privileges: string[]): Promise<DemoClient> {
+async function makeDemoClient(
+  auth: AuthService,
+  privileges: string[],
+  secret: PreparedSecret,
+): Promise<DemoClient> {
   const settings = {
     ...auth.defaultSettings(),
     label: 'Demo client (made at start-up)',
     privileges,
   }
-  const made = await auth.clients.create(DEMO_CLIENT_ID, settings)
+  const made = await auth.clients.create(DEMO_CLIENT_ID, settings, secret)
   if (made) return { clientId: DEMO_CLIENT_ID, clientSecret: made.secret, privileges }
   // Kept from a previous run (file or Redis state): new secret, current privileges.
   await auth.clients.update(DEMO_CLIENT_ID, { privileges })
-  const rotated = await auth.clients.rotateSecret(DEMO_CLIENT_ID, 0)
+  const rotated = await auth.clients.rotateSecret(DEMO_CLIENT_ID, 0, secret)
   return { clientId: DEMO_CLIENT_ID, clientSecret: rotated!.secret, privileges }
 }

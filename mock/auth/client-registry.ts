@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { AccountStatusInfo } from './account-status.js'
 import type { Store } from '../store/store.js'
 import type { SandboxClock } from '../clock/clock.js'
-import { generateSecret, hashSecret } from './secret-hash.js'
+import { generateSecret, hashSecret, type PreparedSecret } from './secret-hash.js'
 
 /** A sandbox client as stored. The secret itself is never stored: only its scrypt hash. */
 export interface SandboxClient {
@@ -66,11 +66,14 @@ const NS = 'clients'
 export interface ClientRegistry {
   get(clientId: string): Promise<SandboxClient | undefined>
   list(): Promise<SandboxClient[]>
-  /** Creates a client; `secret` defaults to a random one. Resolves `undefined` when the id is taken. */
+  /**
+   * Creates a client; `secret` defaults to a random one (given prepared, its hash is the one made
+   * meanwhile). Resolves `undefined` when the id is taken.
+   */
   create(
     clientId: string,
     settings: ClientSettings,
-    secret?: string,
+    secret?: string | PreparedSecret,
   ): Promise<{ client: SandboxClient; secret: string } | undefined>
   update(clientId: string, patch: Partial<ClientSettings>): Promise<SandboxClient | undefined>
   /** Removes the client and everything in its scope of the store. */
@@ -79,7 +82,7 @@ export interface ClientRegistry {
   rotateSecret(
     clientId: string,
     overlapMs: number,
-    secret?: string,
+    secret?: string | PreparedSecret,
   ): Promise<{ client: SandboxClient; secret: string } | undefined>
   /** Revokes the current and previous secrets: the client can no longer authenticate. */
   revokeSecret(clientId: string): Promise<SandboxClient | undefined>
@@ -103,6 +106,15 @@ export const clientSince =
   async (clientId: string): Promise<number | undefined> =>
     (await store.global.get<SandboxClient>(NS, clientId))?.createdAt
 
+/** The secret to give and its hash: the one chosen or prepared, else a fresh random one. */
+async function secretAndHash(
+  chosen: string | PreparedSecret | undefined,
+): Promise<{ secret: string; hash: string }> {
+  if (typeof chosen === 'object') return { secret: chosen.secret, hash: await chosen.hash }
+  const secret = chosen ?? generateSecret()
+  return { secret, hash: await hashSecret(secret) }
+}
+
 /** A client's models with Basic present exactly when `basicAuth` says so. */
 function syncModes(modes: AuthMode[] | undefined, basicAuth: boolean): AuthMode[] {
   const base = (modes ?? ['oauth', 'portal_token']).filter((m) => m !== 'basic')
@@ -124,7 +136,7 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
         .map(([, c]) => c)
         .sort((a, b) => a.createdAt - b.createdAt || a.clientId.localeCompare(b.clientId)),
     create: async (clientId, settings, chosen) => {
-      const secret = chosen ?? generateSecret()
+      const { secret, hash } = await secretAndHash(chosen)
       const now = o.now()
       const sandboxNow = await o.clock.now(clientId)
       const client: SandboxClient = {
@@ -136,7 +148,7 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
         singleUse: settings.singleUse,
         basicAuth: settings.basicAuth,
         authModes: syncModes(settings.authModes, settings.basicAuth),
-        secretHash: await hashSecret(secret),
+        secretHash: hash,
         secretExpiresAt: settings.secretExpiresAt ?? sandboxNow + o.secretLifetimeMs,
         generation: randomBytes(9).toString('base64url'),
         createdAt: now,
@@ -165,12 +177,12 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
     rotateSecret: async (clientId, overlapMs, chosen) => {
       const client = await get(clientId)
       if (!client) return undefined
-      const secret = chosen ?? generateSecret()
+      const { secret, hash } = await secretAndHash(chosen)
       const sandboxNow = await o.clock.now(clientId)
       const previousUntil = Math.min(sandboxNow + overlapMs, client.secretExpiresAt)
       const next: SandboxClient = {
         ...client,
-        secretHash: await hashSecret(secret),
+        secretHash: hash,
         secretExpiresAt: sandboxNow + o.secretLifetimeMs,
         updatedAt: o.now(),
       }

@@ -37,6 +37,25 @@ export async function hashSecret(secret: string): Promise<string> {
   return stored
 }
 
+/** A secret drawn at once, its hash made meanwhile by scrypt in Node's thread pool. */
+export interface PreparedSecret {
+  readonly secret: string
+  /** `scrypt$...`, as {@link hashSecret} makes it. */
+  readonly hash: Promise<string>
+}
+
+/**
+ * Draws a fresh secret ({@link generateSecret}) and starts hashing it, so that the caller does other
+ * work while scrypt runs (start-up prepares the demo client's secret before loading the contract).
+ */
+export function prepareSecret(): PreparedSecret {
+  const secret = generateSecret()
+  const hash = hashSecret(secret)
+  // Awaited by whoever uses the secret; one left unused (start-up failed) is no unhandled rejection.
+  hash.catch(() => undefined)
+  return { secret, hash }
+}
+
 /** True when `secret` matches a hash made by {@link hashSecret}; false for any malformed hash. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const recent = justHashed.get(stored)

@@ -1,6 +1,11 @@
 import { randomBytes, scryptSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { hashSecret, verifySecret } from '../../mock/auth/secret-hash.js'
+import {
+  checkSecretRule,
+  hashSecret,
+  prepareSecret,
+  verifySecret,
+} from '../../mock/auth/secret-hash.js'
 
 describe('client secret hashes', () => {
   it('verify the secret just hashed and refuse any other', async () => {
@@ -18,5 +23,16 @@ describe('client secret hashes', () => {
     expect(await verifySecret('Older-Secret-9!', stored)).toBe(true)
     expect(await verifySecret('Older-Secret-8!', stored)).toBe(false)
     expect(await verifySecret('Older-Secret-9!', `bcrypt$${stored}`)).toBe(false)
+  })
+
+  it('prepare a fresh secret whose hash, made meanwhile, verifies it alone', async () => {
+    const a = prepareSecret()
+    const b = prepareSecret()
+    expect(a.secret).not.toBe(b.secret)
+    expect(checkSecretRule(a.secret)).toBeUndefined()
+    const stored = await a.hash
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/)
+    expect(await verifySecret(a.secret, stored)).toBe(true)
+    expect(await verifySecret(b.secret, stored)).toBe(false)
   })
 })
