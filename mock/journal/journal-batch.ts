@@ -1,5 +1,5 @@
 import type { JournalEntry } from './journal-entry.js'
-import { toJournalLine, type JournalLine } from './journal-line.js'
+import { writeJournalLine, type JournalLine } from './journal-line.js'
 
 /**
  * Serialised entries on their way to a backend: JSON lines in UTF-8, each ended by `\n`, back to back
@@ -55,6 +55,20 @@ export class JournalBatchBuilder {
     this.#bytes[this.#used++] = 0x0a
   }
 
+  /** Serialises an entry straight into the buffer: no line text is made on the heap. */
+  addEntry(entry: JournalEntry): void {
+    const start = this.#used
+    this.#used = writeJournalLine(entry, start, this.#room)
+    this.#starts.push(start)
+    this.#clientIds.push(entry.clientId)
+  }
+
+  /** The buffer, with at least `bytes` free after what is used. */
+  readonly #room = (bytes: number): Buffer => {
+    if (this.#used + bytes > this.#bytes.length) this.#grow(this.#used + bytes)
+    return this.#bytes
+  }
+
   /** The lines collected so far, as a batch; the builder starts a new one. */
   take(): JournalBatch {
     const batch: JournalBatch = {
@@ -95,6 +109,7 @@ export class JournalBatchBuilder {
 export function batchOf(items: ReadonlyArray<JournalEntry | JournalLine>): JournalBatch {
   const builder = new JournalBatchBuilder()
   for (const item of items)
-    builder.add('json' in item ? (item as JournalLine) : toJournalLine(item))
+    if ('json' in item) builder.add(item as JournalLine)
+    else builder.addEntry(item)
   return builder.take()
 }

@@ -1,7 +1,6 @@
 import type { JournalBackend } from './journal-backend.js'
 import type { JournalEntry } from './journal-entry.js'
 import { JournalBatchBuilder } from './journal-batch.js'
-import { toJournalLine } from './journal-line.js'
 import { DEFAULTS } from '../options.js'
 
 /** Options of {@link createJournalWriter}. */
@@ -96,7 +95,7 @@ export function createJournalWriter(
     push: (entry) => {
       if (closed) return drop(1, 'the journal is closed')
       if (pending.length >= cap) return drop(1, `buffer full: ${cap} entries waiting for storage`)
-      pending.add(toJournalLine(entry))
+      pending.addEntry(entry)
       counters.recorded++
       if (pending.length >= options.bufferEntries) void drain()
       else schedule()

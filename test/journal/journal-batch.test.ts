@@ -25,6 +25,39 @@ describe('journal batch', () => {
     expect(builder.length).toBe(0)
   })
 
+  it('writes an entry straight in as the very object JSON.stringify gives, lists from cached bytes', () => {
+    const builder = new JournalBatchBuilder()
+    const fields = Object.freeze(['data.dénomination', 'data.siège "principal"', 'links.😀[]'])
+    const scopes = Object.freeze(['open_data', 'unites_legales_etablissements_insee'])
+    const entries = Array.from({ length: 700 }, (_, i) =>
+      makeEntry({
+        path: `/é/${'x'.repeat(i)}`,
+        fields: fields as string[],
+        scopes: scopes as string[],
+        // Unfrozen, with characters needing escapes: serialised as it is.
+        withheld: [`data.a\n"${i}"`],
+        privileges: i % 2 ? (scopes as string[]) : undefined,
+      }),
+    )
+    for (const entry of entries) builder.addEntry(entry)
+    const batch = builder.take()
+    expect(batch.length).toBe(700)
+    expect(batch.clientIds).toEqual(entries.map(() => 'acme'))
+    const lines = texts(batch)
+    for (let i = 0; i < entries.length; i++) {
+      expect(lines[i]).toBe(toJournalLine(entries[i]!).json)
+      expect(JSON.parse(lines[i]!)).toEqual(JSON.parse(JSON.stringify(entries[i])))
+    }
+    expect(batch.bytes.at(-1)).toBe(0x0a)
+  })
+
+  it('writes an entry of lists only without a stray comma', () => {
+    const builder = new JournalBatchBuilder()
+    const lists = { fields: Object.freeze(['a']) as string[], scopes: ['b'] }
+    builder.addEntry(lists as never)
+    expect(JSON.parse(lineText(builder.take(), 0))).toEqual({ scopes: ['b'], fields: ['a'] })
+  })
+
   it('fills a recycled buffer again without touching a batch taken since', () => {
     const builder = new JournalBatchBuilder()
     builder.add(toJournalLine(makeEntry({ path: '/first' })))
