@@ -85,6 +85,8 @@ export function openExchange(
 ): Exchange {
   const url = req.url ?? '/'
   const q = url.indexOf('?')
+  // Every field in one literal, in one order, the optional ones included: every exchange has the
+  // same shape from birth, so that the stages' reads of it stay monomorphic.
   return {
     req,
     res,
@@ -94,10 +96,21 @@ export function openExchange(
     // `//v3/x` is `/v3/x`: repeated slashes are one, as most front proxies make them.
     path: apiPath(url),
     query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
-    ...(bodyError ? { bodyError } : {}),
+    bodyError,
+    operation: undefined,
     pathParams: {},
+    params: undefined,
+    banCheckedFor: undefined,
+    identity: undefined,
     clockOffset: 0,
     headers: {},
+    rateGroup: undefined,
+    rate: undefined,
+    scenario: undefined,
+    pendingEffect: undefined,
+    runAdvance: undefined,
+    reply: undefined,
+    detached: undefined,
     notes: {},
   }
 }

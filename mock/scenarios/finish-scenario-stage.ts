@@ -26,7 +26,7 @@ export function finishScenario(ctx: SandboxContext): Stage {
   async function finish(ex: Exchange): Promise<void> {
     const pending = ex.pendingEffect!
     if (!ex.reply) return
-    delete ex.pendingEffect
+    ex.pendingEffect = undefined
     const { effect } = pending
     if (effect.type === 'partial') {
       const body = jsonBody(ex.reply)
