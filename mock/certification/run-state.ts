@@ -38,6 +38,9 @@ const COUNTS = 'certification-counts'
 /** Counters outlive any run; a new run gets new keys. */
 const COUNT_TTL = 30 * 86_400_000
 
+/** True when the store can tell at once that no client has a certification run on record. */
+export const noRunOnRecord = (store: Store): boolean => store.holdsAny?.(NS) === false
+
 export const readRun = (store: Store, clientId: string): Promise<CertificationRun | undefined> =>
   store.scope(clientId).get<CertificationRun>(NS, 'run')
 

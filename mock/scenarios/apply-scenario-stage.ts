@@ -1,7 +1,7 @@
 import { bearerChallenge } from '../auth/auth-headers.js'
 import type { SandboxContext } from '../context.js'
 import { findMagic } from '../data/magic-identifiers.js'
-import { paramsOf, sandboxNow, type Stage } from '../http/exchange.js'
+import { paramsOf, sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
 import { secondsUntil } from '../traffic/rate-headers.js'
 import { ANONYMOUS_CLIENT } from '../traffic/traffic-service.js'
 import type { Arm } from './arming.js'
@@ -13,7 +13,7 @@ import { matchesAll, pickRule, scenarioLength } from './rules.js'
 import type { EffectSpec, RequestFacts, Rule, Scenario } from './types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { PACE_VALUES } from '../certification/plan.js'
-import { markPlayed, stepForCall } from '../certification/run-state.js'
+import { markPlayed, noRunOnRecord, stepForCall } from '../certification/run-state.js'
 
 /** Header naming the scenario that shaped an answer. */
 export const SCENARIO_HEADER = 'sandbox-scenario'
@@ -119,9 +119,21 @@ export function applyScenario(ctx: SandboxContext): Stage {
       )
     }
   }
-  return async (ex) => {
-    const op = ex.operation!
+  const magicScenarios = ctx.data.magic.entries.some((e) => e.scenario !== undefined)
+  // The common case, told at once: nothing remembered, no certification run, no preference, no
+  // scenario armed, no magic identifier naming one. Nothing can shape the call: no read, no promise.
+  const idle = (ex: Exchange, clientId: string): boolean =>
+    ex.req.headers.prefer === undefined &&
+    ctx.scenarios.memory.empty() &&
+    ctx.scenarios.arms.noneArmed() &&
+    (clientId === ANONYMOUS_CLIENT || noRunOnRecord(ctx.store)) &&
+    (!magicScenarios || findMagic(ctx.data.magic, paramsOf(ex))?.scenario === undefined)
+  return (ex) => {
     const clientId = ex.identity?.clientId ?? ANONYMOUS_CLIENT
+    return idle(ex, clientId) ? undefined : play(ex, clientId)
+  }
+  async function play(ex: Exchange, clientId: string): Promise<void> {
+    const op = ex.operation!
     const params = paramsOf(ex)
     const call: EffectCall = {
       ctx,

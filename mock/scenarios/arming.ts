@@ -32,6 +32,8 @@ export interface ArmBook {
   disarm(clientId: string, scenario?: string): Promise<number>
   /** Counts one more matching call under a trigger key (`arm:<id>`, `prefer:<name>`...); returns its number. */
   count(clientId: string, key: string): Promise<number>
+  /** True when the store can tell at once that no client has a scenario armed. */
+  noneArmed(): boolean
 }
 
 export function createArmBook(store: Store): ArmBook {
@@ -70,5 +72,6 @@ export function createArmBook(store: Store): ArmBook {
       return arms.length - kept.length
     },
     count: (clientId, key) => store.scope(clientId).incr(COUNTS, key, COUNT_TTL),
+    noneArmed: () => store.holdsAny?.(NS) === false,
   }
 }

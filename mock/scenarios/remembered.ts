@@ -32,6 +32,8 @@ export interface ScenarioMemory {
   ): Promise<void>
   recallToken(clientId: string, jti: string): Promise<TokenFault | undefined>
   rememberToken(clientId: string, jti: string, fault: TokenFault, ttlMs: number): Promise<void>
+  /** True when the store can tell at once that nothing is remembered for any client. */
+  empty(): boolean
 }
 
 const ANSWERS = 'scenario-memory'
@@ -49,6 +51,7 @@ export function createScenarioMemory(store: Store): ScenarioMemory {
     recallToken: (clientId, jti) => store.scope(clientId).get<TokenFault>(TOKENS, jti),
     rememberToken: (clientId, jti, fault, ttlMs) =>
       store.scope(clientId).set(TOKENS, jti, fault, Math.max(1, ttlMs)),
+    empty: () => store.holdsAny?.(ANSWERS) === false && store.holdsAny(TOKENS) === false,
   }
 }
 

@@ -54,6 +54,45 @@ const MAX_KEPT_SCOPES = 10_000
 const SEP = '\u0000'
 
 /**
+ * The store's keys (`<owner>\0<namespace>\0<key>`) and values, counting its keys per namespace as
+ * they come and go, so that "does namespace X hold anything at all" is one lookup.
+ */
+class Keyspace extends Map<string, Entry> {
+  readonly #perNs = new Map<string, number>()
+
+  override set(k: string, e: Entry): this {
+    if (!super.has(k)) this.#count(k, 1)
+    return super.set(k, e)
+  }
+
+  override delete(k: string): boolean {
+    if (!super.delete(k)) return false
+    this.#count(k, -1)
+    return true
+  }
+
+  override clear(): void {
+    super.clear()
+    this.#perNs.clear()
+  }
+
+  /** True when at least one key of namespace `ns` is held (expired ones not yet swept included). */
+  holdsAny(ns: string): boolean {
+    return this.#perNs.has(ns)
+  }
+
+  #count(k: string, by: 1 | -1): void {
+    // The namespace is the second field: no owner holds the separator (see `clientScope`).
+    const start = k.indexOf(SEP) + 1
+    const end = k.indexOf(SEP, start)
+    const ns = end === -1 ? '' : k.slice(start, end)
+    const n = (this.#perNs.get(ns) ?? 0) + by
+    if (n > 0) this.#perNs.set(ns, n)
+    else this.#perNs.delete(ns)
+  }
+}
+
+/**
  * The embedded store: hot state in a Map. With a file, it is durable before it is acknowledged: every
  * change is appended to a log and `fdatasync`ed before the promise of `set`, `setIfAbsent`, `delete`
  * or `clear` resolves (changes made in the same moment share one sync: group commit). Counters (`incr`,
@@ -64,7 +103,7 @@ const SEP = '\u0000'
 export async function createMemoryStore(options: MemoryStoreOptions = {}): Promise<Store> {
   const now = options.now ?? Date.now
   const report = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const data = new Map<string, Entry>()
+  const data = new Keyspace()
   const file = options.file
   const disk = file ? await openDisk(file, data, now) : undefined
 
@@ -286,7 +325,11 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     let s = scopes.get(clientId)
     if (s === undefined) {
       if (scopes.size >= MAX_KEPT_SCOPES) scopes.clear()
-      scopes.set(clientId, (s = scope(`c:${clientId}`)))
+      // Client ids are checked when clients are made, but a scope may be asked for an id read from
+      // an unverified credential: the separator never gets into an owner, so that a key's namespace
+      // (and `holdsAny`) is always read right.
+      const owner = clientId.includes(SEP) ? clientId.replaceAll(SEP, '\uFFFD') : clientId
+      scopes.set(clientId, (s = scope(`c:${owner}`)))
     }
     return s
   }
@@ -297,6 +340,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
     scope: clientScope,
     ready: async () => true,
     flush,
+    holdsAny: (ns) => data.holdsAny(ns),
     close: async () => {
       clearInterval(sweeper)
       await flush()
@@ -324,7 +368,7 @@ interface Disk {
  * Locks the folder, reads the snapshot, replays the logs that follow it (a torn last line, from a
  * process killed while writing, is ignored: its change was never acknowledged) and opens a new log.
  */
-async function openDisk(file: string, data: Map<string, Entry>, now: () => number): Promise<Disk> {
+async function openDisk(file: string, data: Keyspace, now: () => number): Promise<Disk> {
   const fail = (reason: string, cause?: unknown): never => {
     throw new SandboxConfigError(
       SANDBOX_ERRORS.BAD_STATE,

@@ -19,6 +19,14 @@ export interface Store {
   flush(): Promise<void>
   /** Flushes and releases resources. */
   close(): Promise<void>
+  /**
+   * False when no key of namespace `ns` exists in any scope, answered at once without a read; true
+   * when one may. Only a store that holds its whole state in this process can say (the embedded
+   * one); elsewhere it is absent. The request path uses it to skip reads that can only find nothing:
+   * a ban, a running scenario, a certification run, a moved clock are rare, and each would otherwise
+   * cost a read on every call.
+   */
+  holdsAny?(ns: string): boolean
 }
 
 /** A fixed window's state after a hit. */

@@ -36,6 +36,8 @@ export interface BanBook {
   list(nowOf: (clientId: string) => Promise<number>, clientId?: string): Promise<BanRecord[]>
   /** Lifts a client's ban from one IP, or all its bans. Returns how many were lifted. */
   lift(clientId: string, ip?: string): Promise<number>
+  /** True when the store can tell at once that no client has a ban on record (see `Store.holdsAny`). */
+  noneOnRecord(): boolean
 }
 
 const NS = 'ban'
@@ -50,6 +52,7 @@ export function createBanBook(store: Store): BanBook {
   }
   return {
     active,
+    noneOnRecord: () => store.holdsAny?.(NS) === false,
     async place(ban) {
       // The clock only moves forward, so the ban's length in real time bounds its life in the store.
       const ttl = Math.max(1, ban.until - ban.since)

@@ -90,6 +90,11 @@ export interface TrafficService {
   throttledBy(clientId: string, group: string): Promise<string | undefined>
   /** The client's bans, clock and limits, for the client itself. */
   describe(clientId: string): Promise<TrafficStatus>
+  /**
+   * True when the store can tell at once that no client has its own table, a 429 period or a ban on
+   * record: every client is under the sandbox's table as it is, and nobody is held.
+   */
+  quiet(): boolean
 }
 
 const OWN = 'traffic'
@@ -143,6 +148,7 @@ export function createTrafficService(
     bans,
     holder,
     tableOf,
+    quiet: () => store.holdsAny?.(OWN) === false && bans.noneOnRecord(),
     groupOf: async (op, clientId) => {
       const t = clientId === undefined ? table : await tableOf(clientId)
       return t && groupOf(t, op)

@@ -112,3 +112,53 @@ describe('memory store with a lowdb file', () => {
     await expect(createMemoryStore({ file })).rejects.toThrow(/Delete it to start afresh/)
   })
 })
+
+describe('memory store: whether a namespace holds anything', () => {
+  it('answers at once, in step with every set, delete, clear, expiry and reopen', async () => {
+    let now = 2_000_000
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-holds-any-'))
+    try {
+      const file = join(dir, 'state.json')
+      const store = await createMemoryStore({ file, now: () => now, sweepEvery: 60_000 })
+      expect(store.holdsAny?.('ban')).toBe(false)
+      await store.scope('c1').set('ban', '10.0.0.1', { until: 1 })
+      await store.scope('c2').set('ban', '10.0.0.2', { until: 1 })
+      // A key of another namespace, or the same key written again, changes nothing.
+      await store.scope('c1').set('ban', '10.0.0.1', { until: 2 })
+      await store.scope('c1').set('clock', 'offset', 5)
+      expect(store.holdsAny?.('ban')).toBe(true)
+      expect(await store.scope('c1').delete('ban', '10.0.0.1')).toBe(true)
+      expect(store.holdsAny?.('ban')).toBe(true)
+      await store.scope('c2').clear()
+      expect(store.holdsAny?.('ban')).toBe(false)
+      expect(store.holdsAny?.('clock')).toBe(true)
+      // A key that expires leaves the count when it is read or swept.
+      await store.scope('c3').set('ban', 'x', true, 1_000)
+      await store.scope('c3').hit('rate', 'g', 1_000, now)
+      expect(store.holdsAny?.('ban')).toBe(true)
+      now += 5_000
+      expect(await store.scope('c3').get('ban', 'x')).toBeUndefined()
+      expect(store.holdsAny?.('ban')).toBe(false)
+      // Read back from the file, the counts are those of what was stored.
+      await store.scope('c4').set('scenarios', 'armed', [])
+      await store.close()
+      const again = await createMemoryStore({ file, now: () => now })
+      expect(again.holdsAny?.('scenarios')).toBe(true)
+      expect(again.holdsAny?.('clock')).toBe(true)
+      expect(again.holdsAny?.('ban')).toBe(false)
+      expect(again.holdsAny?.('rate')).toBe(false)
+      await again.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps an owner read from an unverified credential from being taken for a namespace', async () => {
+    const store = await createMemoryStore()
+    await store.scope('evil\u0000ban').set('clock', 'offset', 1)
+    expect(store.holdsAny?.('ban')).toBe(false)
+    expect(store.holdsAny?.('clock')).toBe(true)
+    expect(await store.scope('evil\u0000ban').get('clock', 'offset')).toBe(1)
+    await store.close()
+  })
+})
