@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// One build, one bench variant, started under several sets of Node/V8 flags and loaded in turn in
+// short slices (as `builds.mjs` does for two builds): CPU per request, throughput and peak RSS of
+// each, to choose the process's heap settings on figures.
+//
+// Usage: npm run build && node bench/flags.mjs [--variant sandbox-full-file] [--slices 10]
+//          [--seconds 2] [--connections 50] -- '<flags A>' '<flags B>' ...   ('' = none)
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cpuMs, freePort, loadWrk, median, peakRss, startServer, stop } from './lib.mjs'
+import { scenarios } from './scenarios.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const list = process.argv.slice(2)
+const split = list.indexOf('--')
+const sets = split === -1 ? [] : list.slice(split + 1)
+const args = { variant: 'sandbox-full-file', slices: 10, seconds: 2, connections: 50 }
+const named = split === -1 ? list : list.slice(0, split)
+for (let i = 0; i < named.length; i += 2) {
+  const key = named[i].replace(/^--/, '')
+  if (!(key in args) || named[i + 1] === undefined) {
+    console.error(`flags: unknown flag or missing value: ${named[i]}`)
+    process.exit(2)
+  }
+  args[key] = key === 'variant' ? named[i + 1] : Number(named[i + 1])
+}
+if (sets.length < 2) {
+  console.error(
+    "usage: node bench/flags.mjs [--variant name] -- '<node flags A>' '<node flags B>' ...",
+  )
+  process.exit(2)
+}
+const contract =
+  process.env.SANDBOX_REAL_CONTRACT ?? resolve(root, '../shared/contracts/api_entreprise.yaml')
+
+async function up(flags) {
+  const variant = scenarios(root).find((s) => s.name === args.variant)
+  if (!variant) throw new Error(`flags: no variant ${args.variant}`)
+  const setup = variant.before ? await variant.before() : {}
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const spec = variant.server(port, contract, setup)
+  const argv = [...flags.split(' ').filter(Boolean), ...spec.argv]
+  const s = await startServer(
+    variant.name,
+    spec.command,
+    argv,
+    await variant.request(base, setup),
+    spec.env,
+    root,
+  )
+  if (variant.prepare) await variant.prepare(base, undefined, setup)
+  const req = await variant.request(base, setup, true)
+  return { flags, child: s.child, req, cpu: [], rps: [], after: () => variant.after?.(setup) }
+}
+
+const servers = []
+try {
+  for (const flags of sets) servers.push(await up(flags))
+  const load = (s) =>
+    loadWrk(s.req.url, s.req.headers, { connections: args.connections, duration: args.seconds })
+  for (const s of servers) await load(s)
+  for (let i = 0; i < args.slices; i++) {
+    for (const s of i % 2 ? [...servers].reverse() : servers) {
+      const before = cpuMs(s.child.pid)
+      const x = await load(s)
+      s.cpu.push(((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * args.seconds))
+      s.rps.push(x.rps)
+      if (x.non2xx || x.errors) console.log(`${s.flags}: ${x.non2xx} non-2xx, ${x.errors} errors`)
+    }
+  }
+  for (const s of servers) s.rss = peakRss(s.child.pid)
+} finally {
+  for (const s of servers) {
+    await stop(s.child)
+    await s.after()
+  }
+}
+const [first] = servers
+for (const s of servers)
+  console.log(
+    `'${s.flags}': ${median(s.cpu).toFixed(1)} µs CPU/request (over first: ${median(s.cpu.map((c, i) => c / first.cpu[i])).toFixed(2)}), ${Math.round(median(s.rps))} req/s, peak RSS ${s.rss} MB`,
+  )
