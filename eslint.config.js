@@ -40,6 +40,7 @@ export default tseslint.config(
       'mock/console/**',
       'mock/cli/**',
       'mock/create-sandbox.ts',
+      'mock/express-app.ts',
       'mock/index.ts',
     ],
     rules: {

@@ -1,17 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import express, {
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express'
-import { createAdminRouter } from './admin/admin-router.js'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { clientSince } from './auth/client-registry.js'
 import { prepareSecret } from './auth/secret-hash.js'
 import { createInterruptions } from './status/interruptions.js'
-import { createOAuthRouter } from './auth/oauth-router.js'
 import type { SandboxContext } from './context.js'
 import { createErrorBodies } from './contract/error-body.js'
 import { loadContract } from './contract/load-contract.js'
@@ -53,11 +45,26 @@ import { createPublicBase, listeningUrl } from './http/public-base.js'
 /** Node's default bound on receiving a whole request, ms. */
 const NODE_REQUEST_TIMEOUT_MS = 300_000
 
-/** A handler made by `make` on the first request that reaches it; the requests meanwhile wait for it. */
-function whenFirstUsed(make: () => Promise<RequestHandler>): RequestHandler {
-  let made: Promise<RequestHandler> | undefined
-  return (req: Request, res: Response, next: NextFunction) => {
-    ;(made ??= make()).then((handler) => handler(req, res, next), next)
+/**
+ * A listener made by `make` on the first request that reaches it; the requests meanwhile wait for it.
+ * Should making it fail, the request is answered 500 and the next one tries again.
+ */
+function onFirstRequest(
+  make: () => Promise<SandboxListener>,
+  log: (line: string) => void,
+): SandboxListener {
+  let made: Promise<SandboxListener> | undefined
+  return (req, res, next) => {
+    ;(made ??= make()).then(
+      (listener) => (next ? listener(req, res, next) : listener(req, res)),
+      (err: unknown) => {
+        made = undefined
+        log(`sandbox-twin: cannot load the admin surface: ${(err as Error).message}`)
+        if (next) return next(err)
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end('The sandbox failed to load this part of itself; the cause is in its log.\n')
+      },
+    )
   }
 }
 
@@ -267,23 +274,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       : assemblePipeline(ctx),
   )
 
-  const app = express()
-  app.disable('x-powered-by')
-  app.set('etag', false)
-  app.use('/__sandbox', createAdminRouter(ctx, startedAt))
-  // The console's pages and their code are loaded on the first request for one: a sandbox that only
-  // serves its API (a CI job, a load test) starts without them.
-  if (opts.console.enabled)
-    app.use(
-      '/console',
-      whenFirstUsed(async () =>
-        (await import('./console/console-router.js')).createConsoleRouter(ctx),
-      ),
-    )
-  app.use(createOAuthRouter(ctx))
-  // API requests reach the pipeline straight from node:http (`createDispatcher`); whatever else
-  // express does not serve is answered by the pipeline too (404 in the contract's shape).
-  app.use((req: Request, res: Response) => void handle(req, res))
+  // API requests reach the pipeline straight from node:http (`createDispatcher`). express, and what it
+  // serves (the admin surface, the OAuth endpoints, the console), is loaded on the first request for
+  // one of them: a sandbox that only serves its API (a CI job, a load test) answers without it.
+  const app = onFirstRequest(
+    async () => (await import('./express-app.js')).createExpressApp(ctx, startedAt, handle),
+    opts.log,
+  )
   const listener = createDispatcher({ api: handle, route: ctx.route, app })
 
   let server: Server | undefined

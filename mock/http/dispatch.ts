@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import express from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import type { RouteMatch } from '../contract/router.js'
 import { bodyErrorFrom } from './body-error.js'
 import type { BodyError } from './exchange.js'
@@ -71,19 +71,34 @@ export function createDispatcher(options: {
   app: SandboxListener
 }): SandboxListener {
   const { api, route, app } = options
-  const json = express.json({ limit: DEFAULTS.tuning.maxBodyBytes, type: JSON_TYPES })
+  // The body parser (and express with it) is loaded for the first request that has a body to read.
+  let json: Promise<RequestHandler> | undefined
+  const jsonParser = (): Promise<RequestHandler> =>
+    (json ??= import('express').then(({ default: express }) =>
+      express.json({ limit: DEFAULTS.tuning.maxBodyBytes, type: JSON_TYPES }),
+    ))
   return (req, res, next) => {
     const url = req.url ?? '/'
     if (servedByExpress(url)) return next ? app(req, res, next) : app(req, res)
     if (!announcesBody(req)) return void api(req, res)
     const match = route(req.method ?? 'GET', apiPath(url))
     if (match.kind !== 'operation' || !match.operation.requestBody) return void api(req, res)
-    json(req as express.Request, res as express.Response, (err?: unknown) => {
-      void api(
-        req,
-        res,
-        err ? bodyErrorFrom(err as { status?: number; type?: string; message: string }) : undefined,
-      )
-    })
+    jsonParser().then(
+      (parse) =>
+        parse(req as Request, res as Response, (err?: unknown) => {
+          void api(
+            req,
+            res,
+            err
+              ? bodyErrorFrom(err as { status?: number; type?: string; message: string })
+              : undefined,
+          )
+        }),
+      () => {
+        // Not loaded (never seen): the next request with a body tries again.
+        json = undefined
+        res.writeHead(500).end()
+      },
+    )
   }
 }

@@ -84,4 +84,28 @@ describe('dispatch between the API and express', () => {
     expect(health.status).toBe(200)
     expect((await request(host).get('/mine')).text).toBe('host')
   })
+
+  it('answers the requests that arrive together while the admin surface and the body parser load', async () => {
+    const fresh = await createSandbox({
+      contract,
+      state: 'memory',
+      auth: false,
+      rateLimits: 'off',
+      adminToken: 'dispatch-admin-token-0123456789abcdef',
+      log: () => undefined,
+    })
+    try {
+      const answers = await Promise.all([
+        request(fresh.app).get('/__sandbox/health'),
+        request(fresh.app).get('/__sandbox/health'),
+        request(fresh.app).get('/.well-known/oauth-authorization-server'),
+        request(fresh.app).post('/v3/items').send({ name: 'one' }),
+        request(fresh.app).post('/v3/items').send({ name: 'two' }),
+        request(fresh.app).get('/v3/unites_legales/diffusibles/418166096'),
+      ])
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 201, 201, 200])
+    } finally {
+      await fresh.close()
+    }
+  })
 })
