@@ -12,7 +12,7 @@ import {
   makeStateFolder,
   syncFolder,
 } from './durable-file.js'
-import type { Store, StoreScope, WindowHit } from './store.js'
+import type { LocalStoreScope, Store, StoreScope, WindowHit } from './store.js'
 import { DEFAULTS } from '../options.js'
 
 /** One stored value with its real-time expiry (ms since epoch), if any. */
@@ -248,8 +248,29 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
   function scope(owner: string): StoreScope {
     const key = (ns: string, k: string): string => `${owner}${SEP}${ns}${SEP}${k}`
     const prefix = `${owner}${SEP}`
+    const local: LocalStoreScope = {
+      get: <T>(ns: string, k: string) => live(key(ns, k))?.v as T | undefined,
+      hit: (ns, k, windowMs, nowMs) => {
+        const id = key(ns, k)
+        const e = live(id)
+        const w = e?.v as WindowHit | undefined
+        const next: WindowHit =
+          w && nowMs < w.resetAt
+            ? { count: w.count + 1, resetAt: w.resetAt }
+            : { count: 1, resetAt: nowMs + windowMs }
+        const exp = now() + Math.max(windowMs, next.resetAt - nowMs)
+        if (e === undefined) data.set(id, { v: next, exp })
+        else {
+          e.v = next
+          e.exp = exp
+        }
+        touch(id)
+        return { count: next.count, resetAt: next.resetAt }
+      },
+    }
     return {
-      get: async <T>(ns: string, k: string) => live(key(ns, k))?.v as T | undefined,
+      local,
+      get: async <T>(ns: string, k: string) => local.get<T>(ns, k),
       set: (ns, k, v, ttlMs) => put(key(ns, k), v, ttlMs),
       setIfAbsent: async (ns, k, v, ttlMs) => {
         if (live(key(ns, k))) return false
@@ -286,23 +307,7 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
         touch(id)
         return next
       },
-      hit: async (ns, k, windowMs, nowMs) => {
-        const id = key(ns, k)
-        const e = live(id)
-        const w = e?.v as WindowHit | undefined
-        const next: WindowHit =
-          w && nowMs < w.resetAt
-            ? { count: w.count + 1, resetAt: w.resetAt }
-            : { count: 1, resetAt: nowMs + windowMs }
-        const exp = now() + Math.max(windowMs, next.resetAt - nowMs)
-        if (e === undefined) data.set(id, { v: next, exp })
-        else {
-          e.v = next
-          e.exp = exp
-        }
-        touch(id)
-        return { count: next.count, resetAt: next.resetAt }
-      },
+      hit: async (ns, k, windowMs, nowMs) => local.hit(ns, k, windowMs, nowMs),
       clear: async () => {
         for (const k of [...data.keys()]) if (k.startsWith(prefix)) data.delete(k)
         await append({ p: prefix, c: 1 })

@@ -61,6 +61,17 @@ export interface StoreScope {
   hit(ns: string, key: string, windowMs: number, nowMs: number): Promise<WindowHit>
   /** Removes every key of this scope (a deleted client leaves nothing behind). */
   clear(): Promise<void>
+  /**
+   * The same reads and window hits answered at once, where the state lives in this process (the
+   * embedded store): the request path reads its counters without a promise. Absent on Redis.
+   */
+  readonly local?: LocalStoreScope
+}
+
+/** Synchronous forms of {@link StoreScope}'s `get` and `hit`, with the same meaning and atomicity. */
+export interface LocalStoreScope {
+  get<T>(ns: string, key: string): T | undefined
+  hit(ns: string, key: string, windowMs: number, nowMs: number): WindowHit
 }
 
 /**

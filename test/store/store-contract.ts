@@ -155,6 +155,27 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await s.hit('rate', 'g', 1000, t0 + 5_432)).toEqual({ count: 1, resetAt: t0 + 6_432 })
     })
 
+    it('answers the same reads and hits at once where it is local, in step with the async ones', async () => {
+      const store = await open()
+      const s = store.scope('c1')
+      const local = s.local
+      // A store shared between processes has no local form: everything goes through promises.
+      if (store.kind === 'redis') return expect(local).toBeUndefined()
+      expect(local).toBeDefined()
+      const t0 = 1_700_000_000_123
+      expect(local!.hit('rate', 'g', 1000, t0)).toEqual({ count: 1, resetAt: t0 + 1000 })
+      expect(await s.hit('rate', 'g', 1000, t0 + 1)).toEqual({ count: 2, resetAt: t0 + 1000 })
+      expect(local!.hit('rate', 'g', 1000, t0 + 2)).toEqual({ count: 3, resetAt: t0 + 1000 })
+      expect(local!.get('rate', 'g')).toEqual(await s.get('rate', 'g'))
+      await s.set('n', 'k', { a: 1 })
+      expect(local!.get('n', 'k')).toEqual({ a: 1 })
+      expect(local!.get('n', 'absent')).toBeUndefined()
+      expect(store.scope('c2').local!.get('n', 'k')).toBeUndefined()
+      // A hit handed out is a copy: changing it changes nothing stored.
+      local!.hit('rate', 'g', 1000, t0 + 3).count = 99
+      expect(await s.get('rate', 'g')).toEqual({ count: 4, resetAt: t0 + 1000 })
+    })
+
     it('counts exactly 200 concurrent hits in one window', async () => {
       const s = (await open()).scope('c1')
       const t0 = 1_700_000_000_000
