@@ -1,6 +1,7 @@
 import { advanceRunFor, incidentAhead, noRunOnRecord } from '../certification/run-state.js'
 import type { SandboxContext } from '../context.js'
 import { sandboxNow, type Exchange, type Stage } from '../http/exchange.js'
+import type { LocalStoreScope } from '../store/store.js'
 import { groupOf, type RateTable } from './rate-table.js'
 import { setRateHeaders, tooManyRequests } from './rate-headers.js'
 import { ANONYMOUS_CLIENT } from './traffic-service.js'
@@ -29,10 +30,7 @@ export function limitRate(ctx: SandboxContext): Stage {
     const scope = ctx.store.scope(clientId)
     if (table.perIp !== undefined) {
       const ip = await scope.hit('rate-ip', ex.ip, table.windowMs, now)
-      if (ip.count > table.perIp) {
-        const detail = `${ip.count} calls from ${ex.ip} within one period, over the per-IP limit of ${table.perIp}`
-        return ctx.traffic.banAndHold(ex, clientId, 'ip-limit', detail, now)
-      }
+      if (ip.count > table.perIp) return overIp(ex, clientId, table, ip.count, now)
     }
     const group = groupOf(table, ex.operation!)
     if (!group) return
@@ -56,10 +54,54 @@ export function limitRate(ctx: SandboxContext): Stage {
         1 +
         (await scope.incr('rate-over', `${group.name}@${throttled}`, Math.max(1, throttled - now)))
     }
+    return refuse(ex, clientId, group.name, over, resetAt, now)
+  }
+  /**
+   * {@link count} of a quiet call where the store is local (the embedded store): the windows are
+   * hit at once, and no promise is made unless the call earns a ban.
+   */
+  const countAtOnce = (
+    ex: Exchange,
+    clientId: string,
+    table: RateTable,
+    now: number,
+    local: LocalStoreScope,
+  ): void | Promise<void> => {
+    if (table.perIp !== undefined) {
+      const ip = local.hit('rate-ip', ex.ip, table.windowMs, now)
+      if (ip.count > table.perIp) return overIp(ex, clientId, table, ip.count, now)
+    }
+    const group = groupOf(table, ex.operation!)
+    if (!group) return
+    ex.rateGroup = group.name
+    const hit = local.hit('rate', group.name, table.windowMs, now)
+    setRateHeaders(ex, group.limit, group.limit - hit.count, hit.resetAt)
+    return refuse(ex, clientId, group.name, hit.count - group.limit, hit.resetAt, now)
+  }
+  /** Past the per-IP limit: a ban from that IP at once. */
+  const overIp = (
+    ex: Exchange,
+    clientId: string,
+    table: RateTable,
+    calls: number,
+    now: number,
+  ): Promise<void> => {
+    const detail = `${calls} calls from ${ex.ip} within one period, over the per-IP limit of ${table.perIp}`
+    return ctx.traffic.banAndHold(ex, clientId, 'ip-limit', detail, now)
+  }
+  /** `over` calls past a group's limit: 429 until `resetAt`, a ban past `ban.threshold`. */
+  const refuse = (
+    ex: Exchange,
+    clientId: string,
+    group: string,
+    over: number,
+    resetAt: number,
+    now: number,
+  ): void | Promise<void> => {
     if (over <= 0) return
-    ex.notes.rateLimited = { group: group.name, over }
+    ex.notes.rateLimited = { group, over }
     if (over > threshold) {
-      const detail = `${over - 1} calls in group ${group.name} after a 429 within the same period (threshold ${threshold})`
+      const detail = `${over - 1} calls in group ${group} after a 429 within the same period (threshold ${threshold})`
       return ctx.traffic.banAndHold(ex, clientId, 'ignored-429', detail, now)
     }
     ex.reply = tooManyRequests(ctx, ex, resetAt, now)
@@ -87,7 +129,11 @@ export function limitRate(ctx: SandboxContext): Stage {
     // or 429 period on record for anyone. The sandbox's table counts the call, without other reads.
     if (ctx.traffic.quiet() && (clientId === ANONYMOUS_CLIENT || noRunOnRecord(ctx.store))) {
       const table = ctx.traffic.table
-      return table && count(ex, clientId, table, now, true)
+      if (!table) return
+      const local = ctx.store.scope(clientId).local
+      return local
+        ? countAtOnce(ex, clientId, table, now, local)
+        : count(ex, clientId, table, now, true)
     }
     return check(ex, clientId, now)
   }
