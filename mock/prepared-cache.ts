@@ -20,8 +20,11 @@ export const CACHE_DIR = join(
   `sandbox-twin-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`,
 )
 
-/** A key for what `kind` prepares from `parts` (texts, versions): a hash of all of them. */
-export function preparedKey(kind: string, ...parts: readonly string[]): string {
+/**
+ * A key for what `kind` prepares from `parts` (texts, versions): a hash of all of them. A part may be
+ * given as the bytes of a UTF-8 file instead of its text (the same key, without decoding the file).
+ */
+export function preparedKey(kind: string, ...parts: ReadonlyArray<string | Uint8Array>): string {
   const h = createHash('sha256').update(`${FORMAT}\u0000${packageVersion()}\u0000${kind}`)
   for (const part of parts) h.update('\u0000').update(part)
   return `${kind}-${h.digest('hex').slice(0, 40)}`
@@ -44,7 +47,8 @@ function cacheFolder(): Promise<boolean> {
   })())
 }
 
-const sum = (payload: string): string => createHash('sha256').update(payload).digest('hex')
+const sum = (payload: string | Uint8Array): string =>
+  createHash('sha256').update(payload).digest('hex')
 
 /**
  * Reads what was prepared under `key`, or `undefined` (never cached, unreadable, cut short, altered:
@@ -53,12 +57,14 @@ const sum = (payload: string): string => createHash('sha256').update(payload).di
 export async function readPrepared<T>(key: string): Promise<T | undefined> {
   if (!(await cacheFolder())) return undefined
   try {
-    const text = await readFile(join(CACHE_DIR, `${key}.json`), 'utf8')
-    const cut = text.indexOf('\n')
-    const head = JSON.parse(text.slice(0, cut)) as { key?: string; sum?: string }
-    const payload = text.slice(cut + 1)
-    if (cut < 0 || head.key !== key || head.sum !== sum(payload)) return undefined
-    return JSON.parse(payload) as T
+    // Checked as bytes, decoded once: the payload of a prepared contract is megabytes.
+    const bytes = await readFile(join(CACHE_DIR, `${key}.json`))
+    const cut = bytes.indexOf(0x0a)
+    if (cut < 0) return undefined
+    const head = JSON.parse(bytes.toString('utf8', 0, cut)) as { key?: string; sum?: string }
+    const payload = bytes.subarray(cut + 1)
+    if (head.key !== key || head.sum !== sum(payload)) return undefined
+    return JSON.parse(payload.toString('utf8')) as T
   } catch {
     return undefined
   }

@@ -83,19 +83,22 @@ export async function loadContract(
   { allowRemoteRefs = false }: LoadContractOptions = {},
 ): Promise<Contract> {
   const path = resolve(file)
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`
     throw bad(path, `${why}. Pass an existing OpenAPI file with --contract.`, cause)
   }
-  let raw = await parseCached(text, () => parseContractText(path, text))
+  // The text is decoded only when it is parsed or converted: a cached parse is found by the bytes.
+  let text: string | undefined
+  const textOf = (): string => (text ??= bytes.toString('utf8'))
+  let raw = await parseCached(bytes, () => parseContractText(path, textOf()))
   if (raw.swagger !== undefined) {
     if (String(raw.swagger) !== '2.0')
       throw bad(path, `at /swagger: expected "2.0", found ${JSON.stringify(raw.swagger)}.`)
-    raw = await convertSwagger2(path, raw, text)
+    raw = await convertSwagger2(path, raw, textOf())
   }
   const openapi = typeof raw.openapi === 'string' ? raw.openapi : undefined
   if (!openapi || !/^3\.[01]\.\d+/.test(openapi)) {

@@ -52,6 +52,17 @@ describe('prepared cache', () => {
     expect(preparedKey('a', 'x', 'y')).not.toBe(preparedKey('b', 'x', 'y'))
     expect(preparedKey('a', 'x', 'y')).not.toBe(preparedKey('a', 'xy'))
     expect(preparedKey('a', 'x', 'y')).toBe(preparedKey('a', 'x', 'y'))
+    // A file's bytes key what its text keys: a start finds a cached parse without decoding the file.
+    const text = 'openapi: 3.0.3\ninfo: { title: Société « Été » ’ 😀 }\n'
+    expect(preparedKey('a', 'v1', Buffer.from(text, 'utf8'))).toBe(preparedKey('a', 'v1', text))
+    expect(preparedKey('a', 'v1', Buffer.from(text, 'utf8'))).not.toBe(preparedKey('a', 'v2', text))
+  })
+
+  it('reads back text beyond ASCII as it was written', async () => {
+    const key = fresh('test')
+    const value = { title: 'Société « Été » ’ 😀', lines: ['\u2028', 'ü\n'] }
+    await writePrepared(key, value)
+    expect(await readPrepared(key)).toEqual(value)
   })
 
   it('tells which values JSON carries unchanged', () => {
