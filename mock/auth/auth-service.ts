@@ -80,8 +80,11 @@ export interface AuthService {
   ): Promise<{ token: string; claims: AccessClaims }>
   /** Signature and fixed claims only (cached). */
   verify(token: string): Promise<Verification>
-  /** Full check without consuming: signature, client, revocation, times on the client's clock. */
-  check(token: string, realNow: number): Promise<TokenCheck>
+  /**
+   * Full check without consuming: signature, client, revocation, times on the client's clock. At
+   * once (no promise) for a token cached, where the store is local.
+   */
+  check(token: string, realNow: number): TokenCheck | Promise<TokenCheck>
   /** The privileges an operation needs, any one being enough; `[]`: any valid token. */
   requiredPrivileges(op: Operation): readonly string[]
   /** Revokes a client's secrets and every live token it holds. Resolves the number of tokens revoked. */
@@ -240,7 +243,7 @@ export async function createAuthService({
       })
       return issued
     },
-    verify,
+    verify: async (token) => verify(token),
     check: createTokenCheck({
       verify,
       clients,

@@ -11,6 +11,7 @@ import {
 import { readClientCredentials } from './client-credentials.js'
 import { authModesOf, type SandboxClient } from './client-registry.js'
 import { internScopes } from './scope-list.js'
+import type { TokenCheck } from './check-token.js'
 import { API_ERRORS } from '../api-errors.js'
 
 /** Answers with the contract's own error (its example for that code), notes why for the journal. */
@@ -61,13 +62,25 @@ function notice(ctx: SandboxContext, ex: Exchange, client: SandboxClient): void 
   if (date) ex.headers[SECRET_EXPIRES_HEADER] = date
 }
 
-async function bearer(
+/** A Bearer token: checked at once where it can be (a cached token, a local store), else awaited. */
+function bearer(
   ctx: SandboxContext,
   ex: Exchange,
   op: Operation,
   token: string,
-): Promise<void> {
-  const check = await ctx.auth.check(token, ex.receivedAt)
+): void | Promise<void> {
+  const check = ctx.auth.check(token, ex.receivedAt)
+  return check instanceof Promise
+    ? check.then((c) => admit(ctx, ex, op, c))
+    : admit(ctx, ex, op, check)
+}
+
+function admit(
+  ctx: SandboxContext,
+  ex: Exchange,
+  op: Operation,
+  check: TokenCheck,
+): void | Promise<void> {
   if (check.offset !== undefined) ex.clockOffset = check.offset
   if (!check.ok) {
     if (check.clientId) ex.notes.authClientId = check.clientId
@@ -79,19 +92,32 @@ async function bearer(
   if (!authModesOf(client).includes(claims.portal ? 'portal_token' : 'oauth'))
     return refuse(ctx, ex, 401, API_ERRORS.TOKEN_INVALID, 'auth-mode-not-allowed')
   if (lacksPrivilege(ctx, ex, op, check.scopes)) return
-  if (claims.single_use) {
-    // Consumed only by a call that would be served: one atomic setIfAbsent decides between racers.
-    const used = await ctx.auth.tokens.consume(client.clientId, claims.jti, claims.exp * 1000)
-    if (used !== true)
-      return refuse(
-        ctx,
-        ex,
-        401,
-        used === 'revoked' ? API_ERRORS.TOKEN_REVOKED : API_ERRORS.TOKEN_EXPIRED,
-        used,
-      )
-    ex.notes.tokenConsumed = true
-  }
+  if (claims.single_use) return consume(ctx, ex, check)
+  identify(ctx, ex, check)
+}
+
+/** A single-use token, consumed only by a call that would be served: one atomic setIfAbsent decides between racers. */
+async function consume(
+  ctx: SandboxContext,
+  ex: Exchange,
+  check: TokenCheck & { ok: true },
+): Promise<void> {
+  const { claims, client } = check
+  const used = await ctx.auth.tokens.consume(client.clientId, claims.jti, claims.exp * 1000)
+  if (used !== true)
+    return refuse(
+      ctx,
+      ex,
+      401,
+      used === 'revoked' ? API_ERRORS.TOKEN_REVOKED : API_ERRORS.TOKEN_EXPIRED,
+      used,
+    )
+  ex.notes.tokenConsumed = true
+  identify(ctx, ex, check)
+}
+
+function identify(ctx: SandboxContext, ex: Exchange, check: TokenCheck & { ok: true }): void {
+  const { claims, client } = check
   ex.identity = {
     clientId: client.clientId,
     jti: claims.jti,
@@ -142,7 +168,7 @@ async function basic(ctx: SandboxContext, ex: Exchange, op: Operation): Promise<
  */
 export function authenticate(ctx: SandboxContext): Stage {
   if (!ctx.options.auth) return () => undefined
-  return async (ex) => {
+  return (ex) => {
     const origin = ex.req.headers.origin
     if (origin !== undefined) ex.notes.origin = origin
     const op = ex.operation!

@@ -1,7 +1,7 @@
 import type { SandboxClock } from '../clock/clock.js'
 import type { ClientRegistry, SandboxClient } from './client-registry.js'
 import type { AccessClaims } from './issue-token.js'
-import type { TokenState } from './token-state.js'
+import type { SpentState, TokenState } from './token-state.js'
 import { judgeTime, type Verification } from './verify-token.js'
 import { internScopes } from './scope-list.js'
 import { API_ERRORS, type TokenErrorCode } from '../api-errors.js'
@@ -21,7 +21,7 @@ export type TokenCheck =
   | { ok: false; code: TokenErrorCode; reason: string; clientId?: string; offset?: number }
 
 export interface TokenCheckDeps {
-  verify: (token: string) => Promise<Verification>
+  verify: (token: string) => Verification | Promise<Verification>
   clients: ClientRegistry
   clock: SandboxClock
   state: TokenState
@@ -34,11 +34,12 @@ export interface TokenCheckDeps {
 /**
  * Judges a bearer token without consuming it: signature and fixed claims (cached), then one parallel
  * read of the store (client record, clock offset, revoked/consumed state), then times on the client's
- * sandbox clock. `realNow` is the exchange's arrival time, ms.
+ * sandbox clock. `realNow` is the exchange's arrival time, ms. Where the store is local (the embedded
+ * store) and the token cached, the same reads are made at once and no promise is made.
  */
 export function createTokenCheck(
   d: TokenCheckDeps,
-): (token: string, realNow: number) => Promise<TokenCheck> {
+): (token: string, realNow: number) => TokenCheck | Promise<TokenCheck> {
   // The scopes a token keeps under its client's privileges, remembered per verified token (its
   // claims object lives in the verification cache) for the privilege list it was computed from: a
   // client record changed by the admin is a new object with its own list, and is computed afresh.
@@ -52,15 +53,32 @@ export function createTokenCheck(
     return scopes
   }
 
-  return async (token, realNow) => {
-    const v = await d.verify(token)
+  const { getAtOnce } = d.clients
+  const { offsetAtOnce } = d.clock
+  const { spentAtOnce } = d.state
+  /** The state a verified token depends on, read from the store, then judged. */
+  const readState = (v: Verification, realNow: number): TokenCheck | Promise<TokenCheck> => {
     if (!v.ok) return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: v.defect }
     const { claims } = v
-    const [client, offset, spent] = await Promise.all([
+    if (getAtOnce && offsetAtOnce && spentAtOnce) {
+      const sub = claims.sub
+      const client = getAtOnce(sub)
+      return judge(claims, client, offsetAtOnce(sub), spentAtOnce(sub, claims.jti), realNow)
+    }
+    return Promise.all([
       d.clients.get(claims.sub),
       d.clock.offset(claims.sub),
       d.state.spent(claims.sub, claims.jti),
-    ])
+    ]).then(([client, offset, spent]) => judge(claims, client, offset, spent, realNow))
+  }
+
+  const judge = (
+    claims: AccessClaims,
+    client: SandboxClient | undefined,
+    offset: number,
+    spent: SpentState | undefined,
+    realNow: number,
+  ): TokenCheck => {
     const who = { clientId: claims.sub, offset }
     if (!client)
       return { ok: false, code: API_ERRORS.TOKEN_INVALID, reason: 'unknown-client', ...who }
@@ -83,5 +101,10 @@ export function createTokenCheck(
     if (spent === 'consumed')
       return { ok: false, code: API_ERRORS.TOKEN_EXPIRED, reason: 'consumed', ...who }
     return { ok: true, claims, client, offset, scopes: keptScopes(claims, client.privileges) }
+  }
+
+  return (token, realNow) => {
+    const v = d.verify(token)
+    return v instanceof Promise ? v.then((x) => readState(x, realNow)) : readState(v, realNow)
   }
 }

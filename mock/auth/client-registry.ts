@@ -65,6 +65,8 @@ const NS = 'clients'
  */
 export interface ClientRegistry {
   get(clientId: string): Promise<SandboxClient | undefined>
+  /** {@link get} read at once, where the store is local (the embedded store); absent on Redis. */
+  readonly getAtOnce?: (clientId: string) => SandboxClient | undefined
   list(): Promise<SandboxClient[]>
   /**
    * Creates a client; `secret` defaults to a random one (given prepared, its hash is the one made
@@ -129,8 +131,10 @@ export function createClientRegistry(o: ClientRegistryOptions): ClientRegistry {
     await scope.set(NS, client.clientId, client)
     return client
   }
+  const local = scope.local
   return {
     get,
+    ...(local && { getAtOnce: (id: string) => local.get<SandboxClient>(NS, id) }),
     list: async () =>
       (await scope.entries<SandboxClient>(NS))
         .map(([, c]) => c)

@@ -14,6 +14,8 @@ export interface TokenState {
   track(clientId: string, jti: string, expiresAt: number): Promise<void>
   /** One store lookup: whether the token was revoked or consumed. */
   spent(clientId: string, jti: string): Promise<SpentState | undefined>
+  /** {@link spent} read at once, where the store is local (the embedded store); absent on Redis. */
+  readonly spentAtOnce?: (clientId: string, jti: string) => SpentState | undefined
   /** Consumes a single-use token atomically: `true` for its first use, else why it cannot be used. */
   consume(clientId: string, jti: string, expiresAt: number): Promise<true | SpentState>
   revoke(clientId: string, jti: string, expiresAt: number): Promise<void>
@@ -36,6 +38,10 @@ export function createTokenState(store: Store, realNow: () => number): TokenStat
     track: (clientId, jti, expiresAt) =>
       store.scope(clientId).set(ISSUED, jti, expiresAt, ttl(expiresAt)),
     spent: (clientId, jti) => store.scope(clientId).get<SpentState>(SPENT, jti),
+    ...(store.global.local && {
+      spentAtOnce: (clientId: string, jti: string) =>
+        store.scope(clientId).local!.get<SpentState>(SPENT, jti),
+    }),
     consume: async (clientId, jti, expiresAt) => {
       const scope = store.scope(clientId)
       if (await scope.setIfAbsent<SpentState>(SPENT, jti, 'consumed', ttl(expiresAt))) return true

@@ -69,7 +69,7 @@ interface Verified {
 export function createTokenVerifier(
   keys: KeyRing,
   o: TokenVerifierOptions,
-): (token: string) => Promise<Verification> {
+): (token: string) => Verification | Promise<Verification> {
   const good = new LRUCache<string, Verified>({
     max: o.cacheEntries ?? DEFAULTS.tuning.verifiedTokens,
   })
@@ -157,7 +157,18 @@ export function createTokenVerifier(
     return result
   }
 
-  return async (token) => {
+  /** A cached token once the key set is known to be current: verified at once, else afresh. */
+  const settle = (
+    token: string,
+    seen: Verified | undefined,
+    id: string | undefined,
+  ): Verification | Promise<Verification> => {
+    if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
+    return verifyAfresh(token, id ?? fingerprint(token))
+  }
+
+  // Without a promise for a token cached, while the key set needs no read.
+  return (token) => {
     if (token.length > MAX_TOKEN_LENGTH) return { ok: false, defect: 'token-too-long' }
     // The hot path: a token in use is one map lookup away, one seen before one digest and a lookup.
     let seen = recent.get(token)
@@ -173,9 +184,8 @@ export function createTokenVerifier(
     // A withdrawn key's tokens stop verifying at once, cached or not; withdrawn on another replica,
     // within the second.
     const syncing = keys.sync()
-    if (syncing) await syncing
-    if (seen && keys.holds(seen.kid)) return { ok: true, claims: seen.claims }
-    return verifyAfresh(token, id ?? fingerprint(token))
+    if (syncing) return syncing.then(() => settle(token, seen, id))
+    return settle(token, seen, id)
   }
 }
 
