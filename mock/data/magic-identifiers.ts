@@ -153,18 +153,35 @@ export function findMagic(
   params: Readonly<Record<string, string>>,
 ): MagicEntry | undefined {
   if (table.byIdentifier.size === 0) return undefined
-  const values: string[] = []
-  for (const [name, value] of Object.entries(params)) {
-    if (/siren|siret/i.test(name) && typeof value === 'string') values.push(value.trim())
-  }
-  for (const value of values) {
-    const exact = table.byIdentifier.get(value)
+  // Twice over the names, without copying them: every request of an API with magic identifiers asks.
+  for (const name in params) {
+    const value = params[name]
+    if (typeof value !== 'string' || !namesAnIdentifier(name)) continue
+    const exact = table.byIdentifier.get(value.trim())
     if (exact) return exact
   }
-  for (const value of values) {
-    if (!/^\d{14}$/.test(value)) continue
-    const entry = table.byIdentifier.get(value.slice(0, 9))
+  for (const name in params) {
+    const value = params[name]
+    if (typeof value !== 'string' || !namesAnIdentifier(name)) continue
+    const id = value.trim()
+    if (!/^\d{14}$/.test(id)) continue
+    const entry = table.byIdentifier.get(id.slice(0, 9))
     if (entry) return entry
   }
   return undefined
+}
+
+/** Parameter names already judged (the contract's, mostly; a written body's too, so bounded). */
+const judged = new Map<string, boolean>()
+const MAX_JUDGED_NAMES = 1000
+
+/** True for a parameter whose name contains `siren` or `siret`, whatever the case. */
+function namesAnIdentifier(name: string): boolean {
+  let yes = judged.get(name)
+  if (yes === undefined) {
+    yes = /siren|siret/i.test(name)
+    if (judged.size >= MAX_JUDGED_NAMES) judged.clear()
+    judged.set(name, yes)
+  }
+  return yes
 }
