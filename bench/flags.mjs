@@ -4,17 +4,19 @@
 // each, to choose the process's heap settings on figures.
 //
 // Usage: npm run build && node bench/flags.mjs [--variant sandbox-full-file] [--slices 10]
-//          [--seconds 2] [--connections 50] -- '<flags A>' '<flags B>' ...   ('' = none)
+//          [--seconds 2] [--connections 50] [--paced 2000] -- '<flags A>' '<flags B>' ...   ('' = none)
+// With --paced, each server also takes fixed-rate rounds of 10 s at that rate, in turn: p99 per round.
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpuMs, freePort, loadWrk, median, peakRss, startServer, stop } from './lib.mjs'
+import { paced } from './paced.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const list = process.argv.slice(2)
 const split = list.indexOf('--')
 const sets = split === -1 ? [] : list.slice(split + 1)
-const args = { variant: 'sandbox-full-file', slices: 10, seconds: 2, connections: 50 }
+const args = { variant: 'sandbox-full-file', slices: 10, seconds: 2, connections: 50, paced: 0 }
 const named = split === -1 ? list : list.slice(0, split)
 for (let i = 0; i < named.length; i += 2) {
   const key = named[i].replace(/^--/, '')
@@ -51,7 +53,16 @@ async function up(flags) {
   )
   if (variant.prepare) await variant.prepare(base, undefined, setup)
   const req = await variant.request(base, setup, true)
-  return { flags, child: s.child, req, cpu: [], rps: [], after: () => variant.after?.(setup) }
+  return {
+    flags,
+    port,
+    child: s.child,
+    req,
+    cpu: [],
+    rps: [],
+    p99: [],
+    after: () => variant.after?.(setup),
+  }
 }
 
 const servers = []
@@ -69,6 +80,19 @@ try {
       if (x.non2xx || x.errors) console.log(`${s.flags}: ${x.non2xx} non-2xx, ${x.errors} errors`)
     }
   }
+  if (args.paced)
+    for (let i = 0; i < 3; i++)
+      for (const s of i % 2 ? [...servers].reverse() : servers) {
+        const url = new URL(s.req.url)
+        const r = await paced({
+          port: s.port,
+          path: url.pathname + url.search,
+          headers: s.req.headers,
+          rate: args.paced,
+          seconds: 10,
+        })
+        s.p99.push(r.p99)
+      }
   for (const s of servers) s.rss = peakRss(s.child.pid)
 } finally {
   for (const s of servers) {
@@ -79,5 +103,5 @@ try {
 const [first] = servers
 for (const s of servers)
   console.log(
-    `'${s.flags}': ${median(s.cpu).toFixed(1)} µs CPU/request (over first: ${median(s.cpu.map((c, i) => c / first.cpu[i])).toFixed(2)}), ${Math.round(median(s.rps))} req/s, peak RSS ${s.rss} MB`,
+    `'${s.flags}': ${median(s.cpu).toFixed(1)} µs CPU/request (over first: ${median(s.cpu.map((c, i) => c / first.cpu[i])).toFixed(2)}), ${Math.round(median(s.rps))} req/s, peak RSS ${s.rss} MB${s.p99.length ? `, p99 at ${args.paced} req/s ${s.p99.map((p) => p.toFixed(1)).join(' / ')} ms` : ''}`,
   )
