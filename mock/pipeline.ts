@@ -95,7 +95,7 @@ export function openExchange(
     method: req.method ?? 'GET',
     // `//v3/x` is `/v3/x`: repeated slashes are one, as most front proxies make them.
     path: apiPath(url),
-    query: q === -1 ? {} : (parseQuery(url.slice(q + 1)) as Exchange['query']),
+    query: q === -1 ? {} : queryOf(url.slice(q + 1)),
     bodyError,
     operation: undefined,
     pathParams: {},
@@ -113,6 +113,29 @@ export function openExchange(
     detached: undefined,
     notes: {},
   }
+}
+
+/** Longest query string whose parse is kept, characters. */
+const MAX_KEPT_QUERY = 2048
+/** Query strings whose parse is kept; past it they start over. */
+const MAX_KEPT_QUERIES = 1000
+const parsedQueries = new Map<string, Exchange['query']>()
+
+/**
+ * A query string parsed, frozen (no stage changes a request's query): a client sends the same one call
+ * after call, so its parse is kept, within bounds.
+ */
+function queryOf(search: string): Exchange['query'] {
+  let query = parsedQueries.get(search)
+  if (query === undefined) {
+    const parsed = parseQuery(search) as Record<string, string | string[] | undefined>
+    for (const value of Object.values(parsed)) if (Array.isArray(value)) Object.freeze(value)
+    query = Object.freeze(parsed)
+    if (search.length > MAX_KEPT_QUERY) return query
+    if (parsedQueries.size >= MAX_KEPT_QUERIES) parsedQueries.clear()
+    parsedQueries.set(search, query)
+  }
+  return query
 }
 
 /** Runs a pipeline on a request: request stages until a reply, then response stages, then send. */
