@@ -103,6 +103,8 @@ export function leafPaths(value: unknown): string[] {
   return [...out].sort()
 }
 
+const NO_SCOPES: readonly string[] = Object.freeze([])
+
 const isJson = (contentType: string | undefined): boolean =>
   contentType === undefined || /[/+]json\b/i.test(contentType)
 
@@ -128,6 +130,17 @@ export function filterByScope(ctx: SandboxContext): Stage {
     if (!map) requiredOf.set(op, (map = requiredFields(op)))
     return map
   }
+  // A credential's scopes as a key, sorted: made once per frozen list (the token check hands out
+  // one interned list per distinct set of scopes), an unfrozen one each time.
+  const scopeKeys = new WeakMap<readonly string[], string>()
+  const keyOfScopes = (scopes: readonly string[]): string => {
+    let key = scopeKeys.get(scopes)
+    if (key === undefined) {
+      key = [...scopes].sort().join(' ')
+      if (Object.isFrozen(scopes)) scopeKeys.set(scopes, key)
+    }
+    return key
+  }
   const note = (ex: Parameters<Stage>[0], outcome: ScopeOutcome): void => {
     ex.notes.fields = outcome.fields
     if (outcome.withheld.length > 0) {
@@ -147,7 +160,7 @@ export function filterByScope(ctx: SandboxContext): Stage {
       reply.body === undefined && typeof reply.raw === 'string' && isJson(reply.contentType)
         ? reply.raw
         : undefined
-    const scopesKey = raw === undefined ? '' : [...(ex.identity?.scopes ?? [])].sort().join(' ')
+    const scopesKey = raw === undefined ? '' : keyOfScopes(ex.identity?.scopes ?? NO_SCOPES)
     const known = raw === undefined ? undefined : filtered.get(raw)?.get(scopesKey)
     if (known) {
       reply.raw = known.raw
