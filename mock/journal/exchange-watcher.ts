@@ -93,10 +93,16 @@ export function createExchangeWatcher(options: WatchOptions): ExchangeWatcher {
     }
     const connection = socket && connections.get(socket)
     if (!connection) return // another server's connection
-    const at = connection.open.findIndex((ex) => ex.res === response)
-    if (at === -1) return // an admin route's answer, or a journal that was closed
-    const [ex] = connection.open.splice(at, 1)
-    record(ex!, 'answered', connection)
+    // Searched and taken out without a closure or a spliced array: one exchange open, but for
+    // pipelined requests.
+    const { open } = connection
+    let at = 0
+    while (at < open.length && open[at]!.res !== response) at++
+    if (at === open.length) return // an admin route's answer, or a journal that was closed
+    const ex = open[at]!
+    if (at === open.length - 1) open.pop()
+    else open.splice(at, 1)
+    record(ex, 'answered', connection)
   }
 
   const onConnectionClose = (socket: Socket, connection: Connection): void =>
