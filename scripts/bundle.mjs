@@ -8,8 +8,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
-// the bundle that module becomes one whose `require` calls esbuild follows: faker is shipped inside
-// the bundle, wrapped so that it runs when first required rather than when the bundle is loaded.
+// the bundle they are a file of their own, `faker-locales.cjs` (half a megabyte of definitions), that
+// the swapped module requires beside itself when a value is first drawn: a start neither parses nor
+// runs it, and the shipped files still need no `node_modules`.
+const FAKER_LOCALES = 'faker-locales.cjs'
 let fakerLocaleSwapped = 0
 const lazyFakerLocale = {
   name: 'lazy-faker-locale',
@@ -17,8 +19,12 @@ const lazyFakerLocale = {
     b.onLoad({ filter: /[\\/]dist[\\/]mock[\\/]data[\\/]faker-locale\.js$/ }, () => {
       fakerLocaleSwapped++
       return {
-        contents:
-          "export function fakerLocale(lang) { return (lang === 'en' ? require('@faker-js/faker/locale/en') : require('@faker-js/faker/locale/fr')).faker }",
+        contents: [
+          "import { createRequire } from 'node:module'",
+          'const load = createRequire(import.meta.url)',
+          'let locales',
+          `export function fakerLocale(lang) { locales ??= load('./${FAKER_LOCALES}'); return lang === 'en' ? locales.en : locales.fr }`,
+        ].join('\n'),
         resolveDir: process.cwd(),
         loader: 'js',
       }
@@ -51,6 +57,22 @@ if (fakerLocaleSwapped === 0)
   throw new Error(
     'bundle: dist/mock/data/faker-locale.js was not found; the bundle would need node_modules',
   )
+await build({
+  stdin: {
+    contents:
+      "export { faker as fr } from '@faker-js/faker/locale/fr'\nexport { faker as en } from '@faker-js/faker/locale/en'",
+    resolveDir: process.cwd(),
+    loader: 'js',
+  },
+  outfile: `dist/bundle/${FAKER_LOCALES}`,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+})
 
 // The console's design system (DSFR): the few built files it serves, beside the bundle, so that the
 // Docker image (which has no node_modules) serves them too. The fonts are left out (see docs/console.md).

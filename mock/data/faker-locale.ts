@@ -6,7 +6,8 @@ import type { Faker } from '@faker-js/faker'
  * share of the code a start-up would otherwise compile and run (half a megabyte), and a sandbox
  * answering its health check or its admin API never needs them. Node (20.19 and later) loads an ES
  * module synchronously through `require`. The bundle (`scripts/bundle.mjs`) replaces this file by
- * one whose `require` calls esbuild follows, so that the shipped files need no `node_modules`.
+ * one that requires both locales from a file of their own beside the bundle, so that the shipped
+ * files need no `node_modules` and a start does not even parse faker.
  */
 const load = createRequire(import.meta.url)
 
