@@ -24,7 +24,7 @@ function whenFirstUsed(make: () => Promise<RequestHandler>): RequestHandler {
 export function createExpressApp(
   ctx: SandboxContext,
   startedAt: number,
-  api: (req: Request, res: Response) => Promise<void>,
+  api: (req: Request, res: Response) => void | Promise<void>,
 ): express.Express {
   const app = express()
   app.disable('x-powered-by')

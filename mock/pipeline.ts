@@ -138,46 +138,72 @@ function queryOf(search: string): Exchange['query'] {
   return query
 }
 
-/** Runs a pipeline on a request: request stages until a reply, then response stages, then send. */
+/** Where the pipeline stops when a request stage took the socket over: nothing is sent. */
+const DETACHED = -1
+
+/**
+ * Runs a pipeline on a request: request stages until a reply, then response stages, then send. A
+ * stage that finishes synchronously is not awaited: a request whose stages all do (the plain mock's,
+ * a quiet client's reads from the embedded store) is answered without a single promise.
+ */
 export function createApiHandler(
   ctx: SandboxContext,
   pipeline: Pipeline,
-): (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => Promise<void> {
-  return async (req, res, bodyError) => {
-    const ex = openExchange(req, res, ctx, bodyError)
-    ctx.journal.watch(ex)
+): (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => void | Promise<void> {
+  const stages = [...pipeline.request, ...pipeline.response]
+  const firstResponse = pipeline.request.length
+  /** The stage after stage `i`: past a request stage that replied, the response stages. */
+  const next = (ex: Exchange, i: number): number => {
+    if (i >= firstResponse) return i + 1
+    if (ex.detached) return DETACHED
+    return ex.reply ? firstResponse : i + 1
+  }
+  /** The rest of the pipeline once stage `i` returned a promise: only promises are awaited. */
+  const resume = async (ex: Exchange, pending: Promise<void>, i: number): Promise<void> => {
     try {
-      // A stage that finished synchronously is not awaited: no microtask turn for nothing.
-      for (const stage of pipeline.request) {
-        const pending = stage(ex)
-        if (pending !== undefined) await pending
-        if (ex.reply || ex.detached) break
-      }
-      if (ex.detached) return
-      for (const stage of pipeline.response) {
-        const pending = stage(ex)
-        if (pending !== undefined) await pending
+      await pending
+      for (i = next(ex, i); i !== DETACHED && i < stages.length; i = next(ex, i)) {
+        const more = stages[i]!(ex)
+        if (more !== undefined) await more
       }
     } catch (err) {
-      if (ex.detached) return
-      if (err instanceof StoreUnavailableError) {
-        // Not a bug: the store logs losing and regaining Redis once each, so no line per request.
-        // The generic code, not the operation's 503 example: that one blames the data provider.
-        ex.headers['retry-after'] = '5'
-        ex.reply = ctx.errors(ex.operation, 503, {
-          code: API_ERRORS.UNAVAILABLE,
-          detail: STORE_DOWN_DETAIL,
-        })
-        return sendReply(ex)
-      }
-      // The cause goes to the operator's log, never into the answer.
-      ctx.options.log(
-        `error: ${ex.method} ${ex.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-      )
-      ex.reply = ctx.errors(ex.operation, 500, {
-        detail: 'Erreur interne du bac à sable ; le détail est dans son journal.',
-      })
+      return fail(ex, err)
     }
+    if (i !== DETACHED) sendReply(ex)
+  }
+  const fail = (ex: Exchange, err: unknown): void => {
+    if (ex.detached) return
+    if (err instanceof StoreUnavailableError) {
+      // Not a bug: the store logs losing and regaining Redis once each, so no line per request.
+      // The generic code, not the operation's 503 example: that one blames the data provider.
+      ex.headers['retry-after'] = '5'
+      ex.reply = ctx.errors(ex.operation, 503, {
+        code: API_ERRORS.UNAVAILABLE,
+        detail: STORE_DOWN_DETAIL,
+      })
+      return sendReply(ex)
+    }
+    // The cause goes to the operator's log, never into the answer.
+    ctx.options.log(
+      `error: ${ex.method} ${ex.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    )
+    ex.reply = ctx.errors(ex.operation, 500, {
+      detail: 'Erreur interne du bac à sable ; le détail est dans son journal.',
+    })
     sendReply(ex)
+  }
+  return (req, res, bodyError) => {
+    const ex = openExchange(req, res, ctx, bodyError)
+    ctx.journal.watch(ex)
+    let i = 0
+    try {
+      for (; i !== DETACHED && i < stages.length; i = next(ex, i)) {
+        const pending = stages[i]!(ex)
+        if (pending !== undefined) return resume(ex, pending, i)
+      }
+    } catch (err) {
+      return fail(ex, err)
+    }
+    if (i !== DETACHED) sendReply(ex)
   }
 }

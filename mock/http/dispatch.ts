@@ -66,7 +66,7 @@ const announcesBody = (req: IncomingMessage): boolean =>
  * parser refuses goes through the pipeline too, as `bodyError`, for the validate stage to answer.
  */
 export function createDispatcher(options: {
-  api: (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => Promise<void>
+  api: (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => void | Promise<void>
   route: (method: string, path: string) => RouteMatch
   app: SandboxListener
 }): SandboxListener {
