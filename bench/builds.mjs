@@ -8,7 +8,7 @@
 //                                                [--slices 12] [--seconds 2] [--connections 50]
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpuMs, freePort, loadWrk, median, startServer, stop } from './lib.mjs'
+import { cpuMs, loadWrk, median, startVariant, stop } from './lib.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -33,15 +33,7 @@ const contract =
 async function up(at) {
   const variant = scenarios(at).find((s) => s.name === args.variant)
   if (!variant) throw new Error(`builds: no variant ${args.variant}`)
-  const setup = variant.before ? await variant.before() : {}
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const spec = variant.server(port, contract, setup)
-  const probe = await variant.request(base, setup)
-  const s = await startServer(variant.name, spec.command, spec.argv, probe, spec.env, at)
-  if (variant.prepare) await variant.prepare(base, undefined, setup)
-  const req = await variant.request(base, setup, true)
-  return { at, child: s.child, req, cpu: [], rps: [], after: () => variant.after?.(setup) }
+  return { at, ...(await startVariant(variant, { at, contract })), cpu: [], rps: [] }
 }
 
 const servers = [await up(root), await up(other)]

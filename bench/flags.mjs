@@ -8,7 +8,7 @@
 // With --paced, each server also takes fixed-rate rounds of 10 s at that rate, in turn: p99 per round.
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpuMs, freePort, loadWrk, median, peakRss, startServer, stop } from './lib.mjs'
+import { cpuMs, loadWrk, median, peakRss, startVariant, stop } from './lib.mjs'
 import { paced } from './paced.mjs'
 import { scenarios } from './scenarios.mjs'
 
@@ -38,31 +38,9 @@ const contract =
 async function up(flags) {
   const variant = scenarios(root).find((s) => s.name === args.variant)
   if (!variant) throw new Error(`flags: no variant ${args.variant}`)
-  const setup = variant.before ? await variant.before() : {}
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const spec = variant.server(port, contract, setup)
-  const argv = [...flags.split(' ').filter(Boolean), ...spec.argv]
-  const s = await startServer(
-    variant.name,
-    spec.command,
-    argv,
-    await variant.request(base, setup),
-    spec.env,
-    root,
-  )
-  if (variant.prepare) await variant.prepare(base, undefined, setup)
-  const req = await variant.request(base, setup, true)
-  return {
-    flags,
-    port,
-    child: s.child,
-    req,
-    cpu: [],
-    rps: [],
-    p99: [],
-    after: () => variant.after?.(setup),
-  }
+  const nodeFlags = flags.split(' ').filter(Boolean)
+  const s = await startVariant(variant, { at: root, contract, nodeFlags })
+  return { flags, ...s, cpu: [], rps: [], p99: [] }
 }
 
 const servers = []

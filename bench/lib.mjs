@@ -49,6 +49,31 @@ export async function startServer(name, command, argv, probe, env = {}, cwd = pr
   return { child, readyMs: performance.now() - started, log: () => log }
 }
 
+/**
+ * Starts a bench variant (`scenarios.mjs`) of the build at `at` and makes it ready for load: its
+ * setup, a server on a free port (`nodeFlags` before the script; `argv` rewrites the script's
+ * arguments), its preparation (a client and a token for authenticated variants). Resolves with the
+ * port, the child, the request a load sends, and `after` (the setup's clean-up).
+ */
+export async function startVariant(variant, { at, contract, nodeFlags = [], argv = (a) => a }) {
+  const setup = variant.before ? await variant.before() : {}
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const spec = variant.server(port, contract, setup)
+  const probe = await variant.request(base, setup)
+  const s = await startServer(
+    variant.name,
+    spec.command,
+    [...nodeFlags, ...argv(spec.argv)],
+    probe,
+    spec.env,
+    at,
+  )
+  if (variant.prepare) await variant.prepare(base, undefined, setup)
+  const req = await variant.request(base, setup, true)
+  return { port, child: s.child, req, after: () => variant.after?.(setup) }
+}
+
 export function stop(child) {
   return new Promise((done) => {
     if (child.exitCode !== null) return done()
