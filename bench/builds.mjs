@@ -8,7 +8,7 @@
 //                                                [--slices 12] [--seconds 2] [--connections 50]
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpuMs, loadWrk, median, startVariant, stop } from './lib.mjs'
+import { loadInTurn, median, startVariant, stop } from './lib.mjs'
 import { scenarios } from './scenarios.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -38,18 +38,7 @@ async function up(at) {
 
 const servers = [await up(root), await up(other)]
 try {
-  const load = (s) =>
-    loadWrk(s.req.url, s.req.headers, { connections: args.connections, duration: args.seconds })
-  for (const s of servers) await load(s)
-  for (let i = 0; i < args.slices; i++) {
-    for (const s of i % 2 ? [...servers].reverse() : servers) {
-      const before = cpuMs(s.child.pid)
-      const x = await load(s)
-      s.cpu.push(((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * args.seconds))
-      s.rps.push(x.rps)
-      if (x.non2xx || x.errors) console.log(`${s.at}: ${x.non2xx} non-2xx, ${x.errors} errors`)
-    }
-  }
+  await loadInTurn(servers, { ...args, name: (s) => s.at })
 } finally {
   for (const s of servers) {
     await stop(s.child)

@@ -8,7 +8,7 @@
 // With --paced, each server also takes fixed-rate rounds of 10 s at that rate, in turn: p99 per round.
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpuMs, loadWrk, median, peakRss, startVariant, stop } from './lib.mjs'
+import { loadInTurn, median, peakRss, startVariant, stop } from './lib.mjs'
 import { paced } from './paced.mjs'
 import { scenarios } from './scenarios.mjs'
 
@@ -46,18 +46,7 @@ async function up(flags) {
 const servers = []
 try {
   for (const flags of sets) servers.push(await up(flags))
-  const load = (s) =>
-    loadWrk(s.req.url, s.req.headers, { connections: args.connections, duration: args.seconds })
-  for (const s of servers) await load(s)
-  for (let i = 0; i < args.slices; i++) {
-    for (const s of i % 2 ? [...servers].reverse() : servers) {
-      const before = cpuMs(s.child.pid)
-      const x = await load(s)
-      s.cpu.push(((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * args.seconds))
-      s.rps.push(x.rps)
-      if (x.non2xx || x.errors) console.log(`${s.flags}: ${x.non2xx} non-2xx, ${x.errors} errors`)
-    }
-  }
+  await loadInTurn(servers, { ...args, name: (s) => s.flags })
   if (args.paced)
     for (let i = 0; i < 3; i++)
       for (const s of i % 2 ? [...servers].reverse() : servers) {

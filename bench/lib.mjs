@@ -74,6 +74,25 @@ export async function startVariant(variant, { at, contract, nodeFlags = [], argv
   return { port, child: s.child, req, after: () => variant.after?.(setup) }
 }
 
+/**
+ * Loads servers started by {@link startVariant} in turn, in `slices` slices of `seconds` each (A B, then
+ * B A, ...), after one warm-up slice each; appends to each server's `cpu` (server CPU per request,
+ * µs, all threads) and `rps`. `name(server)` labels a slice that met errors.
+ */
+export async function loadInTurn(servers, { slices, seconds, connections, name }) {
+  const slice = (s) => loadWrk(s.req.url, s.req.headers, { connections, duration: seconds })
+  for (const s of servers) await slice(s)
+  for (let i = 0; i < slices; i++) {
+    for (const s of i % 2 ? [...servers].reverse() : servers) {
+      const before = cpuMs(s.child.pid)
+      const x = await slice(s)
+      s.cpu.push(((cpuMs(s.child.pid) - before) * 1000) / Math.max(1, x.rps * seconds))
+      s.rps.push(x.rps)
+      if (x.non2xx || x.errors) console.log(`${name(s)}: ${x.non2xx} non-2xx, ${x.errors} errors`)
+    }
+  }
+}
+
 export function stop(child) {
   return new Promise((done) => {
     if (child.exitCode !== null) return done()
