@@ -1,7 +1,14 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sandbox } from '../../mock/create-sandbox.js'
-import { ADMIN, authSandbox, basicAuth, getToken, makeClient, type MadeClient } from './helpers.js'
+import {
+  ADMIN,
+  authSandbox,
+  getToken,
+  makeClient,
+  revokeToken,
+  type MadeClient,
+} from './helpers.js'
 
 describe('token check on the embedded store', () => {
   let sandbox: Sandbox
@@ -30,11 +37,7 @@ describe('token check on the embedded store', () => {
     expect(patched.status).toBe(200)
     expect(await check()).toMatchObject({ ok: true, scopes: [] })
 
-    const revoked = await request(sandbox.app)
-      .post('/oauth/revoke')
-      .set('authorization', basicAuth(client.clientId, client.clientSecret))
-      .type('form')
-      .send({ token })
+    const revoked = await revokeToken(sandbox.app, client, token)
     expect(revoked.status).toBe(200)
     expect(await check()).toMatchObject({ ok: false, reason: 'revoked' })
     expect(check()).toMatchObject({ ok: false, reason: 'revoked' })

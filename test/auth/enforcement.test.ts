@@ -5,12 +5,12 @@ import type { Sandbox } from '../../mock/create-sandbox.js'
 import {
   ADMIN,
   authSandbox,
-  basicAuth,
   callApi,
   firstError,
   getToken,
   INSEE_PATH,
   makeClient,
+  revokeToken,
   SIREN,
   URSSAF_PATH,
   type MadeClient,
@@ -66,11 +66,7 @@ describe('token enforcement on contract operations', () => {
   it('answers 401 00105 to a revoked token at once, even one verified and cached before', async () => {
     const token = await getToken(sandbox.app, client)
     expect((await callApi(sandbox.app, INSEE_PATH, token)).status).toBe(200)
-    const revoked = await request(sandbox.app)
-      .post('/oauth/revoke')
-      .set('authorization', basicAuth(client.clientId, client.clientSecret))
-      .type('form')
-      .send({ token })
+    const revoked = await revokeToken(sandbox.app, client, token)
     expect(revoked.status).toBe(200)
     const res = await callApi(sandbox.app, INSEE_PATH, token)
     expect(res.status).toBe(401)

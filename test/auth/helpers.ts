@@ -70,6 +70,14 @@ export async function getToken(
   return (res.body as { access_token: string }).access_token
 }
 
+/** Revokes a token as its client does (`POST /oauth/revoke`, client_secret_basic); returns the answer. */
+export const revokeToken = (app: App, client: MadeClient, token: string) =>
+  request(app)
+    .post('/oauth/revoke')
+    .set('authorization', basicAuth(client.clientId, client.clientSecret))
+    .type('form')
+    .send({ token })
+
 /** A GET on the API with a bearer token and the traceability parameters. */
 export const callApi = (app: App, path: string, token?: string) => {
   const req = request(app).get(path).query(TRACE)

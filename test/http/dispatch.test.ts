@@ -8,14 +8,16 @@ import { MINI_CONTRACT } from '../contract/mini-contract.js'
 import { tempFiles } from '../helpers/temp-files.js'
 
 const contract = join(tempFiles({ 'c.yaml': MINI_CONTRACT }), 'c.yaml')
-const sandbox = await createSandbox({
+/** A plain mock of the mini contract, silent. */
+const OPTIONS = {
   contract,
   state: 'memory',
   auth: false,
   rateLimits: 'off',
   adminToken: 'dispatch-admin-token-0123456789abcdef',
   log: () => undefined,
-})
+} as const
+const sandbox = await createSandbox(OPTIONS)
 afterAll(() => sandbox.close())
 
 describe('dispatch between the API and express', () => {
@@ -86,14 +88,7 @@ describe('dispatch between the API and express', () => {
   })
 
   it('answers the requests that arrive together while the admin surface and the body parser load', async () => {
-    const fresh = await createSandbox({
-      contract,
-      state: 'memory',
-      auth: false,
-      rateLimits: 'off',
-      adminToken: 'dispatch-admin-token-0123456789abcdef',
-      log: () => undefined,
-    })
+    const fresh = await createSandbox(OPTIONS)
     try {
       const answers = await Promise.all([
         request(fresh.app).get('/__sandbox/health'),
