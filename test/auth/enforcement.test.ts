@@ -54,8 +54,8 @@ describe('token enforcement on contract operations', () => {
   it('answers 401 00103 once the token has expired on the client sandbox clock', async () => {
     const token = await getToken(sandbox.app, client)
     // `exp` is whole seconds from the second the token was issued in (`iat` rounded down): up to a
-    // second less than 300 s of real time. Two seconds short of it and one past it, whatever the
-    // fraction and the time the calls take.
+    // second less than 300 s of real time. At 298 s more than a second is left before it; at 301 s
+    // it has passed, whatever the fraction and the time the calls take.
     await sandbox.context.clock.advance(client.clientId, 298_000)
     expect((await callApi(sandbox.app, INSEE_PATH, token)).status).toBe(200)
     await sandbox.context.clock.advance(client.clientId, 3_000)
