@@ -51,19 +51,30 @@ const sum = (payload: string | Uint8Array): string =>
   createHash('sha256').update(payload).digest('hex')
 
 /**
- * Reads what was prepared under `key`, or `undefined` (never cached, unreadable, cut short, altered:
- * each file carries the hash of its content, checked before use). Never throws.
+ * The bytes kept under `key`, or `undefined` (never kept, unreadable, cut short, altered: each file
+ * carries the hash of its content, checked before use). Never throws.
  */
-export async function readPrepared<T>(key: string): Promise<T | undefined> {
+export async function readPreparedBytes(key: string): Promise<Buffer | undefined> {
   if (!(await cacheFolder())) return undefined
   try {
-    // Checked as bytes, decoded once: the payload of a prepared contract is megabytes.
     const bytes = await readFile(join(CACHE_DIR, `${key}.json`))
     const cut = bytes.indexOf(0x0a)
     if (cut < 0) return undefined
     const head = JSON.parse(bytes.toString('utf8', 0, cut)) as { key?: string; sum?: string }
     const payload = bytes.subarray(cut + 1)
     if (head.key !== key || head.sum !== sum(payload)) return undefined
+    return payload
+  } catch {
+    return undefined
+  }
+}
+
+/** What was prepared under `key` as JSON (see {@link readPreparedBytes}), or `undefined`. Never throws. */
+export async function readPrepared<T>(key: string): Promise<T | undefined> {
+  // Checked as bytes, decoded once: the payload of a prepared contract is megabytes.
+  const payload = await readPreparedBytes(key)
+  if (payload === undefined) return undefined
+  try {
     return JSON.parse(payload.toString('utf8')) as T
   } catch {
     return undefined
@@ -76,15 +87,19 @@ export async function readPrepared<T>(key: string): Promise<T | undefined> {
  * or none. A failure only costs the next start its time. Resolves once written or given up.
  */
 export function writePrepared(key: string, value: unknown): Promise<void> {
-  const payload = JSON.stringify(value)
+  return writePreparedBytes(key, JSON.stringify(value))
+}
+
+/** Keeps `payload` under `key`, in the background, as {@link writePrepared} does. */
+export function writePreparedBytes(key: string, payload: string | Uint8Array): Promise<void> {
   const file = join(CACHE_DIR, `${key}.json`)
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   return cacheFolder()
     .then(async (ok) => {
       if (!ok) return
-      await writeFile(temp, `${JSON.stringify({ key, sum: sum(payload) })}\n${payload}`, {
-        mode: 0o600,
-      })
+      const head = Buffer.from(`${JSON.stringify({ key, sum: sum(payload) })}\n`)
+      const body = typeof payload === 'string' ? Buffer.from(payload) : payload
+      await writeFile(temp, Buffer.concat([head, body]), { mode: 0o600 })
       await rename(temp, file)
     })
     .catch(() => rm(temp, { force: true }).catch(() => undefined))

@@ -4,7 +4,8 @@
 // is split into one common chunk instead of being shipped twice. Dependencies are bundled too;
 // `require` is provided for the CommonJS ones that ask for Node built-ins. No source map is made: the
 // package ships what a user runs and imports (set SANDBOX_SOURCEMAP=1 for one when debugging).
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
@@ -32,9 +33,20 @@ const lazyFakerLocale = {
   },
 }
 
+// The build's identity: a hash of the compiled sources and the locked dependencies. What the bundle
+// keeps between starts that its own code computed (a loaded contract, `mock/contract/parse-cache.ts`)
+// is keyed by it, so that another build never reads it back.
+const buildHash = createHash('sha256')
+for (const file of readdirSync('dist/mock', { recursive: true }).sort())
+  if (String(file).endsWith('.js'))
+    buildHash.update(String(file)).update(readFileSync(`dist/mock/${file}`))
+buildHash.update(readFileSync('package-lock.json'))
+const BUILD_ID = buildHash.digest('hex').slice(0, 16)
+
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
   plugins: [lazyFakerLocale],
+  define: { SANDBOX_BUILD_ID: JSON.stringify(BUILD_ID) },
   entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.mjs' },

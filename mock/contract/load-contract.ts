@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import yaml from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { parseCached } from './parse-cache.js'
+import { BUILD_ID, loadedCache, parseCached } from './parse-cache.js'
 import { DocumentRefused, RefError, resolveRefs } from './resolve-refs.js'
 import { convertSwagger2 } from './swagger2.js'
 import { readOperations } from './read-operations.js'
@@ -70,6 +70,11 @@ export interface LoadContractOptions {
    * the load with a message saying how to allow it (a hosted sandbox fetches nothing on its own).
    */
   allowRemoteRefs?: boolean
+  /**
+   * Identifies the code loading the contract, for the cache of loaded contracts (`loadedCache`):
+   * default the bundle's build id; undefined (from sources), nothing is kept.
+   */
+  codeId?: string
 }
 
 /**
@@ -80,7 +85,7 @@ export interface LoadContractOptions {
  */
 export async function loadContract(
   file: string,
-  { allowRemoteRefs = false }: LoadContractOptions = {},
+  { allowRemoteRefs = false, codeId = BUILD_ID }: LoadContractOptions = {},
 ): Promise<Contract> {
   const path = resolve(file)
   let bytes: Buffer
@@ -90,6 +95,13 @@ export async function loadContract(
     const code = (cause as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`
     throw bad(path, `${why}. Pass an existing OpenAPI file with --contract.`, cause)
+  }
+  const kept = loadedCache<Contract>(path, bytes, codeId)
+  const loaded = await kept?.read()
+  if (loaded) {
+    // What V8's serialisation does not carry: the frozen lists of privileges.
+    for (const op of loaded.operations) Object.freeze(op.privileges)
+    return loaded
   }
   // The text is decoded only when it is parsed or converted: a cached parse is found by the bytes.
   let text: string | undefined
@@ -113,8 +125,13 @@ export async function loadContract(
     throw bad(path, 'at /paths: missing or not an object. A contract must declare its paths.')
   }
   let document: Record<string, unknown>
+  // A contract whose `$ref`s name other documents is never kept whole (see `loadedCache`).
+  let oneFile = true
   try {
-    document = await resolveRefs(path, raw, (location) => readPart(location, allowRemoteRefs))
+    document = await resolveRefs(path, raw, (location) => {
+      oneFile = false
+      return readPart(location, allowRemoteRefs)
+    })
   } catch (cause) {
     if (cause instanceof RefError) {
       throw bad(cause.file || path, `at ${cause.pointer || '/'}: ${cause.reason}.`, cause)
@@ -123,7 +140,7 @@ export async function loadContract(
     throw bad(path, `a $ref cannot be resolved: ${(cause as Error).message}`, cause)
   }
   const info = (document.info ?? {}) as Record<string, unknown>
-  return {
+  const contract: Contract = {
     file: path,
     title: typeof info.title === 'string' ? info.title : 'API',
     version: typeof info.version === 'string' ? info.version : '0',
@@ -131,6 +148,8 @@ export async function loadContract(
     operations: readOperations(path, document),
     document,
   }
+  if (oneFile) kept?.keep(contract)
+  return contract
 }
 
 /** Reads a document the contract points to: a file, or an http(s) URL when `remote` allows it. */

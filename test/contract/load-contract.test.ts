@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { loadContract } from '../../mock/contract/load-contract.js'
+import { BUILD_ID, loadedCache } from '../../mock/contract/parse-cache.js'
 import { SandboxConfigError } from '../../mock/errors.js'
 import { preparedFiles, preparedFileWith } from '../helpers/prepared-file.js'
 import { realContractPath } from '../helpers/real-contract.js'
@@ -171,4 +172,108 @@ describe('contract parsing details', () => {
     expect(third.title).toBe(first.title)
     expect(third.operations.map((o) => o.id)).toEqual(first.operations.map((o) => o.id))
   })
+
+  it('keeps a large contract of one file whole for the next start of the same build, cycles and shared objects included', async () => {
+    const run = `${Date.now()}-${Math.random()}`
+    const codeId = `test-${run}`
+    const dir = tempFiles({ 'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}` })
+    const path = join(dir, 'big.yaml')
+    const before = preparedFiles()
+    const first = await loadContract(path, { codeId })
+    await preparedFileWith('contract-loaded', run, before)
+    const second = await loadContract(path, { codeId })
+    expect(second).not.toBe(first)
+    expect(second).toEqual(first)
+    const node = (c: typeof first) =>
+      c.operations.find((o) => o.id === 'tree')!.responses['200']!.schema as {
+        properties: { children: { items: unknown } }
+      }
+    // A recursive schema stays a cycle of objects, and a component two operations name, one object.
+    expect(node(second).properties.children.items).toBe(node(second))
+    expect(second.operations.find((o) => o.id === 'other_tree')!.responses['200']!.schema).toBe(
+      node(second),
+    )
+    for (const op of second.operations) expect(Object.isFrozen(op.privileges)).toBe(true)
+  })
+
+  it("reads back what was kept for the file's bytes, path and build, and nothing for another build", async () => {
+    const run = `${Date.now()}-${Math.random()}`
+    const codeId = `test-${run}`
+    const dir = tempFiles({ 'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}` })
+    const path = join(dir, 'big.yaml')
+    const bytes = readFileSync(path)
+    const real = await loadContract(path)
+    const kept = loadedCache<typeof real>(path, bytes, codeId)!
+    kept.keep({ ...real, title: 'Read from the cache' })
+    await vi.waitFor(async () => expect((await kept.read())?.title).toBe('Read from the cache'), {
+      timeout: 20_000,
+      interval: 10,
+    })
+    expect((await loadContract(path, { codeId })).title).toBe('Read from the cache')
+    expect((await loadContract(path, { codeId: `${codeId}-other` })).title).toBe(real.title)
+    // Running from sources there is no build id: nothing is kept nor read.
+    expect(BUILD_ID).toBeUndefined()
+    expect(loadedCache(path, bytes, undefined)).toBeUndefined()
+    expect((await loadContract(path)).title).toBe(real.title)
+  })
+
+  it('never keeps a contract whose $refs name other files: a change there shows at the next start', async () => {
+    const run = `${Date.now()}-${Math.random()}`
+    const codeId = `test-${run}`
+    const contract = RECURSIVE_CONTRACT.replace(
+      "          description: ok\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/Node' }\n  /other",
+      "          description: ok\n          content:\n            application/json:\n              schema: { $ref: './part.yaml#/Leaf' }\n  /other",
+    )
+    expect(contract).not.toBe(RECURSIVE_CONTRACT)
+    const dir = tempFiles({
+      'big.yaml': `${contract}\n${padding(run)}`,
+      'part.yaml': 'Leaf: { type: string, maxLength: 3 }\n',
+    })
+    const path = join(dir, 'big.yaml')
+    const schema = (c: Awaited<ReturnType<typeof loadContract>>) =>
+      c.operations.find((o) => o.id === 'tree')!.responses['200']!.schema
+    expect(schema(await loadContract(path, { codeId }))).toEqual({ type: 'string', maxLength: 3 })
+    writeFileSync(join(dir, 'part.yaml'), 'Leaf: { type: string, maxLength: 9 }\n')
+    expect(schema(await loadContract(path, { codeId }))).toEqual({ type: 'string', maxLength: 9 })
+  })
 })
+
+/** Makes a contract large enough to be kept (256 KiB), unique to `run`. */
+const padding = (run: string): string => `x-padding: '${'p'.repeat(300 * 1024)}'\nx-run: '${run}'\n`
+
+/** Two operations answering one recursive component schema. */
+const RECURSIVE_CONTRACT = `openapi: 3.0.3
+info: { title: Trees, version: '1' }
+paths:
+  /trees/{id}:
+    get:
+      operationId: tree
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Node' }
+  /other/{id}:
+    get:
+      operationId: other_tree
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Node' }
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        name: { type: string }
+        children:
+          type: array
+          items: { $ref: '#/components/schemas/Node' }
+`
