@@ -30,6 +30,7 @@ import { loadRateTable } from './traffic/load-rate-table.js'
 import { createTrafficService } from './traffic/traffic-service.js'
 import { createDispatcher, type SandboxListener } from './http/dispatch.js'
 import { adminTokenFileFor, keptAdminToken } from './admin/kept-token.js'
+import { createHealthListener } from './admin/health-routes.js'
 import { apiSpecs } from './apis/api-options.js'
 import { dispatchByApi } from './apis/dispatch.js'
 import { combineRouters, mountContract } from './apis/mount.js'
@@ -281,7 +282,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     async () => (await import('./express-app.js')).createExpressApp(ctx, startedAt, handle),
     opts.log,
   )
-  const listener = createDispatcher({ api: handle, route: ctx.route, app })
+  const listener = createDispatcher({
+    api: handle,
+    route: ctx.route,
+    app,
+    health: createHealthListener(ctx, startedAt),
+  })
 
   let server: Server | undefined
   let closing: Promise<void> | undefined

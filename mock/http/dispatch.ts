@@ -48,6 +48,26 @@ export function servedByExpress(url: string): boolean {
   return EXPRESS_PATHS.has(path)
 }
 
+/** The health check's path, as express matches it (case-insensitive, one trailing slash allowed). */
+const HEALTH_PATH = '/__sandbox/health'
+
+/**
+ * True for a health probe the dispatcher answers itself (`GET` or `HEAD /__sandbox/health`): one that
+ * presents an admin token goes to express, where the admin surface's guard counts a wrong one.
+ */
+export function isHealthProbe(req: IncomingMessage): boolean {
+  const url = req.url ?? '/'
+  if (url.length < HEALTH_PATH.length || url.charCodeAt(1) !== 0x5f /* _ */) return false
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false
+  const q = url.indexOf('?')
+  let path = (q === -1 ? url : url.slice(0, q)).toLowerCase()
+  if (path.endsWith('/')) path = path.slice(0, -1)
+  if (path !== HEALTH_PATH) return false
+  return (
+    req.headers.authorization === undefined && req.headers['x-sandbox-admin-token'] === undefined
+  )
+}
+
 /** The path of an API request URL: no query string, repeated slashes made one (as proxies do). */
 export function apiPath(url: string): string {
   const q = url.indexOf('?')
@@ -61,7 +81,8 @@ const announcesBody = (req: IncomingMessage): boolean =>
 
 /**
  * The sandbox's request listener: API requests go straight to the pipeline (`api`), without express's
- * middleware chain; the admin surface, the console and the OAuth endpoints go to `app` (express). A
+ * middleware chain, and so do health probes (`health`); the admin surface, the console and the OAuth
+ * endpoints go to `app` (express). A
  * JSON body is read only for an operation that declares one, within `DEFAULTS.tuning.maxBodyBytes`; a body the
  * parser refuses goes through the pipeline too, as `bodyError`, for the validate stage to answer.
  */
@@ -69,8 +90,10 @@ export function createDispatcher(options: {
   api: (req: IncomingMessage, res: ServerResponse, bodyError?: BodyError) => void | Promise<void>
   route: (method: string, path: string) => RouteMatch
   app: SandboxListener
+  /** Answers a health probe (`isHealthProbe`) without express. */
+  health: (req: IncomingMessage, res: ServerResponse) => void
 }): SandboxListener {
-  const { api, route, app } = options
+  const { api, route, app, health } = options
   // The body parser (and express with it) is loaded for the first request that has a body to read.
   let json: Promise<RequestHandler> | undefined
   const jsonParser = (): Promise<RequestHandler> =>
@@ -79,7 +102,10 @@ export function createDispatcher(options: {
     ))
   return (req, res, next) => {
     const url = req.url ?? '/'
-    if (servedByExpress(url)) return next ? app(req, res, next) : app(req, res)
+    if (servedByExpress(url)) {
+      if (isHealthProbe(req)) return health(req, res)
+      return next ? app(req, res, next) : app(req, res)
+    }
     if (!announcesBody(req)) return void api(req, res)
     const match = route(req.method ?? 'GET', apiPath(url))
     if (match.kind !== 'operation' || !match.operation.requestBody) return void api(req, res)

@@ -1,9 +1,10 @@
+import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import express from 'express'
 import request from 'supertest'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createSandbox } from '../../mock/create-sandbox.js'
-import { apiPath, servedByExpress } from '../../mock/http/dispatch.js'
+import { apiPath, isHealthProbe, servedByExpress } from '../../mock/http/dispatch.js'
 import { MINI_CONTRACT } from '../contract/mini-contract.js'
 import { tempFiles } from '../helpers/temp-files.js'
 
@@ -102,5 +103,33 @@ describe('dispatch between the API and express', () => {
     } finally {
       await fresh.close()
     }
+  })
+
+  it('answers a health probe itself, as the admin surface would, and leaves one with an admin token to it', async () => {
+    const ADMIN = { 'x-sandbox-admin-token': OPTIONS.adminToken }
+    const viaExpress = await request(sandbox.app).get('/__sandbox/health').set(ADMIN)
+    expect(viaExpress.status).toBe(200)
+    for (const url of ['/__sandbox/health', '/__SANDBOX/Health/', '/__sandbox/health?probe=1']) {
+      const probe = { url, method: 'GET', headers: {} } as IncomingMessage
+      expect([url, isHealthProbe(probe)]).toEqual([url, true])
+      const res = await request(sandbox.app).get(url)
+      expect(res.status).toBe(200)
+      expect(res.headers['content-type']).toBe(viaExpress.headers['content-type'])
+      expect({ ...(res.body as object), uptime: 0 }).toEqual({
+        ...(viaExpress.body as object),
+        uptime: 0,
+      })
+    }
+    const head = await request(sandbox.app).head('/__sandbox/health')
+    expect([head.status, head.text]).toEqual([200, undefined])
+    expect(head.headers['content-length']).toBe(viaExpress.headers['content-length'])
+    for (const [url, method, headers] of [
+      ['/__sandbox/health', 'GET', ADMIN],
+      ['/__sandbox/health', 'GET', { authorization: 'Bearer x' }],
+      ['/__sandbox/health', 'POST', {}],
+      ['/__sandbox/healthz', 'GET', {}],
+      ['/__sandbox/health/x', 'GET', {}],
+    ] as const)
+      expect(isHealthProbe({ url, method, headers } as unknown as IncomingMessage)).toBe(false)
   })
 })
