@@ -159,13 +159,13 @@ async function runShareSection() {
     wrk,
     log,
   })
-  const ready = []
-  for (const v of variants.filter((v) => v.ready !== false))
-    ready.push({
-      label: v.label,
-      probe: v.name.startsWith('sandbox-noauth') ? 'first API answer' : 'health',
-      ...(await measureReady({ root, contract, variant: v, times: args.ready, log })),
-    })
+  const timed = variants.filter((v) => v.ready !== false)
+  const readyEach = await measureReady({ root, contract, variants: timed, times: args.ready, log })
+  const ready = timed.map((v, k) => ({
+    label: v.label,
+    probe: v.name.startsWith('sandbox-noauth') ? 'first API answer' : 'health',
+    ...readyEach[k],
+  }))
   const pct = (x) => `${(x * 100).toFixed(0)} %`
   console.log(
     `\nshare of bare node:http — ${new Date().toISOString()} — node ${process.version}, real contract, ${wrk ? 'wrk (1 thread)' : 'autocannon'}, ${args.connections} connections; all servers up at once, ${args.runs} rounds × ${args.cycles} cycles of ${args.cycle} s, loaded in turn (medians; share: lowest–highest over cycles); the reference answers the same ${shares.answer.bytes} bytes with the same ${shares.answer.headers} headers`,
@@ -211,7 +211,7 @@ async function runShareSection() {
   }
   for (const r of ready)
     console.log(
-      `  ready (${r.probe}), ${r.label}: cold cache ${Math.round(r.cold)} ms, warm ${Math.round(r.warm)} ms (median of ${args.ready}; bars < 1000 and < 350 ms)`,
+      `  ready (${r.probe}), ${r.label}: cold cache ${Math.round(r.cold)} ms, warm ${Math.round(r.warm)} ms (median of ${args.ready}, variants in turn; each warm: ${r.warmEach.map(Math.round).join(' ')}; bars < 1000 and < 350 ms)`,
     )
   return { ...shares, ready, consoleCost, tool: wrk ? 'wrk' : 'autocannon' }
 }

@@ -188,27 +188,34 @@ export async function measureShares(options) {
 }
 
 /**
- * Time from spawning a variant to its first 200 (its readiness probe), `times` times cold (a new, empty
- * cache folder: TMPDIR and XDG_CACHE_HOME point into it) and as many warm (the same folder again, once
- * the cold start has had a second to write what it caches). Medians, ms.
+ * Time from spawning each variant to its first 200 (its readiness probe), `times` times cold (a new,
+ * empty cache folder: TMPDIR and XDG_CACHE_HOME point into it) and as many warm (the same folder
+ * again, once the cold start has had a second to write what it caches). The variants take turns
+ * (each one's cold and warm start, then the next's, `times` over), so that a shared machine's passing
+ * load falls on all of them alike. Medians, ms, one result per variant, in order.
  */
-export async function measureReady({ root, contract, variant, times, log = () => {} }) {
-  const cold = []
-  const warm = []
-  for (let i = 0; i < times; i++) {
-    const dir = mkdtempSync(join(tmpdir(), 'sandbox-twin-bench-cache-'))
-    const env = { TMPDIR: dir, XDG_CACHE_HOME: dir }
-    try {
-      for (const list of [cold, warm]) {
-        log(`ready: ${variant.name} ${list === cold ? 'cold' : 'warm'} ${i + 1}/${times}`)
-        const s = await up({ ...variant, prepare: undefined }, { root, contract, env })
-        list.push(s.readyMs)
-        await new Promise((r) => setTimeout(r, 1000))
-        await stop(s.child)
+export async function measureReady({ root, contract, variants, times, log = () => {} }) {
+  const runs = variants.map(() => ({ cold: [], warm: [] }))
+  for (let i = 0; i < times; i++)
+    for (const [k, variant] of variants.entries()) {
+      const dir = mkdtempSync(join(tmpdir(), 'sandbox-twin-bench-cache-'))
+      const env = { TMPDIR: dir, XDG_CACHE_HOME: dir }
+      try {
+        for (const list of [runs[k].cold, runs[k].warm]) {
+          log(`ready: ${variant.name} ${list === runs[k].cold ? 'cold' : 'warm'} ${i + 1}/${times}`)
+          const s = await up({ ...variant, prepare: undefined }, { root, contract, env })
+          list.push(s.readyMs)
+          await new Promise((r) => setTimeout(r, 1000))
+          await stop(s.child)
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
     }
-  }
-  return { cold: median(cold), warm: median(warm), coldEach: cold, warmEach: warm }
+  return runs.map(({ cold, warm }) => ({
+    cold: median(cold),
+    warm: median(warm),
+    coldEach: cold,
+    warmEach: warm,
+  }))
 }
