@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { packageVersion } from './options.js'
@@ -103,6 +103,21 @@ export function writePreparedBytes(key: string, payload: string | Uint8Array): P
       await rename(temp, file)
     })
     .catch(() => rm(temp, { force: true }).catch(() => undefined))
+}
+
+/**
+ * Removes every entry of `kind` but `keep` (what an entry replaces: the same work for another build
+ * or an earlier version of its input). Resolves once done or given up; never throws.
+ */
+export async function dropPrepared(kind: string, keep: string): Promise<void> {
+  if (!(await cacheFolder())) return
+  try {
+    for (const name of await readdir(CACHE_DIR))
+      if (name.startsWith(`${kind}-`) && name.endsWith('.json') && name !== `${keep}.json`)
+        await rm(join(CACHE_DIR, name), { force: true })
+  } catch {
+    // Left for the next entry of this kind to drop.
+  }
 }
 
 /** True when `value` survives JSON unchanged: no dates, no `undefined`, no NaN, no class instances. */

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { loadContract } from '../../mock/contract/load-contract.js'
 import { BUILD_ID, loadedCache } from '../../mock/contract/parse-cache.js'
+import type { Contract } from '../../mock/contract/types.js'
 import { SandboxConfigError } from '../../mock/errors.js'
+import { CACHE_DIR } from '../../mock/prepared-cache.js'
 import { preparedFiles, preparedFileWith } from '../helpers/prepared-file.js'
 import { realContractPath } from '../helpers/real-contract.js'
 import { tempFiles } from '../helpers/temp-files.js'
@@ -215,6 +217,39 @@ describe('contract parsing details', () => {
     expect(BUILD_ID).toBeUndefined()
     expect(loadedCache(path, bytes, undefined)).toBeUndefined()
     expect((await loadContract(path)).title).toBe(real.title)
+  })
+
+  it('keeps one entry per contract path: what another build or an earlier file kept there is dropped', async () => {
+    const run = `${Date.now()}-${Math.random()}`
+    const dir = tempFiles({
+      'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}`,
+      'beside.yaml': `${RECURSIVE_CONTRACT}\n${padding(`${run}-beside`)}`,
+    })
+    const file = (key: string) => join(CACHE_DIR, `${key}.json`)
+    const entry = (name: string, build: string) => {
+      const path = join(dir, name)
+      return loadedCache<Contract>(path, readFileSync(path), `test-${run}-${build}`)!
+    }
+    const contract = await loadContract(join(dir, 'big.yaml'))
+    const [older, newer, beside] = [
+      entry('big.yaml', '1'),
+      entry('big.yaml', '2'),
+      entry('beside.yaml', '1'),
+    ]
+    expect(newer.key).not.toBe(older.key)
+    beside.keep(contract)
+    older.keep(contract)
+    const waitFor = { timeout: 20_000, interval: 10 }
+    await vi.waitFor(() => {
+      expect(existsSync(file(older.key))).toBe(true)
+      expect(existsSync(file(beside.key))).toBe(true)
+    }, waitFor)
+    newer.keep(contract)
+    await vi.waitFor(() => {
+      expect(existsSync(file(newer.key))).toBe(true)
+      expect(existsSync(file(older.key))).toBe(false)
+    }, waitFor)
+    expect(existsSync(file(beside.key))).toBe(true)
   })
 
   it('never keeps a contract whose $refs name other files: a change there shows at the next start', async () => {
