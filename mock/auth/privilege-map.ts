@@ -75,7 +75,7 @@ export async function knownPrivileges(
 ): Promise<string[]> {
   const set = new Set<string>()
   for (const op of contract.operations) for (const p of requiredPrivileges(op, map)) set.add(p)
-  collectScopes(contract.document, set)
+  for (const s of contract.scopeMarks.names) if (NAME.test(s)) set.add(s)
   // A fault in that file is reported by the field-scope loader; here it only adds names.
   const fields = await readMappingFile(FIELD_SCOPES, fieldScopesFile, () => undefined).catch(
     () => undefined,
@@ -92,31 +92,4 @@ export async function knownPrivileges(
     }
   }
   return [...set].sort()
-}
-
-/**
- * Adds the names of every `x-sandbox-scopes` list in the document. Iterative, and without copying any
- * object's entries: the resolved document of a large contract holds some ten thousand objects, some
- * in cycles, and this runs at every start.
- */
-function collectScopes(root: unknown, into: Set<string>): void {
-  const seen = new Set<object>()
-  const stack: unknown[] = [root]
-  while (stack.length > 0) {
-    const node = stack.pop()
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue
-    seen.add(node)
-    if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item)
-      continue
-    }
-    const obj = node as Record<string, unknown>
-    for (const key in obj) {
-      if (!Object.hasOwn(obj, key)) continue
-      const value = obj[key]
-      if (key === 'x-sandbox-scopes' && Array.isArray(value)) {
-        for (const s of value) if (typeof s === 'string' && NAME.test(s)) into.add(s)
-      } else if (typeof value === 'object' && value !== null) stack.push(value)
-    }
-  }
 }

@@ -6,6 +6,7 @@ import { BUILD_ID, loadedCache, parseCached } from './parse-cache.js'
 import { DocumentRefused, RefError, resolveRefs } from './resolve-refs.js'
 import { convertSwagger2 } from './swagger2.js'
 import { readOperations } from './read-operations.js'
+import { readScopeMarks } from './scope-marks.js'
 import type { Contract } from './types.js'
 import { DEFAULTS } from '../options.js'
 
@@ -147,6 +148,7 @@ export async function loadContract(
     openapi,
     operations: readOperations(path, document),
     document,
+    scopeMarks: readScopeMarks(document),
   }
   if (oneFile) kept?.keep(contract)
   return contract

@@ -47,7 +47,7 @@ export const BUILD_ID: string | undefined =
   typeof SANDBOX_BUILD_ID === 'string' ? SANDBOX_BUILD_ID : undefined
 
 /** Bump when the layout of a loaded contract changes. */
-const LOADED_VERSION = 'loaded-1'
+const LOADED_VERSION = 'loaded-2'
 
 /**
  * A contract as `loadContract` returns it (`$ref`s resolved, operations listed), kept whole for the

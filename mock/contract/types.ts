@@ -1,3 +1,4 @@
+import type { ScopeMarks } from './scope-marks.js'
 /** The parts of an OpenAPI 3.0/3.1 contract that the sandbox serves, after `$ref`s are resolved. */
 
 /** A JSON Schema as found in the contract (OpenAPI 3.0 dialect or JSON Schema 2020-12 for 3.1). */
@@ -95,4 +96,6 @@ export interface Contract {
   operations: Operation[]
   /** The dereferenced document, for stages that need more than the summary above. */
   document: Record<string, unknown>
+  /** The document's `x-sandbox-scopes` marks (field scopes, privileges), read at load. */
+  scopeMarks: ScopeMarks
 }

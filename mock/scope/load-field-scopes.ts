@@ -1,7 +1,8 @@
+import { SCOPES_KEY } from '../contract/scope-marks.js'
 import type { Contract } from '../contract/types.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { mappingFault, readMappingFile, type MappingFileKind } from '../yaml/mapping-file.js'
-import { ITEM, mentionsKey, walkSchemaFields, successSchemas } from './schema-fields.js'
+import { ITEM, walkSchemaFields, successSchemas } from './schema-fields.js'
 import {
   addScopedField,
   ANY,
@@ -40,17 +41,16 @@ export async function loadFieldScopes(
     if (!root) table.set(id, (root = emptyNode()))
     return root
   }
-  // Most contracts mark no field: one look at each schema object tells, before the walk by paths.
-  const marked = mentionsKey(contract.operations.flatMap(successSchemas), 'x-sandbox-scopes')
-  for (const op of marked ? contract.operations : []) {
+  // Most contracts mark no field (the load read it, `scopeMarks`): no walk by paths then.
+  for (const op of contract.scopeMarks.present ? contract.operations : []) {
     for (const schema of successSchemas(op)) {
       walkSchemaFields(schema, (segments, s) => {
-        const scopes = s['x-sandbox-scopes']
+        const scopes = s[SCOPES_KEY]
         if (!Array.isArray(scopes) || scopes.length === 0) return
         if (!scopes.every((x) => typeof x === 'string' && SCOPE.test(x))) {
           throw new SandboxConfigError(
             SANDBOX_ERRORS.BAD_CONTRACT,
-            `contract ${contract.file}: x-sandbox-scopes of ${op.id} ${segments.join('.')} must be a list of scope names, got ${JSON.stringify(scopes)}`,
+            `contract ${contract.file}: ${SCOPES_KEY} of ${op.id} ${segments.join('.')} must be a list of scope names, got ${JSON.stringify(scopes)}`,
             { file: contract.file },
           )
         }

@@ -53,25 +53,6 @@ export function walkSchemaFields(
   path.delete(s)
 }
 
-/**
- * True when `key` is a key of any object reachable from `roots` (each object looked at once, however
- * many schemas share it): a cheap test before a walk by field paths, which goes through a shared
- * schema once per path that leads to it.
- */
-export function mentionsKey(roots: readonly unknown[], key: string): boolean {
-  const seen = new Set<object>()
-  const stack = roots.filter((r): r is object => typeof r === 'object' && r !== null)
-  while (stack.length > 0) {
-    const node = stack.pop()!
-    if (seen.has(node)) continue
-    seen.add(node)
-    if (!Array.isArray(node) && Object.hasOwn(node, key)) return true
-    for (const value of Array.isArray(node) ? node : Object.values(node))
-      if (typeof value === 'object' && value !== null) stack.push(value)
-  }
-  return false
-}
-
 /** Schemas of an operation's success (2XX) answers. */
 export const successSchemas = (op: Operation): unknown[] =>
   Object.entries(op.responses)

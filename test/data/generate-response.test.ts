@@ -84,6 +84,7 @@ const contract: Contract = {
   openapi: '3.0.3',
   operations: [unitOp],
   document: {},
+  scopeMarks: { present: false, names: [] },
 }
 const sha = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -263,6 +264,7 @@ describe("the response's own example", () => {
       openapi: '3.0.3',
       operations: [op],
       document: {},
+      scopeMarks: { present: false, names: [] },
     }
   }
 

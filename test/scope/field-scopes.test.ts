@@ -3,7 +3,8 @@ import { loadContract } from '../../mock/contract/load-contract.js'
 import { SandboxConfigError } from '../../mock/errors.js'
 import { DEFAULTS } from '../../mock/options.js'
 import { loadFieldScopes } from '../../mock/scope/load-field-scopes.js'
-import { declaredFields, mentionsKey } from '../../mock/scope/schema-fields.js'
+import { readScopeMarks } from '../../mock/contract/scope-marks.js'
+import { declaredFields } from '../../mock/scope/schema-fields.js'
 import { listScopedFields } from '../../mock/scope/scope-tree.js'
 import { tempFiles } from '../helpers/temp-files.js'
 
@@ -67,16 +68,21 @@ describe('field scopes', () => {
     expect((error as Error).message).toContain('scopes.yaml')
   })
 
-  it('tells whether a key appears anywhere in schemas that share parts and recurse', () => {
+  it('reads the x-sandbox-scopes marks of a document whose schemas share parts and recurse', () => {
     const shared: Record<string, unknown> = { type: 'object', properties: {} }
     const node: Record<string, unknown> = { type: 'object', properties: { child: shared } }
     ;(shared.properties as Record<string, unknown>).parent = node
-    const marked = { allOf: [{ items: { 'x-sandbox-scopes': ['a'] } }] }
-    expect(mentionsKey([node, { oneOf: [shared] }], 'x-sandbox-scopes')).toBe(false)
+    expect(readScopeMarks({ a: node, b: { oneOf: [shared] } })).toEqual({
+      present: false,
+      names: [],
+    })
+    const marked = { allOf: [{ items: { 'x-sandbox-scopes': ['a', 'b', 'a', 7] } }] }
+    const wrong = { 'x-sandbox-scopes': 'not a list' }
     expect(
-      mentionsKey([node, { properties: { deep: { anyOf: [marked] } } }], 'x-sandbox-scopes'),
-    ).toBe(true)
-    expect(mentionsKey([undefined, 'text', null], 'x-sandbox-scopes')).toBe(false)
+      readScopeMarks([node, { properties: { deep: { anyOf: [marked, marked] }, wrong } }]),
+    ).toEqual({ present: true, names: ['a', 'b'] })
+    expect(readScopeMarks({ only: wrong })).toEqual({ present: true, names: [] })
+    expect(readScopeMarks([undefined, 'text', null])).toEqual({ present: false, names: [] })
   })
 
   it('lists the leaf fields an operation declares, array items as []', () => {
