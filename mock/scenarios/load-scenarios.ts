@@ -88,14 +88,28 @@ export async function loadScenarios(
         e.code === 'ENOENT' ? 'folder not found' : `cannot be read (${e.code ?? String(e)})`,
       ),
     )
-    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
-      const file = join(dir, name)
-      const text = await readFile(file, 'utf8')
-      const id = basename(name, extname(name))
-      const key = preparedKey('scenario', SCENARIO_CACHE_VERSION, schemaText, id, text)
+    // The files and what the cache holds for them are read all at once, then taken in order.
+    const files = await Promise.all(
+      names
+        .filter((n) => /\.ya?ml$/i.test(n))
+        .sort()
+        .map(async (name) => {
+          const text = await readFile(join(dir, name), 'utf8')
+          const id = basename(name, extname(name))
+          const key = preparedKey('scenario', SCENARIO_CACHE_VERSION, schemaText, id, text)
+          return {
+            file: join(dir, name),
+            text,
+            id,
+            key,
+            kept: await readPrepared<RawScenario>(key),
+          }
+        }),
+    )
+    for (const { file, text, id, key, kept } of files) {
       let source: YamlSource | undefined
       const sourceOf = (): YamlSource => (source ??= parseYamlSource(text) as YamlSource)
-      let raw = await readPrepared<RawScenario>(key)
+      let raw = kept
       if (raw === undefined) {
         const read = parseYamlSource(text)
         if (isYamlSyntaxError(read)) return fail(file, `line ${read.line}: ${read.message}`)
