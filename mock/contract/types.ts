@@ -1,5 +1,5 @@
-import type { ScopeMarks } from './scope-marks.js'
 /** The parts of an OpenAPI 3.0/3.1 contract that the sandbox serves, after `$ref`s are resolved. */
+import type { ScopeMarks } from './scope-marks.js'
 
 /** A JSON Schema as found in the contract (OpenAPI 3.0 dialect or JSON Schema 2020-12 for 3.1). */
 export type JsonSchema = Record<string, unknown>
