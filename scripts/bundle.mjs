@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
+import { metaCheckSource } from './meta-checks.mjs'
 
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
 // the bundle they are a file of their own, `faker-locales.cjs` (half a megabyte of definitions), that
@@ -33,6 +34,33 @@ const lazyFakerLocale = {
   },
 }
 
+// The draft-07 meta-schema check, compiled here (`scripts/meta-checks.mjs`) instead of at the first
+// request of every start: `mock/contract/meta-check.js` is swapped for a module that exports it.
+const META_CHECK = 'sandbox-draft07-meta-check'
+let metaCheckSwapped = 0
+const aheadMetaCheck = {
+  name: 'ahead-meta-check',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]mock[\\/]contract[\\/]meta-check\.js$/ }, () => {
+      metaCheckSwapped++
+      return {
+        contents: `import validate from '${META_CHECK}'\nexport const draft07Check = (schema) => validate(schema) === true\n`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }
+    })
+    b.onResolve({ filter: new RegExp(`^${META_CHECK}$`) }, () => ({
+      path: META_CHECK,
+      namespace: META_CHECK,
+    }))
+    b.onLoad({ filter: /.*/, namespace: META_CHECK }, () => ({
+      contents: metaCheckSource(),
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }))
+  },
+}
+
 // The build's identity: a hash of the compiled sources and the locked dependencies. What the bundle
 // keeps between starts that its own code computed (a loaded contract, `mock/contract/parse-cache.ts`)
 // is keyed by it, so that another build never reads it back.
@@ -45,7 +73,7 @@ const BUILD_ID = buildHash.digest('hex').slice(0, 16)
 
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
-  plugins: [lazyFakerLocale],
+  plugins: [lazyFakerLocale, aheadMetaCheck],
   define: { SANDBOX_BUILD_ID: JSON.stringify(BUILD_ID) },
   entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
   outdir: 'dist/bundle',
@@ -65,6 +93,10 @@ await build({
   },
   logLevel: 'warning',
 })
+if (metaCheckSwapped === 0)
+  throw new Error(
+    'bundle: dist/mock/contract/meta-check.js was not found; the check would not be made ahead',
+  )
 if (fakerLocaleSwapped === 0)
   throw new Error(
     'bundle: dist/mock/data/faker-locale.js was not found; the bundle would need node_modules',

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import localizeFrModule from 'ajv-i18n/localize/fr/index.js'
+import { draft07Check } from './meta-check.js'
 import type { JsonSchema } from './types.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
@@ -10,20 +11,39 @@ const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ??
   (addFormatsModule as unknown as AddFormats)
 
+/** How an ajv instance of {@link createAjv} is made. */
+export interface AjvOptions {
+  coerceTypes?: boolean | 'array'
+  /**
+   * A draft-07 meta-schema check made ahead of time, used for OpenAPI 3.0 contracts instead of ajv's
+   * own (which ajv compiles at first use). Absent: the bundle's (`meta-check.ts`), none from sources.
+   */
+  metaCheck?: ((schema: unknown) => boolean) | undefined
+}
+
+/** The meta-schema check each ajv instance uses in place of its own (`createSchemaCompiler`). */
+const metaChecks = new WeakMap<Ajv, (schema: unknown) => boolean>()
+
 /** An ajv instance for a contract's dialect: draft-07 + `nullable` for 3.0, 2020-12 for 3.1. */
-export function createAjv(openapi: string, options: { coerceTypes?: boolean | 'array' } = {}): Ajv {
+export function createAjv(openapi: string, options: AjvOptions = {}): Ajv {
+  const { metaCheck, ...rest } = options
+  // Given, even as undefined, it replaces the bundle's: undefined leaves the check to ajv.
+  const ahead = 'metaCheck' in options ? metaCheck : draft07Check
+  const check = openapi.startsWith('3.1') ? undefined : ahead
   const common = {
     strict: false,
     allErrors: false,
     logger: false as const,
     code: { regExp: lenientRegExp },
-    ...options,
+    ...rest,
+    ...(check ? { validateSchema: false } : {}),
   }
   const ajv = openapi.startsWith('3.1') ? new Ajv2020(common) : new Ajv(common)
   addFormats(ajv as Ajv)
   // OpenAPI formats that JSON Schema does not define: accept any value, as the OpenAPI spec allows.
   for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'])
     ajv.addFormat(f, true)
+  if (check) metaChecks.set(ajv as Ajv, check)
   return ajv as Ajv
 }
 
@@ -249,11 +269,18 @@ export function lintSchema(schema: unknown): string[] {
  */
 export function createSchemaCompiler(ajv: Ajv): (schema: JsonSchema) => ValidateFunction {
   const cache = new WeakMap<object, ValidateFunction>()
+  const check = metaChecks.get(ajv)
   return (schema) => {
     let fn = cache.get(schema)
     if (!fn) {
       try {
-        fn = ajv.compile(toAjvSchema(schema) as object)
+        const s = toAjvSchema(schema) as object
+        // What ajv checks before compiling, with the check made ahead of time when there is one.
+        if (check && typeof s === 'object' && s !== null) {
+          if ((s as { $schema?: unknown }).$schema !== undefined) ajv.validateSchema(s, true)
+          else if (!check(s)) throw new Error('schema is invalid')
+        }
+        fn = ajv.compile(s)
       } catch {
         fn = Object.assign(() => true, { errors: null }) as unknown as ValidateFunction
       }
