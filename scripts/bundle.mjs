@@ -9,46 +9,52 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from
 import { build } from 'esbuild'
 import { metaCheckSource } from './meta-checks.mjs'
 
+/**
+ * A plugin that puts `contents` in the bundle in place of the compiled module `dist/mock/<file>`
+ * (`setup` adds what else it needs); the build stops, saying `why` it matters, when that module was
+ * never met.
+ */
+const swaps = new Map()
+function swapModule(file, why, contents, setup = () => {}) {
+  swaps.set(file, why)
+  const escaped = file.replace(/\./g, '\\.').replace(/\//g, '[\\\\/]')
+  const filter = new RegExp(`[\\\\/]dist[\\\\/]mock[\\\\/]${escaped}$`)
+  return {
+    name: `swap ${file}`,
+    setup(b) {
+      b.onLoad({ filter }, () => {
+        swaps.delete(file)
+        return { contents, resolveDir: process.cwd(), loader: 'js' }
+      })
+      setup(b)
+    },
+  }
+}
+
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
 // the bundle they are a file of their own, `faker-locales.cjs` (half a megabyte of definitions), that
 // the swapped module requires beside itself when a value is first drawn: a start neither parses nor
 // runs it, and the shipped files still need no `node_modules`.
 const FAKER_LOCALES = 'faker-locales.cjs'
-let fakerLocaleSwapped = 0
-const lazyFakerLocale = {
-  name: 'lazy-faker-locale',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]mock[\\/]data[\\/]faker-locale\.js$/ }, () => {
-      fakerLocaleSwapped++
-      return {
-        contents: [
-          "import { createRequire } from 'node:module'",
-          'const load = createRequire(import.meta.url)',
-          'let locales',
-          `export function fakerLocale(lang) { locales ??= load('./${FAKER_LOCALES}'); return lang === 'en' ? locales.en : locales.fr }`,
-        ].join('\n'),
-        resolveDir: process.cwd(),
-        loader: 'js',
-      }
-    })
-  },
-}
+const lazyFakerLocale = swapModule(
+  'data/faker-locale.js',
+  'the bundle would need node_modules',
+  [
+    "import { createRequire } from 'node:module'",
+    'const load = createRequire(import.meta.url)',
+    'let locales',
+    `export function fakerLocale(lang) { locales ??= load('./${FAKER_LOCALES}'); return lang === 'en' ? locales.en : locales.fr }`,
+  ].join('\n'),
+)
 
 // The draft-07 meta-schema check, compiled here (`scripts/meta-checks.mjs`) instead of at the first
 // request of every start: `mock/contract/meta-check.js` is swapped for a module that exports it.
 const META_CHECK = 'sandbox-draft07-meta-check'
-let metaCheckSwapped = 0
-const aheadMetaCheck = {
-  name: 'ahead-meta-check',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]mock[\\/]contract[\\/]meta-check\.js$/ }, () => {
-      metaCheckSwapped++
-      return {
-        contents: `import validate from '${META_CHECK}'\nexport const draft07Check = (schema) => validate(schema) === true\n`,
-        resolveDir: process.cwd(),
-        loader: 'js',
-      }
-    })
+const aheadMetaCheck = swapModule(
+  'contract/meta-check.js',
+  'the check would not be made ahead',
+  `import validate from '${META_CHECK}'\nexport const draft07Check = (schema) => validate(schema) === true\n`,
+  (b) => {
     b.onResolve({ filter: new RegExp(`^${META_CHECK}$`) }, () => ({
       path: META_CHECK,
       namespace: META_CHECK,
@@ -59,7 +65,7 @@ const aheadMetaCheck = {
       loader: 'js',
     }))
   },
-}
+)
 
 // The build's identity: a hash of the compiled sources and the locked dependencies. What the bundle
 // keeps between starts that its own code computed (a loaded contract, `mock/contract/parse-cache.ts`)
@@ -93,14 +99,7 @@ await build({
   },
   logLevel: 'warning',
 })
-if (metaCheckSwapped === 0)
-  throw new Error(
-    'bundle: dist/mock/contract/meta-check.js was not found; the check would not be made ahead',
-  )
-if (fakerLocaleSwapped === 0)
-  throw new Error(
-    'bundle: dist/mock/data/faker-locale.js was not found; the bundle would need node_modules',
-  )
+for (const [file, why] of swaps) throw new Error(`bundle: dist/mock/${file} was not found; ${why}`)
 await build({
   stdin: {
     contents:

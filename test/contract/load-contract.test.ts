@@ -276,33 +276,25 @@ describe('contract parsing details', () => {
 /** Makes a contract large enough to be kept (256 KiB), unique to `run`. */
 const padding = (run: string): string => `x-padding: '${'p'.repeat(300 * 1024)}'\nx-run: '${run}'\n`
 
+/** A GET operation at `path` answering the recursive component schema. */
+const treeOperation = (path: string, id: string): string => `  ${path}/{id}:
+    get:
+      operationId: ${id}
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Node' }
+`
+
 /** Two operations answering one recursive component schema. */
 const RECURSIVE_CONTRACT = `openapi: 3.0.3
 info: { title: Trees, version: '1' }
 paths:
-  /trees/{id}:
-    get:
-      operationId: tree
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Node' }
-  /other/{id}:
-    get:
-      operationId: other_tree
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Node' }
-components:
+${treeOperation('/trees', 'tree')}${treeOperation('/other', 'other_tree')}components:
   schemas:
     Node:
       type: object
