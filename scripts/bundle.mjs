@@ -5,7 +5,16 @@
 // `require` is provided for the CommonJS ones that ask for Node built-ins. No source map is made: the
 // package ships what a user runs and imports (set SANDBOX_SOURCEMAP=1 for one when debugging).
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
 import { build } from 'esbuild'
 import { metaCheckSource } from './meta-checks.mjs'
 
@@ -32,10 +41,14 @@ function swapModule(file, why, contents, setup = () => {}) {
 }
 
 // faker's locales are loaded on first use (`mock/data/faker-locale.ts`, through Node's `require`). In
-// the bundle they are a file of their own, `faker-locales.cjs` (half a megabyte of definitions), that
-// the swapped module requires beside itself when a value is first drawn: a start neither parses nor
-// runs it, and the shipped files still need no `node_modules`.
+// the bundle they are a file of their own, `faker-locales.cjs`, that the swapped module requires
+// beside itself when a value is first drawn: a start neither parses nor runs it, and the shipped
+// files still need no `node_modules`. That file holds faker's class only; the definitions of each
+// language (person, location, music...: 400 KB of data in all) are in `faker-definitions.json`, one
+// category per line, each read and parsed when a value first needs it: a first answer parses the
+// few categories it draws, not them all.
 const FAKER_LOCALES = 'faker-locales.cjs'
+const FAKER_DEFINITIONS = 'faker-definitions.json'
 const lazyFakerLocale = swapModule(
   'data/faker-locale.js',
   'the bundle would need node_modules',
@@ -46,6 +59,60 @@ const lazyFakerLocale = swapModule(
     `export function fakerLocale(lang) { locales ??= load('./${FAKER_LOCALES}'); return lang === 'en' ? locales.en : locales.fr }`,
   ].join('\n'),
 )
+
+/**
+ * Writes faker's French and English definitions to `dist/bundle/<FAKER_DEFINITIONS>`, a JSON array of
+ * categories, one per line (French falls back on English: a category the same in both is written
+ * once); returns the source of `faker-locales.cjs`' entry, which finds a category by its bytes.
+ */
+async function fakerLocalesSource() {
+  const texts = []
+  const languages = {}
+  for (const lang of ['fr', 'en']) {
+    const { faker } = await import(`@faker-js/faker/locale/${lang}`)
+    const categories = {}
+    for (const [category, value] of Object.entries(faker.rawDefinitions)) {
+      const text = JSON.stringify(value)
+      // Definitions are plain data; the build stops if one would not read back the same.
+      if (!isDeepStrictEqual(JSON.parse(text), value))
+        throw new Error(`bundle: faker's ${lang} definitions of ${category} are not plain JSON`)
+      if (!texts.includes(text)) texts.push(text)
+      categories[category] = texts.indexOf(text)
+    }
+    languages[lang] = categories
+  }
+  const ranges = []
+  let at = 2 // after '[\n'
+  for (const text of texts) {
+    const bytes = Buffer.byteLength(text)
+    ranges.push([at, at + bytes])
+    at += bytes + 2 // ',\n'
+  }
+  writeFileSync(`dist/bundle/${FAKER_DEFINITIONS}`, `[\n${texts.join(',\n')}\n]\n`)
+  return [
+    "import { Faker } from '@faker-js/faker'",
+    "import { readFileSync } from 'node:fs'",
+    "import { join } from 'node:path'",
+    `const RANGES = ${JSON.stringify(ranges)}`,
+    `const LANGUAGES = ${JSON.stringify(languages)}`,
+    'let file',
+    // A category is read and parsed on its first use, then kept as a plain property.
+    'function definitions(categories) {',
+    '  const defs = {}',
+    '  for (const name of Object.keys(categories))',
+    '    Object.defineProperty(defs, name, { configurable: true, enumerable: true, get() {',
+    `      file ??= readFileSync(join(__dirname, '${FAKER_DEFINITIONS}'))`,
+    '      const [start, end] = RANGES[categories[name]]',
+    "      const value = JSON.parse(file.toString('utf8', start, end))",
+    '      Object.defineProperty(defs, name, { value, enumerable: true, writable: false })',
+    '      return value',
+    '    } })',
+    '  return defs',
+    '}',
+    'export const fr = { Faker, definitions: definitions(LANGUAGES.fr) }',
+    'export const en = { Faker, definitions: definitions(LANGUAGES.en) }',
+  ].join('\n')
+}
 
 // The draft-07 meta-schema check, compiled here (`scripts/meta-checks.mjs`) instead of at the first
 // request of every start: `mock/contract/meta-check.js` is swapped for a module that exports it.
@@ -102,8 +169,7 @@ await build({
 for (const [file, why] of swaps) throw new Error(`bundle: dist/mock/${file} was not found; ${why}`)
 await build({
   stdin: {
-    contents:
-      "export { faker as fr } from '@faker-js/faker/locale/fr'\nexport { faker as en } from '@faker-js/faker/locale/en'",
+    contents: await fakerLocalesSource(),
     resolveDir: process.cwd(),
     loader: 'js',
   },

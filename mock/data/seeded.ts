@@ -4,18 +4,16 @@
  * machine, nor on the clock during a run: dates are computed from the reference day of the generator
  * at work ({@link referenceDate}), fixed when the generator is made.
  */
-import type { Faker, LocaleDefinition, Randomizer } from '@faker-js/faker'
+import type { Faker, Randomizer } from '@faker-js/faker'
 import { fakerLocale } from './faker-locale.js'
 
 // The package root loads every locale; faker's French entry loads only French (with its English and
 // base fallbacks), and only when a value is first drawn (see `faker-locale.ts`). Its instance is
 // shared with whoever imports it, so the sandbox builds its own from the same class and definitions.
-type FakerClass = new (options: { locale: LocaleDefinition; randomizer?: Randomizer }) => Faker
-const fakerOf = (lang: 'fr' | 'en'): Faker =>
-  new (fakerLocale('fr').constructor as FakerClass)({
-    locale: fakerLocale(lang).rawDefinitions,
-    randomizer: createFastRandomizer(),
-  })
+const fakerOf = (lang: 'fr' | 'en'): Faker => {
+  const { Faker, definitions } = fakerLocale(lang)
+  return new Faker({ locale: definitions, randomizer: createFastRandomizer() })
+}
 
 /** The reference day of a generator made without one (a fixed day, for tests and scripts). */
 export const REFERENCE_DATE = new Date('2026-01-01T00:00:00Z')

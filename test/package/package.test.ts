@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { builtinModules } from 'node:module'
+import { builtinModules, createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
+import type { Faker } from '@faker-js/faker'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { tempFiles } from '../helpers/temp-files.js'
@@ -133,6 +134,24 @@ export { listener, wrong, token, secret }
       .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
     expect(problems).toEqual([])
   }, 120_000) // every declaration file checked, @types/node included: seconds, more on a loaded machine
+
+  it("ships faker's definitions as faker has them, each category parsed on its first read", async () => {
+    expect(paths).toContain('dist/bundle/faker-locales.cjs')
+    expect(paths).toContain('dist/bundle/faker-definitions.json')
+    const bundled = createRequire(import.meta.url)(
+      join(ROOT, 'dist/bundle/faker-locales.cjs'),
+    ) as Record<'fr' | 'en', { Faker: unknown; definitions: Record<string, unknown> }>
+    for (const lang of ['fr', 'en'] as const) {
+      const { faker } = (await import(`@faker-js/faker/locale/${lang}`)) as { faker: Faker }
+      const { definitions } = bundled[lang]
+      // Nothing read yet: every category is still a getter.
+      expect(Object.getOwnPropertyDescriptor(definitions, 'music')?.get).toBeTypeOf('function')
+      expect(Object.keys(definitions).sort()).toEqual(Object.keys(faker.rawDefinitions).sort())
+      for (const [category, value] of Object.entries(faker.rawDefinitions))
+        expect(definitions[category], `${lang} ${category}`).toEqual(value)
+      expect(Object.getOwnPropertyDescriptor(definitions, 'music')?.value).toBeDefined()
+    }
+  })
 
   it('serves from the library bundle', async () => {
     const lib = (await import(
