@@ -16,6 +16,7 @@ import {
 } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 import { build } from 'esbuild'
+import { journalScalarsSource } from './journal-scalars.mjs'
 import { metaCheckSource } from './meta-checks.mjs'
 
 /**
@@ -134,6 +135,14 @@ const aheadMetaCheck = swapModule(
   },
 )
 
+// The serialiser of a journal line's scalar fields, compiled here (`scripts/journal-scalars.mjs`)
+// instead of at a start: `mock/journal/scalars-json.js` is swapped for a module that exports it.
+const aheadJournalScalars = swapModule(
+  'journal/scalars-json.js',
+  'a start would load and run the serialiser compiler',
+  await journalScalarsSource(),
+)
+
 // The build's identity: a hash of the compiled sources and the locked dependencies. What the bundle
 // keeps between starts that its own code computed (a loaded contract, `mock/contract/parse-cache.ts`)
 // is keyed by it, so that another build never reads it back.
@@ -146,7 +155,7 @@ const BUILD_ID = buildHash.digest('hex').slice(0, 16)
 
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
-  plugins: [lazyFakerLocale, aheadMetaCheck],
+  plugins: [lazyFakerLocale, aheadMetaCheck, aheadJournalScalars],
   define: { SANDBOX_BUILD_ID: JSON.stringify(BUILD_ID) },
   entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
   outdir: 'dist/bundle',

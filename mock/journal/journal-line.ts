@@ -1,5 +1,6 @@
-import fastJson from 'fast-json-stringify'
 import type { JournalEntry } from './journal-entry.js'
+import { LISTS } from './line-schema.js'
+import { compileScalarsJson } from './scalars-json.js'
 
 /**
  * A journal entry as it is buffered and stored: serialised once, when it is recorded, with its client
@@ -12,63 +13,10 @@ export interface JournalLine {
   readonly json: string
 }
 
-/** Entry fields holding lists of strings, serialised after the others (see {@link toJournalLine}). */
-const LISTS = ['scopes', 'privileges', 'fields', 'withheld', 'fieldScopes'] as const
-type ListKey = (typeof LISTS)[number]
-
-const str = { type: 'string' } as const
 /**
- * Strings the sandbox writes itself and that never need escaping (ISO times, base-36 ids, fixed
- * words, HTTP methods, which Node's parser limits to token characters): copied as they are.
- */
-const ours = { type: 'string', format: 'unsafe' } as const
-const num = { type: 'number' } as const
-const bool = { type: 'boolean' } as const
-
-/**
- * Schema of every other entry field, in the order lines show them. Typed against `JournalEntry`: a
- * field added there and forgotten here is a type error, never a field silently left out of lines.
- */
-const SCALARS: Record<Exclude<keyof JournalEntry, ListKey>, object> = {
-  id: ours,
-  kind: ours,
-  at: ours,
-  sandboxAt: ours,
-  clientId: str,
-  jti: str,
-  authMode: ours,
-  tokenExpiresAt: ours,
-  singleUse: bool,
-  ip: str,
-  method: ours,
-  path: str,
-  operation: str,
-  api: str,
-  rateGroup: str,
-  ref: { type: 'object', additionalProperties: str },
-  context: str,
-  recipient: str,
-  object: str,
-  status: num,
-  code: str,
-  scenario: str,
-  retryAfter: num,
-  retryIn: num,
-  outcome: ours,
-  banned: bool,
-  banUntil: ours,
-  stalled: bool,
-  latencyMs: num,
-  bytes: num,
-  clientClosed: bool,
-  clientClosedAfterMs: num,
-  origin: str,
-  notes: { type: 'object', additionalProperties: true },
-}
-
-/**
- * Compiled once, on the first line: a serialiser of the fields above only, so the lists are left out
- * without copying the entry, and the sandbox's own strings are copied without escaping.
+ * Made once, on the first line: a serialiser of the scalar fields only (`line-schema.ts`), so the
+ * lists are left out without copying the entry, and the sandbox's own strings are copied without
+ * escaping.
  */
 let scalarsJson: ((entry: JournalEntry) => string) | undefined
 
@@ -109,7 +57,7 @@ export function writeJournalLine(
   at: number,
   room: (bytes: number) => Buffer,
 ): number {
-  scalarsJson ??= fastJson({ type: 'object', properties: SCALARS })
+  scalarsJson ??= compileScalarsJson()
   const head = scalarsJson(entry)
   // UTF-8 takes at most 3 bytes per UTF-16 unit; then the newline.
   let worst = head.length * 3 + 1
