@@ -5,7 +5,6 @@
  * YAML, XML following the schema's `xml` hints, plain text, HTML, a real one-page PDF, small valid
  * PNG and GIF images, an empty ZIP archive, else the value's bytes.
  */
-import { gzipSync } from 'node:zlib'
 import { stringify as toYaml } from 'yaml'
 import type { JsonSchema, MediaSpec } from '../contract/types.js'
 import { renderPdf, type PdfLine } from './pdf.js'
@@ -182,7 +181,13 @@ export function renderBody(media: MediaSpec, value: unknown, context: MediaConte
   const bytes = BINARY[type]
   if (bytes) return { raw: Buffer.from(bytes, 'base64'), contentType }
   if (type === 'application/gzip' || type === 'application/x-gzip')
-    return { raw: gzipSync(Buffer.from(JSON.stringify(value ?? null))), contentType }
+    return {
+      // node:zlib is loaded by the first gzip answer, not at start-up.
+      raw: process
+        .getBuiltinModule('node:zlib')
+        .gzipSync(Buffer.from(JSON.stringify(value ?? null))),
+      contentType,
+    }
   // Any other type (octet-stream, audio, an unknown vendor type): the value's bytes.
   const raw =
     typeof value === 'string'

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import {
   matchesFilter,
   mayBeClients,
@@ -64,6 +63,8 @@ export async function createFileJournalBackend(
     })
     let offset = start
     try {
+      // node:readline is loaded by the first read of the journal, not at start-up.
+      const { createInterface } = process.getBuiltinModule('node:readline')
       for await (const line of createInterface({ input, crlfDelay: Infinity })) {
         offset += Buffer.byteLength(line) + 1
         if (!line) continue
