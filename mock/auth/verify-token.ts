@@ -1,10 +1,10 @@
 import { compactVerify, decodeProtectedHeader } from 'jose'
-import { LRUCache } from 'lru-cache'
 import { ACCESS_TOKEN_TYP, type AccessClaims } from './issue-token.js'
 import { fingerprint } from './secret-hash.js'
 import type { KeyRing } from './signing-keys.js'
 import { MAX_TIME_MS } from '../clock/clock.js'
 import { DEFAULTS } from '../options.js'
+import { lazyLru } from '../lazy-cache.js'
 
 /**
  * Why a token is refused before any state is read. Each one is reported in `WWW-Authenticate`'s
@@ -70,10 +70,10 @@ export function createTokenVerifier(
   keys: KeyRing,
   o: TokenVerifierOptions,
 ): (token: string) => Verification | Promise<Verification> {
-  const good = new LRUCache<string, Verified>({
+  const good = lazyLru<string, Verified>({
     max: o.cacheEntries ?? DEFAULTS.tuning.verifiedTokens,
   })
-  const bad = new LRUCache<string, TokenDefect>({
+  const bad = lazyLru<string, TokenDefect>({
     max: DEFAULTS.tuning.refusedTokens,
     ttl: DEFAULTS.tuning.refusedTokenMs,
   })
@@ -139,7 +139,7 @@ export function createTokenVerifier(
   const verifyAfresh = async (token: string, id: string): Promise<Verification> => {
     recent.delete(token)
     if (!COMPACT_JWS.test(token)) return { ok: false, defect: 'malformed' }
-    const known = bad.get(id)
+    const known = bad().get(id)
     if (known) return { ok: false, defect: known }
     const { kid, ...result } = await check(token)
     if (result.ok) {
@@ -147,12 +147,12 @@ export function createTokenVerifier(
       const ttl = result.claims.exp * 1000 - o.now()
       if (ttl > 0) {
         const seen = { claims: result.claims, kid: kid!, until: result.claims.exp * 1000 }
-        good.set(id, seen, { ttl })
+        good().set(id, seen, { ttl })
         remember(token, seen)
       }
     } else if (result.defect !== 'unknown-kid') {
       // An unknown kid may be a key another replica just made: not remembered.
-      bad.set(id, result.defect)
+      bad().set(id, result.defect)
     }
     return result
   }
@@ -178,7 +178,7 @@ export function createTokenVerifier(
     }
     const id = seen === undefined ? fingerprint(token) : undefined
     if (id !== undefined) {
-      seen = good.get(id)
+      seen = good().get(id)
       if (seen !== undefined) remember(token, seen)
     }
     // A withdrawn key's tokens stop verifying at once, cached or not; withdrawn on another replica,

@@ -5,7 +5,6 @@
  * of a field is read from its JSON path; other companies and persons are drawn once per array item,
  * so that the fields of one object agree with each other (name, SIREN, address).
  */
-import { LRUCache } from 'lru-cache'
 import type { Address } from './address.js'
 import { companyFor, establishmentFor, type Company, type Establishment } from './company.js'
 import type { FieldRequest, GenerationContext } from './generation-types.js'
@@ -13,6 +12,7 @@ import { luhnComplete, siretFrom } from './identifiers.js'
 import { createPerson, type Person } from './person.js'
 import { deriveSeed } from './seeded.js'
 import { hasSibling } from './sibling-names.js'
+import { lazyLru } from '../lazy-cache.js'
 
 export interface Subject {
   /** True when the fields describe the company the request names. */
@@ -129,17 +129,17 @@ export function nthSiret(company: Company, n: number): string {
  * up across operations, as in a real register.
  */
 const OTHER_COMPANIES = 500
-const pool = new LRUCache<string, string>({ max: 20_000 })
+const pool = lazyLru<string, string>({ max: 20_000 })
 
 /** The n-th SIREN of a seed's pool of other companies. */
 export function otherSiren(seed: number, n: number): string {
   const key = `${seed}:${n}`
-  let siren = pool.get(key)
+  let siren = pool().get(key)
   if (!siren) {
     siren = luhnComplete(
       String(10_000_000 + (deriveSeed(seed, 'other-company', String(n)) % 89_999_999)),
     )
-    pool.set(key, siren)
+    pool().set(key, siren)
   }
   return siren
 }

@@ -5,13 +5,13 @@
  * SIREN say so too (its officers are that person, its legal form 1000); an association's RNA names
  * one association everywhere, with that RNA.
  */
-import { LRUCache } from 'lru-cache'
 import { companyFor, establishmentFor, type Company, type Establishment } from './company.js'
 import { drawEstablishment, drawOfficers } from './draw-company.js'
 import { luhnComplete } from './identifiers.js'
 import { LEGAL_FORMS, ROLES, type LegalForm } from './nomenclatures.js'
 import { createPerson, stripAccents, type Person } from './person.js'
 import { createSeededFaker, deriveSeed, randomDigits } from './seeded.js'
+import { lazyLru } from '../lazy-cache.js'
 
 /** What cases say about a legal unit; every field is optional. */
 export interface EntityFacts {
@@ -53,35 +53,35 @@ export const emptyFacts = (): WorldFacts => ({ companies: new Map(), rnas: new M
 
 /** The world of a seed, corrected by `facts`. */
 export function createWorld(seed: number, facts: WorldFacts = emptyFacts()): World {
-  const companies = new LRUCache<string, Company>({ max: 10_000 })
-  const establishments = new LRUCache<string, Establishment>({ max: 10_000 })
+  const companies = lazyLru<string, Company>({ max: 10_000 })
+  const establishments = lazyLru<string, Establishment>({ max: 10_000 })
   const random = createSeededFaker()
   // RNAs met in requests that no case names: each gets a SIREN of its own, an association's.
-  const asked = new LRUCache<string, EntityFacts>({ max: 10_000 })
+  const asked = lazyLru<string, EntityFacts>({ max: 10_000 })
   const factsOf = (siren: string): EntityFacts | undefined =>
-    facts.companies.get(siren) ?? asked.get(siren)
+    facts.companies.get(siren) ?? asked().get(siren)
   const world: World = {
     seed,
     company(siren) {
       const known = factsOf(siren)
       if (!known) return companyFor(siren, seed)
-      let company = companies.get(siren)
+      let company = companies().get(siren)
       if (!company) {
         company = applyFacts(companyFor(siren, seed), known, random.forKey(seed, 'facts', siren))
-        companies.set(siren, company)
+        companies().set(siren, company)
       }
       return company
     },
     establishment(siret) {
       const siren = siret.slice(0, 9)
       if (!factsOf(siren)) return establishmentFor(siret, seed)
-      let establishment = establishments.get(siret)
+      let establishment = establishments().get(siret)
       if (!establishment) {
         const company = world.company(siren)
         establishment = Object.freeze(
           drawEstablishment(random.forKey(seed, 'establishment', siret), siret, company),
         )
-        establishments.set(siret, establishment)
+        establishments().set(siret, establishment)
       }
       return establishment
     },
@@ -89,8 +89,8 @@ export function createWorld(seed: number, facts: WorldFacts = emptyFacts()): Wor
       const known = facts.rnas.get(rna)
       if (known) return known
       const siren = luhnComplete(String(10_000_000 + (deriveSeed(seed, 'rna', rna) % 89_999_999)))
-      if (!facts.companies.has(siren) && !asked.has(siren))
-        asked.set(siren, { siren, rna, formeJuridique: { code: '9220' } })
+      if (!facts.companies.has(siren) && !asked().has(siren))
+        asked().set(siren, { siren, rna, formeJuridique: { code: '9220' } })
       return siren
     },
   }
