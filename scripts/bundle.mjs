@@ -115,6 +115,43 @@ async function fakerLocalesSource() {
   ].join('\n')
 }
 
+// The YAML parsers are loaded on first use (`mock/yaml/yaml-lib.ts`): a start that finds its contract
+// and data files in the start-up cache parses no YAML. In the bundle each is a file of its own that
+// the swapped module requires beside itself, so that a start does not compile them; the dependencies
+// that import one (the `$ref` resolver, the Swagger 2.0 converter) require that same file.
+const LAZY_LIBRARIES = { yaml: 'yaml.cjs', 'js-yaml': 'js-yaml.cjs' }
+const lazyYaml = swapModule(
+  'yaml/yaml-lib.js',
+  'a start would compile both YAML parsers',
+  [
+    "import { createRequire } from 'node:module'",
+    'const load = createRequire(import.meta.url)',
+    'let yaml, jsYaml',
+    `export const yamlLib = () => (yaml ??= load('./${LAZY_LIBRARIES.yaml}'))`,
+    `export const jsYamlLib = () => (jsYaml ??= load('./${LAZY_LIBRARIES['js-yaml']}'))`,
+  ].join('\n'),
+  (b) => {
+    // Only imports that find the project's own copy: a dependency bundling another version keeps it.
+    const own = new Map()
+    b.onResolve({ filter: /^(yaml|js-yaml)$/ }, async (args) => {
+      if (args.pluginData === 'own copy?') return undefined
+      const find = (resolveDir) =>
+        b.resolve(args.path, { kind: args.kind, resolveDir, pluginData: 'own copy?' })
+      if (!own.has(args.path)) own.set(args.path, (await find(process.cwd())).path)
+      if ((await find(args.resolveDir)).path !== own.get(args.path)) return undefined
+      return { path: args.path, namespace: 'lazy-library' }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'lazy-library' }, (args) => ({
+      contents: `module.exports = require('./${LAZY_LIBRARIES[args.path]}')`,
+      loader: 'js',
+    }))
+    b.onResolve({ filter: /\.cjs$/, namespace: 'lazy-library' }, (args) => ({
+      path: args.path,
+      external: true,
+    }))
+  },
+)
+
 // The draft-07 meta-schema check, compiled here (`scripts/meta-checks.mjs`) instead of at the first
 // request of every start: `mock/contract/meta-check.js` is swapped for a module that exports it.
 const META_CHECK = 'sandbox-draft07-meta-check'
@@ -175,7 +212,13 @@ const BUILD_ID = buildHash.digest('hex').slice(0, 16)
 
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
-  plugins: [lazyFakerLocale, aheadMetaCheck, aheadJournalScalars, deferCommanderChildProcess],
+  plugins: [
+    lazyFakerLocale,
+    lazyYaml,
+    aheadMetaCheck,
+    aheadJournalScalars,
+    deferCommanderChildProcess,
+  ],
   define: { SANDBOX_BUILD_ID: JSON.stringify(BUILD_ID) },
   entryPoints: { 'sandbox-twin': 'dist/mock/cli/main.js', index: 'dist/mock/index.js' },
   outdir: 'dist/bundle',
@@ -198,21 +241,22 @@ await build({
 for (const [file, why] of swaps) throw new Error(`bundle: dist/mock/${file} was not found; ${why}`)
 if (!commanderDeferred)
   throw new Error('bundle: commander no longer requires node:child_process; drop its stand-in')
-await build({
-  stdin: {
-    contents: await fakerLocalesSource(),
-    resolveDir: process.cwd(),
-    loader: 'js',
-  },
-  outfile: `dist/bundle/${FAKER_LOCALES}`,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
-})
+/** Bundles `contents` into `dist/bundle/<file>`, a CommonJS file that the bundle requires on first use. */
+const buildRequired = async (file, contents) =>
+  build({
+    stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
+    outfile: `dist/bundle/${file}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  })
+await buildRequired(FAKER_LOCALES, await fakerLocalesSource())
+for (const [name, file] of Object.entries(LAZY_LIBRARIES))
+  await buildRequired(file, `module.exports = require(${JSON.stringify(name)})`)
 
 // The console's design system (DSFR): the few built files it serves, beside the bundle, so that the
 // Docker image (which has no node_modules) serves them too. The fonts are left out (see docs/console.md).

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import yaml from 'js-yaml'
+import type { Schema, Type } from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { BUILD_ID, loadedCache, parseCached } from './parse-cache.js'
 import { DocumentRefused, RefError, resolveRefs } from './resolve-refs.js'
@@ -9,6 +9,7 @@ import { readOperations } from './read-operations.js'
 import { readScopeMarks } from './scope-marks.js'
 import type { Contract } from './types.js'
 import { DEFAULTS } from '../options.js'
+import { jsYamlLib } from '../yaml/yaml-lib.js'
 
 function bad(file: string, message: string, cause?: unknown): SandboxConfigError {
   return new SandboxConfigError(SANDBOX_ERRORS.BAD_CONTRACT, `contract ${file}: ${message}`, {
@@ -17,9 +18,15 @@ function bad(file: string, message: string, cause?: unknown): SandboxConfigError
   })
 }
 
-// js-yaml exports its built-in types at run time; its type definitions do not declare them.
-const { merge } = (yaml as unknown as { types: { merge: yaml.Type } }).types
-const CONTRACT_YAML_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [merge] })
+let contractSchema: Schema | undefined
+/** js-yaml's core schema with merge keys (made when a contract is first parsed). */
+function contractYamlSchema(): Schema {
+  if (contractSchema) return contractSchema
+  const yaml = jsYamlLib()
+  // js-yaml exports its built-in types at run time; its type definitions do not declare them.
+  const { merge } = (yaml as unknown as { types: { merge: Type } }).types
+  return (contractSchema = yaml.CORE_SCHEMA.extend({ implicit: [merge] }))
+}
 
 /**
  * Parses YAML or JSON text, reporting the line and column of a syntax error. `part` says the text is
@@ -46,7 +53,7 @@ export function parseContractText(
   try {
     // js-yaml: about 7x faster than `yaml` on a 2 MB contract, which keeps start-up under a second.
     // The core schema keeps dates as strings, as they would be in JSON; merge keys stay supported.
-    value = yaml.load(text, { filename: file, schema: CONTRACT_YAML_SCHEMA })
+    value = jsYamlLib().load(text, { filename: file, schema: contractYamlSchema() })
   } catch (cause) {
     const mark = (cause as { mark?: { line: number; column: number } }).mark
     const reason = (cause as { reason?: string }).reason ?? (cause as Error).message
@@ -206,7 +213,7 @@ function jsonFault(text: string, message: string): { place: string; reason: stri
       reason: 'the text ends before the document does; is the file cut short?',
     }
   try {
-    yaml.load(text, { schema: yaml.JSON_SCHEMA })
+    jsYamlLib().load(text, { schema: jsYamlLib().JSON_SCHEMA })
   } catch (cause) {
     const mark = (cause as { mark?: { line: number; column: number } }).mark
     if (mark) return { place: `line ${mark.line + 1}, column ${mark.column + 1}`, reason }

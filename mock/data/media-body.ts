@@ -5,8 +5,8 @@
  * YAML, XML following the schema's `xml` hints, plain text, HTML, a real one-page PDF, small valid
  * PNG and GIF images, an empty ZIP archive, else the value's bytes.
  */
-import { stringify as toYaml } from 'yaml'
 import type { JsonSchema, MediaSpec } from '../contract/types.js'
+import { yamlLib } from '../yaml/yaml-lib.js'
 import { renderPdf, type PdfLine } from './pdf.js'
 
 type Obj = Record<string, unknown>
@@ -141,7 +141,8 @@ export function renderBody(media: MediaSpec, value: unknown, context: MediaConte
     return { raw: toCsv(value, sep), contentType }
   }
   if (/^(application|text)\/(x-)?yaml$|\+yaml$/.test(type)) {
-    const text = typeof value === 'string' && /[:\n]/.test(value) ? value : toYaml(value ?? null)
+    const text =
+      typeof value === 'string' && /[:\n]/.test(value) ? value : yamlLib().stringify(value ?? null)
     return { raw: text, contentType }
   }
   if (/^(application|text)\/xml$|\+xml$/.test(type) && type !== 'image/svg+xml') {

@@ -1,5 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml'
 import { isPlainJson, preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
+import { yamlLib } from './yaml-lib.js'
 
 /** A YAML file parsed for checking: its value, and the line of any place in it. */
 export interface YamlSource {
@@ -23,6 +23,7 @@ const unescape = (part: string): string => part.replace(/~1/g, '/').replace(/~0/
  * tracking costs little. Contracts, large, are parsed apart (`contract/load-contract.ts`).
  */
 export function parseYamlSource(text: string): YamlSource | YamlSyntaxError {
+  const { LineCounter, parseDocument } = yamlLib()
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter })
   const first = doc.errors[0]
