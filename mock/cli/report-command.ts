@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
-import { VERDICT_HEADER } from '../report/build-report.js'
+import { VERDICT_HEADER } from '../report/verdict-header.js'
 
 /** How the report, certify and token commands reach a running sandbox. */
 export interface RemoteFlags {

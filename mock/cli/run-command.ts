@@ -6,7 +6,6 @@ import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { intFlag } from './flags.js'
 import { toOptions, type ServeFlags } from './serve-command.js'
 import { createClient, type ClientFlags } from './clients-command.js'
-import { certificationStatus } from '../certification/certification-service.js'
 import { DEFAULTS } from '../options.js'
 
 /** Exit code when the command ran past its deadline and was stopped. */
@@ -154,13 +153,17 @@ async function runCommand(command: string[], flags: RunFlags): Promise<number> {
     say(
       `sandbox at ${url}, client ${client.client_id}${flags.certify ? `, ${flags.pace} certification` : ''}; running: ${command.join(' ')}`,
     )
+    // The certification's code (and the report's it uses) is loaded for a certification only.
+    const certification = flags.certify
+      ? await import('../certification/certification-service.js')
+      : undefined
     const child = runChild(command, env, flags.deadline * 1000)
     // A certification is over once its last step's window has closed: the command is given the
     // grace period to finish, then stopped, so that a client that never stops calling (or hangs on a
     // held call) gets its verdict, not only a deadline.
-    const watch = flags.certify
+    const watch = certification
       ? watchCertification(
-          () => certificationStatus(sandbox.context, client.client_id),
+          () => certification.certificationStatus(sandbox.context, client.client_id),
           () => {
             say(
               `the certification ended ${flags.grace} s ago and the command is still running: stopping it`,

@@ -8,8 +8,7 @@ import { minimise, type Minimisation } from './minimisation.js'
 import type { Call, CheckResult, JudgeInput } from './report-types.js'
 import type { StepProgress } from '../certification/run-state.js'
 
-/** Response header of `GET /__sandbox/report` carrying the verdict, whatever the format. */
-export const VERDICT_HEADER = 'sandbox-verdict'
+export { VERDICT_HEADER } from './verdict-header.js'
 
 /** The verdict on one client's run. */
 export interface Report {
