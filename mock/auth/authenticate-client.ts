@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { LRUCache } from 'lru-cache'
+import { lazyLru } from '../lazy-cache.js'
 import type { SandboxClock } from '../clock/clock.js'
 import type { AuthEvents } from './auth-events.js'
 import type { ClientRegistry, SandboxClient } from './client-registry.js'
@@ -75,15 +75,15 @@ const invalidClient = (description: string): ClientAuthResult => ({
 export function createClientAuthenticator(d: ClientAuthenticatorDeps): ClientAuthenticator {
   // A secret in use stays verified while it is used (each use renews it); a rotation or a revocation
   // changes the stored hash, so an entry never outlives its secret.
-  const verified = new LRUCache<string, true>({ max: 1000, ttl: 300_000, updateAgeOnGet: true })
+  const verified = lazyLru<string, true>({ max: 1000, ttl: 300_000, updateAgeOnGet: true })
   /** True when one of `secrets` was verified against `hash` lately: no scrypt needed. */
   const known = (secrets: string[], hash: string | null | undefined): boolean =>
-    !!hash && secrets.some((s) => verified.get(fingerprint(`${hash}\u0000${s}`)) === true)
+    !!hash && secrets.some((s) => verified().get(fingerprint(`${hash}\u0000${s}`)) === true)
   const matches = async (secret: string, hash: string): Promise<boolean> => {
     const key = fingerprint(`${hash}\u0000${secret}`)
-    if (verified.get(key)) return true
+    if (verified().get(key)) return true
     const ok = await verifySecret(secret, hash)
-    if (ok) verified.set(key, true)
+    if (ok) verified().set(key, true)
     return ok
   }
   const matchesAny = async (secrets: string[], hash: string): Promise<boolean> => {

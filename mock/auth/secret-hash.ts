@@ -1,5 +1,5 @@
 import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import { LRUCache } from 'lru-cache'
+import { lazyLru } from '../lazy-cache.js'
 
 /**
  * scrypt cost: N = 2^14, r = 8, p = 1 (about 30 ms, 16 MiB a run). That is below OWASP's minimum for
@@ -26,14 +26,14 @@ const derive = (secret: string, salt: Buffer, n: number, r: number, p: number): 
  * running scrypt a second time. Besides its CPU, each scrypt run leaves its 16 MiB of working memory
  * resident in the allocator of the thread that ran it; a new client no longer costs two of them.
  */
-const justHashed = new LRUCache<string, string>({ max: 1000, ttl: 300_000 })
+const justHashed = lazyLru<string, string>({ max: 1000, ttl: 300_000 })
 
 /** Hashes a client secret: `scrypt$N$r$p$<salt>$<hash>`, salt and hash in base64url. */
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16)
   const key = await derive(secret, salt, N, R, P)
   const stored = `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`
-  justHashed.set(stored, fingerprint(secret))
+  justHashed().set(stored, fingerprint(secret))
   return stored
 }
 
@@ -58,7 +58,7 @@ export function prepareSecret(): PreparedSecret {
 
 /** True when `secret` matches a hash made by {@link hashSecret}; false for any malformed hash. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const recent = justHashed.get(stored)
+  const recent = justHashed().get(stored)
   // A secret that is not the one just hashed still goes through scrypt: a wrong guess costs its time.
   if (recent !== undefined && sameText(recent, fingerprint(secret))) return true
   const [scheme, n, r, p, salt, hash] = stored.split('$')
