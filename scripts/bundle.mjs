@@ -45,7 +45,7 @@ function swapModule(file, why, contents, setup = () => {}) {
 // the bundle they are a file of their own, `faker-locales.cjs`, that the swapped module requires
 // beside itself when a value is first drawn: a start neither parses nor runs it, and the shipped
 // files still need no `node_modules`. That file holds faker's class only; the definitions of each
-// language (person, location, music...: 400 KB of data in all) are in `faker-definitions.json`, one
+// language (person, location, music...: about 650 KB of data) are in `faker-definitions.json`, one
 // category per line, each read and parsed when a value first needs it: a first answer parses the
 // few categories it draws, not them all.
 const FAKER_LOCALES = 'faker-locales.cjs'
