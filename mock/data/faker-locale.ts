@@ -19,9 +19,9 @@ export interface FakerLocale {
  * share of the code a start-up would otherwise compile and run (half a megabyte), and a sandbox
  * answering its health check or its admin API never needs them. Node (20.19 and later) loads an ES
  * module synchronously through `require`. The bundle (`scripts/bundle.mjs`) replaces this file by
- * one that requires faker's class from a file of its own beside the bundle, with each category of
- * definitions (person, location, ...) kept as JSON text that is parsed only when a value first
- * needs it: a start does not parse faker, and a first answer parses only the categories it draws.
+ * one that requires faker's class from a file of its own beside the bundle, and reads each category
+ * of definitions (person, location, ...) from a JSON file beside it when a value first needs that
+ * category: a start does not parse faker, and a first answer parses only the categories it draws.
  */
 const load = createRequire(import.meta.url)
 
