@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAuthService, type DemoClient } from './auth/auth-service.js'
 import { clientSince } from './auth/client-registry.js'
-import { prepareSecret } from './auth/secret-hash.js'
 import { createInterruptions } from './status/interruptions.js'
 import type { SandboxContext } from './context.js'
 import { createErrorBodies } from './contract/error-body.js'
@@ -104,8 +103,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const opts = resolveOptions(
     tokenFile ? { ...options, adminToken: await keptAdminToken(tokenFile) } : options,
   )
-  // The demo client's secret is hashed by scrypt in the thread pool while the contract loads.
-  const demoSecret = opts.demoClient ? prepareSecret() : undefined
   const specs = await apiSpecs(opts)
   const several = specs.length > 1
   // Several contracts are mounted: each operation names its API; ids are unique within one API.
@@ -201,7 +198,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     store,
     clock,
     base: publicBase,
-    ...(demoSecret ? { demoSecret } : {}),
     ...(several
       ? {
           apis: loaded.map((a) => ({

@@ -26,7 +26,7 @@ import {
   type PrivilegeMap,
 } from './privilege-map.js'
 import { createKeySealer } from './sealed-key.js'
-import { prepareSecret, type PreparedSecret } from './secret-hash.js'
+import { drawDemoSecret, type PreparedSecret } from './secret-hash.js'
 import { openKeyRing, type KeyRing } from './signing-keys.js'
 import { createTokenState, type TokenState } from './token-state.js'
 import { createTokenVerifier, type Verification } from './verify-token.js'
@@ -101,11 +101,6 @@ export interface AuthServiceDeps {
   /** The advertised base URL: token `iss`. */
   base: PublicBase
   /**
-   * The demo client's secret, drawn and being hashed since start-up began (scrypt runs in the thread
-   * pool while the contract loads); drawn here when absent.
-   */
-  demoSecret?: PreparedSecret
-  /**
    * Every API served when there are several (the main one first): each has its own privilege map
    * and field scopes; one client registry and one token serve them all.
    */
@@ -128,7 +123,6 @@ export async function createAuthService({
   clock,
   base,
   apis,
-  demoSecret,
 }: AuthServiceDeps): Promise<AuthService> {
   const { tokens } = options
   const map = await loadPrivilegeMap(options.privileges, options.log)
@@ -274,7 +268,7 @@ export async function createAuthService({
   if (!options.demoClient) return service
   return {
     ...service,
-    demoClient: await makeDemoClient(service, [...privileges], demoSecret ?? prepareSecret()),
+    demoClient: await makeDemoClient(service, [...privileges], drawDemoSecret()),
   }
 }
 

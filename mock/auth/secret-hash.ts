@@ -1,4 +1,4 @@
-import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { lazyLru } from '../lazy-cache.js'
 
 /**
@@ -37,31 +37,46 @@ export async function hashSecret(secret: string): Promise<string> {
   return stored
 }
 
-/** A secret drawn at once, its hash made meanwhile by scrypt in Node's thread pool. */
+/** A secret given to a client registry with its hash already made. */
 export interface PreparedSecret {
   readonly secret: string
-  /** `scrypt$...`, as {@link hashSecret} makes it. */
+  /** The stored form: `scrypt$...` ({@link hashSecret}) or `sha256$...` ({@link drawDemoSecret}). */
   readonly hash: Promise<string>
 }
 
+/** SHA-256 of a salt and a secret. */
+const saltedSha256 = (salt: Buffer, secret: string): Buffer =>
+  createHash('sha256').update(salt).update(secret).digest()
+
 /**
- * Draws a fresh secret ({@link generateSecret}) and starts hashing it, so that the caller does other
- * work while scrypt runs (start-up prepares the demo client's secret before loading the contract).
+ * Draws the demo client's secret ({@link generateSecret}) and hashes it with a salted SHA-256:
+ * `sha256$<salt>$<hash>`. scrypt's cost slows down the guessing of a secret a person chose, and its
+ * even cost keeps client ids from being told apart by timing; neither concerns 256 random bits held
+ * by a client whose id, `demo`, is in the docs. scrypt there cost every start about 30 ms of a core
+ * and 16 MiB of memory, and slowed the start's own work on a machine of two cores.
  */
-export function prepareSecret(): PreparedSecret {
+export function drawDemoSecret(): PreparedSecret {
   const secret = generateSecret()
-  const hash = hashSecret(secret)
-  // Awaited by whoever uses the secret; one left unused (start-up failed) is no unhandled rejection.
-  hash.catch(() => undefined)
-  return { secret, hash }
+  const salt = randomBytes(16)
+  const stored = `sha256$${salt.toString('base64url')}$${saltedSha256(salt, secret).toString('base64url')}`
+  return { secret, hash: Promise.resolve(stored) }
 }
 
-/** True when `secret` matches a hash made by {@link hashSecret}; false for any malformed hash. */
+/**
+ * True when `secret` matches a hash made by {@link hashSecret} or {@link drawDemoSecret}; false for
+ * any malformed hash.
+ */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const recent = justHashed().get(stored)
   // A secret that is not the one just hashed still goes through scrypt: a wrong guess costs its time.
   if (recent !== undefined && sameText(recent, fingerprint(secret))) return true
-  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  const parts = stored.split('$')
+  if (parts[0] === 'sha256' && parts.length === 3 && parts[1] && parts[2]) {
+    const expected = Buffer.from(parts[2], 'base64url')
+    const key = saltedSha256(Buffer.from(parts[1], 'base64url'), secret)
+    return key.length === expected.length && timingSafeEqual(key, expected)
+  }
+  const [scheme, n, r, p, salt, hash] = parts
   if (scheme !== 'scrypt' || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64url')
   const key = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p))

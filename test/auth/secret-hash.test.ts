@@ -2,8 +2,8 @@ import { randomBytes, scryptSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   checkSecretRule,
+  drawDemoSecret,
   hashSecret,
-  prepareSecret,
   verifySecret,
 } from '../../mock/auth/secret-hash.js'
 
@@ -25,14 +25,21 @@ describe('client secret hashes', () => {
     expect(await verifySecret('Older-Secret-9!', `bcrypt$${stored}`)).toBe(false)
   })
 
-  it('prepare a fresh secret whose hash, made meanwhile, verifies it alone', async () => {
-    const a = prepareSecret()
-    const b = prepareSecret()
+  it("draw the demo client's secret, salted SHA-256 hash: it verifies that secret alone", async () => {
+    const a = drawDemoSecret()
+    const b = drawDemoSecret()
     expect(a.secret).not.toBe(b.secret)
+    expect(a.secret).toMatch(/^[\w-]{43}$/) // 256 random bits
     expect(checkSecretRule(a.secret)).toBeUndefined()
     const stored = await a.hash
-    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/)
+    expect(stored).toMatch(/^sha256\$[\w-]{22}\$[\w-]{43}$/)
     expect(await verifySecret(a.secret, stored)).toBe(true)
     expect(await verifySecret(b.secret, stored)).toBe(false)
+    expect(await verifySecret(a.secret, await b.hash)).toBe(false)
+    // Same secret, another salt: another hash; a hash cut short or tampered with verifies nothing.
+    expect(await b.hash).not.toBe(stored)
+    expect(await verifySecret(a.secret, stored.slice(0, -2))).toBe(false)
+    expect(await verifySecret(a.secret, `${stored}$x`)).toBe(false)
+    expect(await verifySecret(a.secret, stored.replace(/^sha256/, 'sha512'))).toBe(false)
   })
 })
