@@ -65,7 +65,9 @@ describe('the rest of the list', () => {
   })
 
   it('pays the same scrypt for an unknown client id as for a wrong secret', async () => {
-    const demo = sandbox.demoClient!
+    // A client whose secret a person chose: its hash is scrypt's (the demo client's drawn secret is not).
+    const auth = sandbox.context.auth
+    await auth.clients.create('known', auth.defaultSettings(), 'Chosen-Secret-123!')
     const calls = vi.mocked(scrypt).mock.calls
     /** The scrypt parameters (N, r, p and key length) one refused token request paid for. */
     const costOf = async (id: string): Promise<unknown[]> => {
@@ -83,7 +85,7 @@ describe('the rest of the list', () => {
     }
     // The first unknown id also makes the stand-in hash it is checked against, once per process.
     await costOf('nobody-first')
-    const wrong = await costOf(demo.clientId)
+    const wrong = await costOf('known')
     // Before, an unknown id answered without scrypt; now it pays exactly what a wrong secret does.
     expect(wrong).toEqual([expect.objectContaining({ length: 32, N: 16_384, r: 8, p: 1 })])
     for (let i = 0; i < 3; i++) expect(await costOf(`nobody-${i}`)).toEqual(wrong)
