@@ -145,6 +145,8 @@ function checkParameter(
       return `ce n'est pas du JSON valide`
     }
   }
+  // The commonest parameter schema, `type: string` alone, holds every single text: nothing to compile.
+  if (typeof data === 'string' && holdsAnyText(p.schema)) return undefined
   const check = compile(wrapper)
   if (check({ [p.name]: Array.isArray(data) ? [...data] : structuredCopy(data) })) return undefined
   const why = frenchReason(check.errors)
@@ -153,6 +155,30 @@ function checkParameter(
     for (const reading of readings(data)) if (exact(reading)) return undefined
   }
   return why
+}
+
+/** Keywords that describe a value without constraining it. */
+const ANNOTATIONS = new Set([
+  'type',
+  'title',
+  'description',
+  'example',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'nullable',
+  '$comment',
+])
+
+/** Whether a schema is `type: string` and annotations, which every string satisfies. */
+function holdsAnyText(schema: unknown): boolean {
+  if (!schema || typeof schema !== 'object') return false
+  const s = schema as Record<string, unknown>
+  if (s.type !== 'string') return false
+  for (const key in s) if (!ANNOTATIONS.has(key) && !key.startsWith('x-')) return false
+  return true
 }
 
 const structuredCopy = (v: unknown): unknown =>

@@ -83,6 +83,31 @@ describe('request validation', () => {
     ).toBeUndefined()
   })
 
+  it('lets any single text through a bare string parameter, and still checks every other keyword', async () => {
+    const text = (schema: string) => `
+openapi: 3.0.3
+info: { title: Texts, version: '1' }
+paths:
+  /t:
+    get:
+      operationId: t
+      parameters: [{ name: q, in: query, schema: ${schema} }]
+      responses: { '200': { description: ok } }
+`
+    const check = async (schema: string, q: string | string[]) => {
+      const file = join(tempFiles({ 't.yaml': text(schema) }), 't.yaml')
+      const c = await loadContract(file)
+      return createRequestValidator(c)(c.operations[0]!, parts({ query: { q } }))?.status
+    }
+    const bare = '{ type: string, description: any, example: x, nullable: true, x-note: n }'
+    expect(await check(bare, 'n’importe quel texte, même vide de sens')).toBeUndefined()
+    expect(await check(bare, ['a', 'b'])).toBe(422)
+    expect(await check('{ type: string, format: date }', 'demain')).toBe(422)
+    expect(await check('{ type: string, minLength: 3 }', 'ab')).toBe(422)
+    expect(await check('{ type: string, enum: [a, b] }', 'c')).toBe(422)
+    expect(await check('{ type: string, enum: [a, b] }', 'a')).toBeUndefined()
+  })
+
   it('rejects a duplicated scalar query parameter', () => {
     const a = answer('get_v3_effectifs_siren_annees_year', {
       path: { siren: '418166096', year: '2024' },
