@@ -152,6 +152,32 @@ const lazyYaml = swapModule(
   },
 )
 
+// ajv and its companions are loaded on first use (`mock/contract/ajv-lib.ts`, through Node's
+// `require`). In the bundle they are one file of their own, `ajv.cjs`, that maps each module id the
+// loader asks for to the module: the loader is kept as written, its `require` pointed at that file.
+const AJV_LIBRARY = 'ajv.cjs'
+const AJV_LOADER = /[\\/]dist[\\/]mock[\\/]contract[\\/]ajv-lib\.js$/
+const AJV_REQUIRE = 'const load = createRequire(import.meta.url);'
+let ajvIds
+const lazyAjv = {
+  name: 'lazy ajv',
+  setup(b) {
+    b.onLoad({ filter: AJV_LOADER }, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      ajvIds = [...source.matchAll(/\bload\('([^']+)'\)/g)].map((m) => m[1])
+      if (!source.includes(AJV_REQUIRE) || ajvIds.length === 0)
+        throw new Error(
+          'bundle: mock/contract/ajv-lib.ts no longer loads ajv as this build expects',
+        )
+      const contents = source.replace(
+        AJV_REQUIRE,
+        `const lazy = createRequire(import.meta.url); const load = (id) => lazy('./${AJV_LIBRARY}')[id];`,
+      )
+      return { contents, loader: 'js' }
+    })
+  },
+}
+
 // The draft-07 meta-schema check, compiled here (`scripts/meta-checks.mjs`) instead of at the first
 // request of every start: `mock/contract/meta-check.js` is swapped for a module that exports it.
 const META_CHECK = 'sandbox-draft07-meta-check'
@@ -215,6 +241,7 @@ await build({
   plugins: [
     lazyFakerLocale,
     lazyYaml,
+    lazyAjv,
     aheadMetaCheck,
     aheadJournalScalars,
     deferCommanderChildProcess,
@@ -255,6 +282,12 @@ const buildRequired = async (file, contents) =>
     logLevel: 'warning',
   })
 await buildRequired(FAKER_LOCALES, await fakerLocalesSource())
+if (!ajvIds)
+  throw new Error('bundle: mock/contract/ajv-lib.js was not found; a start would load ajv')
+await buildRequired(
+  AJV_LIBRARY,
+  `module.exports = { ${ajvIds.map((id) => `${JSON.stringify(id)}: require(${JSON.stringify(id)})`).join(', ')} }`,
+)
 for (const [name, file] of Object.entries(LAZY_LIBRARIES))
   await buildRequired(file, `module.exports = require(${JSON.stringify(name)})`)
 

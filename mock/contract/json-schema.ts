@@ -1,15 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
-import localizeFrModule from 'ajv-i18n/localize/fr/index.js'
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
+import { ajvLib } from './ajv-lib.js'
 import { draft07Check } from './meta-check.js'
 import type { JsonSchema } from './types.js'
-
-// ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
-type AddFormats = (ajv: Ajv) => Ajv
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ??
-  (addFormatsModule as unknown as AddFormats)
 
 /** How an ajv instance of {@link createAjv} is made. */
 export interface AjvOptions {
@@ -38,6 +30,7 @@ export function createAjv(openapi: string, options: AjvOptions = {}): Ajv {
     ...rest,
     ...(check ? { validateSchema: false } : {}),
   }
+  const { Ajv, Ajv2020, addFormats } = ajvLib()
   const ajv = openapi.startsWith('3.1') ? new Ajv2020(common) : new Ajv(common)
   addFormats(ajv as Ajv)
   // OpenAPI formats that JSON Schema does not define: accept any value, as the OpenAPI spec allows.
@@ -290,11 +283,6 @@ export function createSchemaCompiler(ajv: Ajv): (schema: JsonSchema) => Validate
   }
 }
 
-type Localize = (errors?: ErrorObject[] | null) => void
-const localizeFr: Localize =
-  (localizeFrModule as unknown as { default?: Localize }).default ??
-  (localizeFrModule as unknown as Localize)
-
 /**
  * The first validation error in French, the language of the contracts' own messages: every message
  * speaks one language, never a French frame around an English fragment.
@@ -309,6 +297,6 @@ export function frenchReason(errors: ErrorObject[] | null | undefined): string {
       : `la valeur de « ${tag} » doit désigner une des variantes de oneOf`
   }
   const copy = [{ ...err }]
-  localizeFr(copy)
+  ajvLib().localizeFr(copy)
   return copy[0]!.message ?? 'valeur invalide'
 }

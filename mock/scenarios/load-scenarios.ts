@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { ajvLib } from '../contract/ajv-lib.js'
 import { preparedKey, readPrepared, writePrepared } from '../prepared-cache.js'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
 import { DEFAULTS } from '../options.js'
@@ -71,7 +72,7 @@ export async function loadScenarios(
   const schemaText = await readFile(SCENARIO_SCHEMA_FILE, 'utf8')
   let compiled: ValidateFunction | undefined
   const check = (value: unknown): ValidateFunction => {
-    compiled ??= new Ajv({
+    compiled ??= new (ajvLib().Ajv)({
       strict: false,
       allErrors: false,
       discriminator: true,

@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
+import { ajvLib } from '../contract/ajv-lib.js'
 import type { Operation } from '../contract/types.js'
 import { parseDuration } from '../clock/clock.js'
 import { RATE_TABLE_SCHEMA } from './rate-table-schema.js'
@@ -48,9 +49,11 @@ export interface RateTableFault {
 // Compiled on first use: a table read from the start-up cache was checked when it was cached.
 let compiled: ValidateFunction | undefined
 const check = (input: unknown): ValidateFunction => {
-  compiled ??= new Ajv({ strict: false, allErrors: false, validateSchema: false }).compile(
-    RATE_TABLE_SCHEMA,
-  )
+  compiled ??= new (ajvLib().Ajv)({
+    strict: false,
+    allErrors: false,
+    validateSchema: false,
+  }).compile(RATE_TABLE_SCHEMA)
   compiled(input)
   return compiled
 }

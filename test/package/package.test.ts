@@ -71,15 +71,19 @@ describe('the published package', () => {
       for (const [, chunk] of text.matchAll(/from\s*"\.\/([^"]+)"/g))
         expect(paths).toContain(`dist/bundle/${chunk}`)
     }
-    // So are the files the bundle requires on first use (faker's locales, the YAML parsers).
+    // So are the files the bundle requires on first use (faker's locales, the YAML parsers, ajv).
     const required = new Set<string>()
     for (const path of paths) {
       if (!/^dist\/bundle\/[^/]+\.mjs$/.test(path)) continue
       const text = readFileSync(join(ROOT, path), 'utf8')
-      for (const [, file] of text.matchAll(/(?:load|require)\("\.\/([^"]+\.cjs)"\)/g))
-        required.add(file!)
+      for (const [, file] of text.matchAll(/\w\("\.\/([^"]+\.cjs)"\)/g)) required.add(file!)
     }
-    expect([...required].sort()).toEqual(['faker-locales.cjs', 'js-yaml.cjs', 'yaml.cjs'])
+    expect([...required].sort()).toEqual([
+      'ajv.cjs',
+      'faker-locales.cjs',
+      'js-yaml.cjs',
+      'yaml.cjs',
+    ])
     for (const file of required) expect(paths).toContain(`dist/bundle/${file}`)
   })
 
