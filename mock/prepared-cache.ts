@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { packageVersion } from './options.js'
@@ -50,23 +51,41 @@ function cacheFolder(): Promise<boolean> {
 const sum = (payload: string | Uint8Array): string =>
   createHash('sha256').update(payload).digest('hex')
 
+/** What is kept under a key: the payload, and what its writer said about it (`meta`). */
+export interface PreparedEntry {
+  payload: Buffer
+  meta: unknown
+}
+
 /**
- * The bytes kept under `key`, or `undefined` (never kept, unreadable, cut short, altered: each file
- * carries the hash of its content, checked before use). Never throws.
+ * The entry kept under `key`, or `undefined` (never kept, unreadable, cut short, altered: each file
+ * carries the hash of its content, checked before use). Read at once, synchronously: a start waits
+ * for it anyway, and one read into one buffer costs about half of `fs.promises`' read in chunks of a
+ * megabyte file (every page of a new buffer is a page fault, and the chunks are copied once more).
+ * Never throws.
  */
-export async function readPreparedBytes(key: string): Promise<Buffer | undefined> {
+export async function readPreparedEntry(key: string): Promise<PreparedEntry | undefined> {
   if (!(await cacheFolder())) return undefined
   try {
-    const bytes = await readFile(join(CACHE_DIR, `${key}.json`))
+    const bytes = readFileSync(join(CACHE_DIR, `${key}.json`))
     const cut = bytes.indexOf(0x0a)
     if (cut < 0) return undefined
-    const head = JSON.parse(bytes.toString('utf8', 0, cut)) as { key?: string; sum?: string }
+    const head = JSON.parse(bytes.toString('utf8', 0, cut)) as {
+      key?: string
+      sum?: string
+      meta?: unknown
+    }
     const payload = bytes.subarray(cut + 1)
     if (head.key !== key || head.sum !== sum(payload)) return undefined
-    return payload
+    return { payload, meta: head.meta }
   } catch {
     return undefined
   }
+}
+
+/** The bytes kept under `key` (see {@link readPreparedEntry}), or `undefined`. Never throws. */
+export async function readPreparedBytes(key: string): Promise<Buffer | undefined> {
+  return (await readPreparedEntry(key))?.payload
 }
 
 /** What was prepared under `key` as JSON (see {@link readPreparedBytes}), or `undefined`. Never throws. */
@@ -90,14 +109,21 @@ export function writePrepared(key: string, value: unknown): Promise<void> {
   return writePreparedBytes(key, JSON.stringify(value))
 }
 
-/** Keeps `payload` under `key`, in the background, as {@link writePrepared} does. */
-export function writePreparedBytes(key: string, payload: string | Uint8Array): Promise<void> {
+/**
+ * Keeps `payload` under `key`, in the background, as {@link writePrepared} does; `meta` (JSON, small)
+ * is read back with it by {@link readPreparedEntry}.
+ */
+export function writePreparedBytes(
+  key: string,
+  payload: string | Uint8Array,
+  meta?: unknown,
+): Promise<void> {
   const file = join(CACHE_DIR, `${key}.json`)
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   return cacheFolder()
     .then(async (ok) => {
       if (!ok) return
-      const head = Buffer.from(`${JSON.stringify({ key, sum: sum(payload) })}\n`)
+      const head = Buffer.from(`${JSON.stringify({ key, sum: sum(payload), meta })}\n`)
       const body = typeof payload === 'string' ? Buffer.from(payload) : payload
       await writeFile(temp, Buffer.concat([head, body]), { mode: 0o600 })
       await rename(temp, file)

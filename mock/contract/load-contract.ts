@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import type { Schema, Type } from 'js-yaml'
 import { SANDBOX_ERRORS, SandboxConfigError } from '../errors.js'
@@ -96,21 +96,26 @@ export async function loadContract(
   { allowRemoteRefs = false, codeId = BUILD_ID }: LoadContractOptions = {},
 ): Promise<Contract> {
   const path = resolve(file)
-  let bytes: Buffer
-  try {
-    bytes = await readFile(path)
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`
-    throw bad(path, `${why}. Pass an existing OpenAPI file with --contract.`, cause)
+  // The file's identity first, then its bytes, and only if the kept contract needs them.
+  const stats = await stat(path, { bigint: true }).catch(() => undefined)
+  let read: Buffer | undefined
+  const readBytes = async (): Promise<Buffer> => {
+    try {
+      return (read ??= await readFile(path))
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code
+      const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`
+      throw bad(path, `${why}. Pass an existing OpenAPI file with --contract.`, cause)
+    }
   }
-  const kept = loadedCache<Contract>(path, bytes, codeId)
-  const loaded = await kept?.read()
+  const kept = stats?.isFile() ? loadedCache<Contract>(path, Number(stats.size), codeId) : undefined
+  const loaded = await kept?.read(stats!, readBytes)
   if (loaded) {
     // What V8's serialisation does not carry: the frozen lists of privileges.
     for (const op of loaded.operations) Object.freeze(op.privileges)
     return loaded
   }
+  const bytes = await readBytes()
   // The text is decoded only when it is parsed or converted: a cached parse is found by the bytes.
   let text: string | undefined
   const textOf = (): string => (text ??= bytes.toString('utf8'))
@@ -157,7 +162,7 @@ export async function loadContract(
     document,
     scopeMarks: readScopeMarks(document),
   }
-  if (oneFile) kept?.keep(contract)
+  if (oneFile) kept?.keep(contract, stats!, bytes)
   return contract
 }
 

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
+import type { BigIntStats } from 'node:fs'
 import { deserialize, serialize } from 'node:v8'
 import {
   CACHE_DIR,
   dropPrepared,
   preparedKey,
   readPrepared,
-  readPreparedBytes,
+  readPreparedEntry,
   writePrepared,
   writePreparedBytes,
 } from '../prepared-cache.js'
@@ -47,54 +48,94 @@ export const BUILD_ID: string | undefined =
   typeof SANDBOX_BUILD_ID === 'string' ? SANDBOX_BUILD_ID : undefined
 
 /** Bump when the layout of a loaded contract changes. */
-const LOADED_VERSION = 'loaded-2'
+const LOADED_VERSION = 'loaded-3'
+/**
+ * A file changed less than this long before it was kept is not trusted on its times alone: a file
+ * rewritten within one tick of the file system's clock keeps the same times, ms.
+ */
+const SETTLED_MS = 2000
 
 /**
  * A contract as `loadContract` returns it (`$ref`s resolved, operations listed), kept whole for the
  * next start: V8's serialisation keeps what JSON cannot, the cycles of recursive schemas and the
  * objects two places share, and reading it back skips the resolution and the operations' reading (a
- * 2 MB contract: the contract's part of a start about 60 ms instead of 100 ms). Keyed by the file's
- * bytes and path, the code that loaded it (`codeId`) and V8's version; kept only for a contract of
- * one file (a `$ref` to another document would go unseen when that document changes). One entry per
- * contract path: keeping one drops what was kept for the same path before (another build, an earlier
- * version of the file), so that rebuilds and edits do not pile megabytes up. Both ends never throw.
+ * 2 MB contract: the contract's part of a start about 60 ms instead of 100 ms). Kept per contract
+ * path, code that loaded it (`codeId`) and V8 version, with the file's identity (device, inode, size,
+ * modification and change times) and the hash of its bytes: a start whose file has the same identity,
+ * and had not changed for {@link SETTLED_MS} when it was kept, takes it without reading the file
+ * (as make and git trust a file's times); any other start reads the file and takes it only if the
+ * bytes hash the same. Kept only for a contract of one file (a `$ref` to another document would go
+ * unseen when that document changes). One entry per contract path: keeping one drops what was kept
+ * for the same path before (another build), so that rebuilds do not pile megabytes up. Both ends
+ * never throw.
  */
 export interface LoadedCache<T> {
   /** The entry's key in the start-up cache. */
   readonly key: string
-  read(): Promise<T | undefined>
-  /** Serialises `value` now (before anyone changes it), writes it in the background. */
-  keep(value: T): void
+  /**
+   * What was kept from the file `stats` describes, or `undefined`. `bytes` is called only when the
+   * file's identity does not vouch for it; a failure to read is `undefined` (the caller reports it).
+   */
+  read(stats: BigIntStats, bytes: () => Promise<Uint8Array>): Promise<T | undefined>
+  /**
+   * Serialises `value` now (before anyone changes it), writes it in the background, with the file's
+   * identity as `stats` gave it before `bytes` were read. `keptAt` (real time, ms) is now but in tests.
+   */
+  keep(value: T, stats: BigIntStats, bytes: Uint8Array, keptAt?: number): void
 }
+
+/** What a kept contract says of the file it came from. */
+interface KeptFrom {
+  file: string
+  sum: string
+  keptAt: number
+}
+
+/** A file's identity as its stat gives it: changed content changes one of these. */
+const identity = (s: BigIntStats): string =>
+  [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].map(String).join(':')
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
 export function loadedCache<T>(
   path: string,
-  bytes: Uint8Array,
+  size: number,
   codeId: string | undefined,
 ): LoadedCache<T> | undefined {
-  if (codeId === undefined || bytes.length < MIN_CACHED_BYTES) return undefined
+  if (codeId === undefined || size < MIN_CACHED_BYTES) return undefined
   // Every entry for this path shares the kind, so that keeping one can drop the others.
   const kind = `contract-loaded-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`
-  const key = preparedKey(kind, LOADED_VERSION, codeId, process.versions.v8, path, bytes)
+  const key = preparedKey(kind, LOADED_VERSION, codeId, process.versions.v8, path)
   return {
     key,
-    read: async () => {
-      const payload = await readPreparedBytes(key)
-      if (payload === undefined) return undefined
+    read: async (stats, bytes) => {
+      const entry = await readPreparedEntry(key)
+      const from = entry?.meta as Partial<KeptFrom> | undefined
+      if (!entry || typeof from?.sum !== 'string' || typeof from.keptAt !== 'number')
+        return undefined
+      const settled =
+        from.file === identity(stats) &&
+        from.keptAt - Number(stats.mtimeMs) >= SETTLED_MS &&
+        from.keptAt - Number(stats.ctimeMs) >= SETTLED_MS
+      if (!settled) {
+        const current = await bytes().catch(() => undefined)
+        if (current === undefined || sha256(current) !== from.sum) return undefined
+      }
       try {
-        return deserialize(payload) as T
+        return deserialize(entry.payload) as T
       } catch {
         return undefined
       }
     },
-    keep: (value) => {
+    keep: (value, stats, bytes, keptAt = Date.now()) => {
       let payload: Buffer
       try {
         payload = serialize(value)
       } catch {
         return
       }
-      void writePreparedBytes(key, payload).then(() => dropPrepared(kind, key))
+      const from: KeptFrom = { file: identity(stats), sum: sha256(bytes), keptAt }
+      void writePreparedBytes(key, payload, from).then(() => dropPrepared(kind, key))
     },
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { loadContract } from '../../mock/contract/load-contract.js'
-import { BUILD_ID, loadedCache } from '../../mock/contract/parse-cache.js'
+import { BUILD_ID, loadedCache, type LoadedCache } from '../../mock/contract/parse-cache.js'
 import type { Contract } from '../../mock/contract/types.js'
 import { SandboxConfigError } from '../../mock/errors.js'
 import { CACHE_DIR } from '../../mock/prepared-cache.js'
@@ -198,28 +198,75 @@ describe('contract parsing details', () => {
     for (const op of second.operations) expect(Object.isFrozen(op.privileges)).toBe(true)
   })
 
-  it("reads back what was kept for the file's bytes, path and build, and nothing for another build", async () => {
+  it('reads back what was kept for the path and build, and nothing for another build', async () => {
     const run = `${Date.now()}-${Math.random()}`
     const codeId = `test-${run}`
     const dir = tempFiles({ 'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}` })
     const path = join(dir, 'big.yaml')
+    const stats = statSync(path, { bigint: true })
     const bytes = readFileSync(path)
     const real = await loadContract(path)
-    const kept = loadedCache<typeof real>(path, bytes, codeId)!
-    kept.keep({ ...real, title: 'Read from the cache' })
-    await vi.waitFor(async () => expect((await kept.read())?.title).toBe('Read from the cache'), {
-      timeout: 20_000,
-      interval: 10,
-    })
+    const kept = loadedCache<typeof real>(path, bytes.length, codeId)!
+    kept.keep({ ...real, title: 'Read from the cache' }, stats, bytes)
+    await vi.waitFor(
+      async () =>
+        expect((await kept.read(stats, async () => bytes))?.title).toBe('Read from the cache'),
+      { timeout: 20_000, interval: 10 },
+    )
     expect((await loadContract(path, { codeId })).title).toBe('Read from the cache')
     expect((await loadContract(path, { codeId: `${codeId}-other` })).title).toBe(real.title)
     // Running from sources there is no build id: nothing is kept nor read.
     expect(BUILD_ID).toBeUndefined()
-    expect(loadedCache(path, bytes, undefined)).toBeUndefined()
+    expect(loadedCache(path, bytes.length, undefined)).toBeUndefined()
     expect((await loadContract(path)).title).toBe(real.title)
   })
 
-  it('keeps one entry per contract path: what another build or an earlier file kept there is dropped', async () => {
+  it("trusts a kept contract on the file's identity once the file had settled, else on its bytes' hash", async () => {
+    const run = `${Date.now()}-${Math.random()}`
+    const dir = tempFiles({ 'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}` })
+    const path = join(dir, 'big.yaml')
+    const stats = statSync(path, { bigint: true })
+    const bytes = readFileSync(path)
+    const real = await loadContract(path)
+    const entry = (build: string) =>
+      loadedCache<Contract>(path, bytes.length, `test-${run}-${build}`)!
+    const kept = async (c: LoadedCache<Contract>, value: Contract, keptAt: number) => {
+      c.keep(value, stats, bytes, keptAt)
+      await vi.waitFor(() => expect(existsSync(join(CACHE_DIR, `${c.key}.json`))).toBe(true), {
+        timeout: 20_000,
+        interval: 10,
+      })
+    }
+    const unread = async (): Promise<Uint8Array> => {
+      throw new Error('the file was read')
+    }
+    // Kept long after the file last changed: its identity vouches for it, the file is not read.
+    const settled = entry('settled')
+    await kept(settled, { ...real, title: 'Settled' }, Date.now() + 5_000)
+    expect((await settled.read(stats, unread))?.title).toBe('Settled')
+    // Kept right after a change (the same clock tick could hold another): the bytes decide.
+    const fresh = entry('fresh')
+    await kept(fresh, { ...real, title: 'Fresh' }, Date.now())
+    expect(await fresh.read(stats, unread)).toBeUndefined()
+    expect((await fresh.read(stats, async () => bytes))?.title).toBe('Fresh')
+    expect(await fresh.read(stats, async () => Buffer.from('other bytes'))).toBeUndefined()
+    // Rewritten with as many bytes and its modification time put back, to the millisecond: its
+    // identity no longer matches to the nanosecond (nor does its change time), so the bytes decide.
+    const changed = readFileSync(path, 'utf8').replace(
+      `x-run: '${run}'`,
+      `x-run: '${run.replace(/\d/g, '7')}'`,
+    )
+    expect(changed.length).toBe(bytes.length)
+    writeFileSync(path, changed)
+    utimesSync(path, Number(stats.atimeNs) / 1e9, Number(stats.mtimeNs) / 1e9)
+    const after = statSync(path, { bigint: true })
+    expect(after.mtimeMs).toBe(stats.mtimeMs)
+    expect(after.size).toBe(stats.size)
+    expect(await settled.read(after, async () => readFileSync(path))).toBeUndefined()
+    expect((await loadContract(path, { codeId: `test-${run}-settled` })).title).toBe(real.title)
+  })
+
+  it('keeps one entry per contract path: what another build kept there is dropped', async () => {
     const run = `${Date.now()}-${Math.random()}`
     const dir = tempFiles({
       'big.yaml': `${RECURSIVE_CONTRACT}\n${padding(run)}`,
@@ -228,7 +275,12 @@ describe('contract parsing details', () => {
     const file = (key: string) => join(CACHE_DIR, `${key}.json`)
     const entry = (name: string, build: string) => {
       const path = join(dir, name)
-      return loadedCache<Contract>(path, readFileSync(path), `test-${run}-${build}`)!
+      const bytes = readFileSync(path)
+      const c = loadedCache<Contract>(path, bytes.length, `test-${run}-${build}`)!
+      return {
+        key: c.key,
+        keep: (v: Contract) => c.keep(v, statSync(path, { bigint: true }), bytes),
+      }
     }
     const contract = await loadContract(join(dir, 'big.yaml'))
     const [older, newer, beside] = [
