@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { lstat, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { packageVersion } from './options.js'
@@ -48,6 +48,42 @@ function cacheFolder(): Promise<boolean> {
   })())
 }
 
+/**
+ * An entry not used for this long is removed: a cache of every contract and data file a machine ever
+ * started with (and of every test run's) would otherwise only grow. Read entries are marked as used
+ * at most once a day, so that a sandbox started every day keeps its entries, ms.
+ */
+const UNUSED_MS = 14 * 24 * 3600_000 // 14 days
+const TOUCH_MS = 24 * 3600_000 // 1 day
+
+/**
+ * Removes the entries (and the temporary files of interrupted writes) not used for {@link UNUSED_MS}
+ * before `now`. Resolves with how many were removed; never throws. Run once per process by the first
+ * write: a start that only reads (a warm start) never pays for it.
+ */
+export async function prunePrepared(now = Date.now()): Promise<number> {
+  if (!(await cacheFolder())) return 0
+  let removed = 0
+  try {
+    for (const name of await readdir(CACHE_DIR)) {
+      if (!name.endsWith('.json') && !name.endsWith('.tmp')) continue
+      const file = join(CACHE_DIR, name)
+      try {
+        if (now - (await stat(file)).mtimeMs < UNUSED_MS) continue
+        await rm(file, { force: true })
+        removed++
+      } catch {
+        // Removed by another process meanwhile, or not ours to remove: left.
+      }
+    }
+  } catch {
+    // Left for the next process that writes.
+  }
+  return removed
+}
+
+let pruning: Promise<number> | undefined
+
 const sum = (payload: string | Uint8Array): string =>
   createHash('sha256').update(payload).digest('hex')
 
@@ -66,8 +102,30 @@ export interface PreparedEntry {
  */
 export async function readPreparedEntry(key: string): Promise<PreparedEntry | undefined> {
   if (!(await cacheFolder())) return undefined
+  const file = join(CACHE_DIR, `${key}.json`)
+  let bytes: Buffer
   try {
-    const bytes = readFileSync(join(CACHE_DIR, `${key}.json`))
+    const fd = openSync(file, 'r')
+    try {
+      const { size, mtimeMs } = fstatSync(fd)
+      bytes = Buffer.allocUnsafe(size)
+      let at = 0
+      while (at < size) {
+        const n = readSync(fd, bytes, at, size - at, at)
+        if (n === 0) break
+        at += n
+      }
+      if (at < size) return undefined
+      // Marked as used (see UNUSED_MS), in the background.
+      const now = Date.now()
+      if (now - mtimeMs > TOUCH_MS) void utimes(file, now / 1000, now / 1000).catch(() => undefined)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+  try {
     const cut = bytes.indexOf(0x0a)
     if (cut < 0) return undefined
     const head = JSON.parse(bytes.toString('utf8', 0, cut)) as {
@@ -127,6 +185,7 @@ export function writePreparedBytes(
       const body = typeof payload === 'string' ? Buffer.from(payload) : payload
       await writeFile(temp, Buffer.concat([head, body]), { mode: 0o600 })
       await rename(temp, file)
+      pruning ??= prunePrepared()
     })
     .catch(() => rm(temp, { force: true }).catch(() => undefined))
 }

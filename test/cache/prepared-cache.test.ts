@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import {
   CACHE_DIR,
   isPlainJson,
   preparedKey,
+  prunePrepared,
   readPrepared,
   writePrepared,
 } from '../../mock/prepared-cache.js'
@@ -46,6 +47,26 @@ describe('prepared cache', () => {
     expect(await readPrepared(other)).toBeUndefined()
     writeFileSync(file, '{not json')
     expect(await readPrepared(key)).toBeUndefined()
+  })
+
+  it('removes entries unused for two weeks, and marks an entry it reads as used', async () => {
+    const [old, recent, read] = [fresh('test'), fresh('test'), fresh('test')]
+    for (const key of [old, recent, read]) await writePrepared(key, { key })
+    const file = (key: string) => join(CACHE_DIR, `${key}.json`)
+    const daysAgo = (days: number) => (Date.now() - days * 24 * 3600_000) / 1000
+    utimesSync(file(old), daysAgo(15), daysAgo(15))
+    utimesSync(file(recent), daysAgo(13), daysAgo(13))
+    utimesSync(file(read), daysAgo(15), daysAgo(15))
+    // Read before the prune: the entry in use is marked as such, in the background.
+    expect(await readPrepared(read)).toEqual({ key: read })
+    await vi.waitFor(
+      () => expect(Date.now() - statSync(file(read)).mtimeMs).toBeLessThan(3600_000),
+      { timeout: 20_000, interval: 10 },
+    )
+    expect(await prunePrepared()).toBeGreaterThanOrEqual(1)
+    expect(existsSync(file(old))).toBe(false)
+    expect(existsSync(file(recent))).toBe(true)
+    expect(await readPrepared(read)).toEqual({ key: read })
   })
 
   it('keys differ with the kind and with every part', () => {
