@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { lstat, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -105,23 +105,11 @@ export async function readPreparedEntry(key: string): Promise<PreparedEntry | un
   const file = join(CACHE_DIR, `${key}.json`)
   let bytes: Buffer
   try {
-    const fd = openSync(file, 'r')
-    try {
-      const { size, mtimeMs } = fstatSync(fd)
-      bytes = Buffer.allocUnsafe(size)
-      let at = 0
-      while (at < size) {
-        const n = readSync(fd, bytes, at, size - at, at)
-        if (n === 0) break
-        at += n
-      }
-      if (at < size) return undefined
-      // Marked as used (see UNUSED_MS), in the background.
-      const now = Date.now()
-      if (now - mtimeMs > TOUCH_MS) void utimes(file, now / 1000, now / 1000).catch(() => undefined)
-    } finally {
-      closeSync(fd)
-    }
+    bytes = readFileSync(file)
+    // Marked as used (see UNUSED_MS), in the background.
+    const now = Date.now()
+    if (now - statSync(file).mtimeMs > TOUCH_MS)
+      void utimes(file, now / 1000, now / 1000).catch(() => undefined)
   } catch {
     return undefined
   }
@@ -141,18 +129,13 @@ export async function readPreparedEntry(key: string): Promise<PreparedEntry | un
   }
 }
 
-/** The bytes kept under `key` (see {@link readPreparedEntry}), or `undefined`. Never throws. */
-export async function readPreparedBytes(key: string): Promise<Buffer | undefined> {
-  return (await readPreparedEntry(key))?.payload
-}
-
-/** What was prepared under `key` as JSON (see {@link readPreparedBytes}), or `undefined`. Never throws. */
+/** What was prepared under `key` as JSON (see {@link readPreparedEntry}), or `undefined`. Never throws. */
 export async function readPrepared<T>(key: string): Promise<T | undefined> {
   // Checked as bytes, decoded once: the payload of a prepared contract is megabytes.
-  const payload = await readPreparedBytes(key)
-  if (payload === undefined) return undefined
+  const entry = await readPreparedEntry(key)
+  if (entry === undefined) return undefined
   try {
-    return JSON.parse(payload.toString('utf8')) as T
+    return JSON.parse(entry.payload.toString('utf8')) as T
   } catch {
     return undefined
   }
