@@ -84,7 +84,8 @@ export async function prunePrepared(now = Date.now()): Promise<number> {
 
 let pruning: Promise<number> | undefined
 
-const sum = (payload: string | Uint8Array): string =>
+/** The SHA-256 of a text or bytes, in hex: what each entry's head checks its payload with. */
+export const sum = (payload: string | Uint8Array): string =>
   createHash('sha256').update(payload).digest('hex')
 
 /** What is kept under a key: the payload, and what its writer said about it (`meta`). */

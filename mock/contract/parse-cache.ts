@@ -7,6 +7,7 @@ import {
   preparedKey,
   readPrepared,
   readPreparedEntry,
+  sum,
   writePrepared,
   writePreparedBytes,
 } from '../prepared-cache.js'
@@ -95,8 +96,6 @@ interface KeptFrom {
 const identity = (s: BigIntStats): string =>
   [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].map(String).join(':')
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
-
 export function loadedCache<T>(
   path: string,
   size: number,
@@ -119,7 +118,7 @@ export function loadedCache<T>(
         from.keptAt - Number(stats.ctimeMs) >= SETTLED_MS
       if (!settled) {
         const current = await bytes().catch(() => undefined)
-        if (current === undefined || sha256(current) !== from.sum) return undefined
+        if (current === undefined || sum(current) !== from.sum) return undefined
       }
       try {
         return deserialize(entry.payload) as T
@@ -134,7 +133,7 @@ export function loadedCache<T>(
       } catch {
         return
       }
-      const from: KeptFrom = { file: identity(stats), sum: sha256(bytes), keptAt }
+      const from: KeptFrom = { file: identity(stats), sum: sum(bytes), keptAt }
       void writePreparedBytes(key, payload, from).then(() => dropPrepared(kind, key))
     },
   }
